@@ -1,0 +1,42 @@
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
+import { applyMigrations, type MigrationReport } from './migrate.js';
+import { createPrismaClient, type Db } from './prisma-client.js';
+
+export interface Database {
+  prisma: Db;
+  url: string;
+  engine: 'embedded' | 'postgres';
+  migrations: MigrationReport;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** A PostgreSQL connection string; absent means the embedded database in `dataDir`. */
+  databaseUrl?: string;
+  /** Folder of the embedded database; undefined with no databaseUrl means in memory. */
+  dataDir?: string;
+  poolSize?: number;
+}
+
+/** Opens the configured database and brings its schema up to date before anything uses it. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  let embedded: EmbeddedPostgres | undefined;
+  const url = options.databaseUrl ?? (embedded = await startEmbeddedPostgres({ dataDir: options.dataDir })).url;
+  try {
+    const migrations = await applyMigrations(url);
+    const prisma = createPrismaClient(url, options.poolSize);
+    return {
+      prisma,
+      url,
+      engine: embedded ? 'embedded' : 'postgres',
+      migrations,
+      async close() {
+        await prisma.$disconnect();
+        await embedded?.close();
+      },
+    };
+  } catch (error) {
+    await embedded?.close();
+    throw error;
+  }
+}
