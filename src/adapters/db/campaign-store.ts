@@ -1,0 +1,346 @@
+import type { Campaign, CampaignSettings, StatusReason } from '../../domain/campaign/campaign.js';
+import { NOT_YET_LAUNCHED, type CampaignStatus } from '../../domain/campaign/campaign-status.js';
+import type { SegmentFilter } from '../../domain/contacts/segment-filter.js';
+import type {
+  ActivityEntry,
+  ActivityInput,
+  CampaignFilter,
+  CampaignStore,
+  RunBuild,
+  RunSummary,
+  StatusPatch,
+} from '../../domain/ports/campaign-store.js';
+import { audienceQuery } from './audience-sql.js';
+import { Prisma, type Db } from './prisma-client.js';
+
+type Tx = Prisma.TransactionClient;
+
+const WITH_RELATIONS = { segments: true, variants: { orderBy: { label: 'asc' } } } as const satisfies Prisma.CampaignInclude;
+type Row = Prisma.CampaignGetPayload<{ include: typeof WITH_RELATIONS }>;
+
+/** Campaigns, runs and the activity log in PostgreSQL (embedded or server). */
+export class PrismaCampaignStore implements CampaignStore {
+  constructor(private readonly prisma: Db) {}
+
+  async create(
+    input: CampaignSettings & { status: CampaignStatus; createdBy: string; clonedFromId: number | null },
+    activity: ActivityInput,
+  ): Promise<Campaign> {
+    return this.prisma.$transaction(async (tx) => {
+      const row = await tx.campaign.create({
+        data: {
+          ...scalarSettings(input),
+          channel: input.channel,
+          status: input.status,
+          createdBy: input.createdBy,
+          clonedFromId: input.clonedFromId,
+          segments: { create: segmentRows(input.includeSegmentIds, input.excludeSegmentIds) },
+          variants: { create: input.variants.map((v) => ({ label: v.label, templateId: v.templateId, weight: v.weight })) },
+        } as Prisma.CampaignUncheckedCreateInput,
+        include: WITH_RELATIONS,
+      });
+      await writeActivity(tx, row.id, null, input.status, activity);
+      return toCampaign(row);
+    });
+  }
+
+  async get(id: number): Promise<Campaign | null> {
+    const row = await this.prisma.campaign.findFirst({ where: { id, deletedAt: null }, include: WITH_RELATIONS });
+    return row ? toCampaign(row) : null;
+  }
+
+  async list(filter: CampaignFilter): Promise<{ items: Campaign[]; total: number }> {
+    const search = filter.search?.trim();
+    const idFromSearch = search ? /^(?:c-)?(\d+)$/i.exec(search)?.[1] : undefined;
+    const where: Prisma.CampaignWhereInput = {
+      deletedAt: null,
+      ...(filter.statuses?.length ? { status: { in: filter.statuses } } : {}),
+      ...(filter.channel ? { channel: filter.channel } : {}),
+      ...(filter.tag ? { tags: { has: filter.tag.toLowerCase() } } : {}),
+      ...(search
+        ? {
+            OR: [
+              { name: { contains: search, mode: 'insensitive' } },
+              { description: { contains: search, mode: 'insensitive' } },
+              ...(idFromSearch ? [{ id: Number(idFromSearch) }] : []),
+            ],
+          }
+        : {}),
+    };
+    const [rows, total] = await Promise.all([
+      this.prisma.campaign.findMany({
+        where,
+        include: WITH_RELATIONS,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        skip: (filter.page - 1) * filter.pageSize,
+        take: filter.pageSize,
+      }),
+      this.prisma.campaign.count({ where }),
+    ]);
+    return { items: rows.map(toCampaign), total };
+  }
+
+  async update(
+    id: number,
+    from: readonly CampaignStatus[],
+    change: { settings?: Partial<CampaignSettings>; status?: CampaignStatus; patch?: StatusPatch; expectedVersion?: number },
+    activity: ActivityInput,
+  ): Promise<Campaign | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const before = await lockCampaign(tx, id);
+      if (!before || !from.includes(before.status)) return null;
+      const settings = change.settings ?? {};
+      const updated = await tx.campaign.updateMany({
+        where: {
+          id,
+          deletedAt: null,
+          status: { in: [...from] },
+          ...(change.expectedVersion !== undefined ? { version: change.expectedVersion } : {}),
+        },
+        data: {
+          ...scalarSettings(settings),
+          ...(settings.channel !== undefined ? { channel: settings.channel } : {}),
+          ...(change.status ? { status: change.status } : {}),
+          ...patchData(change.patch ?? {}),
+          version: { increment: 1 },
+        },
+      });
+      if (updated.count !== 1) return null;
+      if (settings.includeSegmentIds !== undefined || settings.excludeSegmentIds !== undefined) {
+        const current = await tx.campaignSegment.findMany({ where: { campaignId: id } });
+        const include = settings.includeSegmentIds ?? current.filter((s) => s.mode === 'include').map((s) => s.segmentId);
+        const exclude = settings.excludeSegmentIds ?? current.filter((s) => s.mode === 'exclude').map((s) => s.segmentId);
+        await tx.campaignSegment.deleteMany({ where: { campaignId: id } });
+        await tx.campaignSegment.createMany({ data: segmentRows(include, exclude).map((s) => ({ ...s, campaignId: id })) });
+      }
+      if (settings.variants !== undefined) {
+        await tx.variant.deleteMany({ where: { campaignId: id } });
+        await tx.variant.createMany({ data: settings.variants.map((v) => ({ ...v, campaignId: id })) });
+      }
+      await writeActivity(tx, id, before.status, change.status ?? null, activity);
+      return toCampaign(await tx.campaign.findUniqueOrThrow({ where: { id }, include: WITH_RELATIONS }));
+    });
+  }
+
+  transition(id: number, from: readonly CampaignStatus[], to: CampaignStatus, patch: StatusPatch, activity: ActivityInput): Promise<Campaign | null> {
+    return this.update(id, from, { status: to, patch }, activity);
+  }
+
+  async queueRun(
+    id: number,
+    from: readonly CampaignStatus[],
+    build: RunBuild,
+    activity: ActivityInput,
+  ): Promise<{ campaign: Campaign; run: RunSummary } | null> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        const before = await lockCampaign(tx, id);
+        if (!before || !from.includes(before.status)) return null;
+        const campaign = toCampaign(await tx.campaign.findUniqueOrThrow({ where: { id }, include: WITH_RELATIONS }));
+        if (campaign.listId === null) return null;
+        const template = await tx.template.findUniqueOrThrow({ where: { id: build.templateId } });
+        const version = await tx.templateVersion.findUniqueOrThrow({
+          where: { templateId_version: { templateId: template.id, version: template.currentVersion } },
+        });
+        const last = await tx.run.aggregate({ where: { campaignId: id }, _max: { number: true } });
+        const run = await tx.run.create({
+          data: {
+            campaignId: id,
+            number: (last._max.number ?? 0) + 1,
+            scheduledFor: build.scheduledFor,
+            templateVersionId: version.id,
+            snapshot: build.snapshot as Prisma.InputJsonValue,
+          },
+        });
+        const filters = await segmentFilters(tx, campaign);
+        const audience = audienceQuery({
+          listId: campaign.listId,
+          include: filters.include,
+          exclude: filters.exclude,
+          oneTime: campaign.oneTimeFilter,
+          channel: campaign.channel,
+        });
+        // One set-based statement writes the whole ledger for this run (NOTES.md: never row by row).
+        const inserted = await tx.$executeRaw`
+          INSERT INTO message (run_id, campaign_id, contact_id, channel, recipient, variant, status)
+          SELECT ${run.id}, ${id}, a.contact_id, ${campaign.channel}::"Channel", a.recipient, ${variantCase(campaign)},
+                 CASE WHEN EXISTS (SELECT 1 FROM suppression s WHERE s.address = a.recipient OR s.contact_id = a.contact_id)
+                      THEN 'opted_out'::"MessageStatus" ELSE 'queued'::"MessageStatus" END
+          FROM (${audience}) a`;
+        const optedOut = await tx.message.count({ where: { runId: run.id, status: 'opted_out' } });
+        await tx.run.update({ where: { id: run.id }, data: { audienceCount: inserted } });
+        await tx.campaign.update({ where: { id }, data: { status: 'queued', statusReason: null, statusDetails: Prisma.DbNull, version: { increment: 1 } } });
+        await writeActivity(tx, id, before.status, 'queued', {
+          ...activity,
+          runId: run.id,
+          detail: { run: run.number, messages: inserted, optedOut, templateVersion: template.currentVersion },
+        });
+        return {
+          campaign: toCampaign(await tx.campaign.findUniqueOrThrow({ where: { id }, include: WITH_RELATIONS })),
+          run: { runId: run.id, number: run.number, messages: inserted, optedOut },
+        };
+      },
+      { timeout: 120_000, maxWait: 30_000 },
+    );
+  }
+
+  async softDelete(id: number, from: readonly CampaignStatus[], activity: ActivityInput): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const before = await lockCampaign(tx, id);
+      if (!before || !from.includes(before.status)) return false;
+      await tx.campaign.update({ where: { id }, data: { deletedAt: new Date(), nextRunAt: null, version: { increment: 1 } } });
+      await writeActivity(tx, id, before.status, null, activity);
+      return true;
+    });
+  }
+
+  async activity(id: number, limit: number): Promise<ActivityEntry[]> {
+    const rows = await this.prisma.activity.findMany({ where: { campaignId: id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit });
+    return rows.reverse().map((r) => ({
+      id: r.id.toString(),
+      campaignId: r.campaignId,
+      runId: r.runId,
+      actor: r.actor,
+      action: r.action,
+      fromStatus: r.fromStatus,
+      toStatus: r.toStatus,
+      reason: r.reason,
+      detail: (r.detail as Record<string, unknown> | null) ?? null,
+      createdAt: r.createdAt,
+    }));
+  }
+
+  async upcoming(from: Date, to: Date): Promise<Campaign[]> {
+    const rows = await this.prisma.campaign.findMany({
+      where: {
+        deletedAt: null,
+        OR: [
+          { status: { in: ['scheduled', 'queued'] }, nextRunAt: { gte: from, lt: to } },
+          { status: 'scheduled', launchType: 'recurring' },
+          { status: 'paused', resumeTo: { in: ['scheduled', 'queued'] }, nextRunAt: { gte: from, lt: to } },
+        ],
+      },
+      include: WITH_RELATIONS,
+      orderBy: { nextRunAt: 'asc' },
+    });
+    return rows.map(toCampaign);
+  }
+
+  async futureCampaignsUsingTemplate(templateId: number): Promise<Campaign[]> {
+    const rows = await this.prisma.campaign.findMany({
+      where: {
+        deletedAt: null,
+        status: { in: [...NOT_YET_LAUNCHED] },
+        OR: [{ templateId }, { variants: { some: { templateId } } }],
+      },
+      include: WITH_RELATIONS,
+      orderBy: { id: 'asc' },
+    });
+    return rows.map(toCampaign);
+  }
+
+  async messageCounts(id: number): Promise<Record<string, number>> {
+    const groups = await this.prisma.message.groupBy({ by: ['status'], where: { campaignId: id }, _count: { _all: true } });
+    return Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
+  }
+}
+
+async function lockCampaign(tx: Tx, id: number): Promise<{ status: CampaignStatus; version: number } | null> {
+  // Row lock: of two concurrent changes, the second waits and then sees the first one's status.
+  const rows = await tx.$queryRaw<{ status: CampaignStatus; version: number }[]>`
+    SELECT status::text AS status, version FROM campaign WHERE id = ${id} AND deleted_at IS NULL FOR UPDATE`;
+  return rows[0] ?? null;
+}
+
+async function writeActivity(tx: Tx, campaignId: number, fromStatus: CampaignStatus | null, toStatus: CampaignStatus | null, a: ActivityInput): Promise<void> {
+  await tx.activity.create({
+    data: {
+      campaignId,
+      runId: a.runId ?? null,
+      actor: a.actor,
+      action: a.action,
+      fromStatus,
+      toStatus,
+      reason: a.reason ?? null,
+      detail: a.detail ? (a.detail as Prisma.InputJsonValue) : Prisma.DbNull,
+    },
+  });
+}
+
+async function segmentFilters(tx: Tx, c: Campaign): Promise<{ include: SegmentFilter[]; exclude: SegmentFilter[] }> {
+  const ids = [...c.includeSegmentIds, ...c.excludeSegmentIds];
+  const rows = ids.length ? await tx.segment.findMany({ where: { id: { in: ids } } }) : [];
+  const byId = new Map(rows.map((r) => [r.id, r.filter as unknown as SegmentFilter]));
+  return {
+    include: c.includeSegmentIds.map((id) => byId.get(id)!).filter(Boolean),
+    exclude: c.excludeSegmentIds.map((id) => byId.get(id)!).filter(Boolean),
+  };
+}
+
+/** A/B split by a stable hash of the recipient, in proportion to the weights; NULL without variants. */
+function variantCase(c: Campaign): Prisma.Sql {
+  if (c.variants.length === 0) return Prisma.sql`NULL`;
+  const total = c.variants.reduce((sum, v) => sum + v.weight, 0);
+  let upper = 0;
+  const arms = c.variants.map((v) => {
+    upper += v.weight;
+    return Prisma.sql`WHEN mod(abs(hashtext(a.recipient)::bigint), ${total}) < ${upper} THEN ${v.label}`;
+  });
+  return Prisma.sql`CASE ${Prisma.join(arms, ' ')} END`;
+}
+
+function segmentRows(include: number[], exclude: number[]): { segmentId: number; mode: 'include' | 'exclude' }[] {
+  return [
+    ...include.map((segmentId) => ({ segmentId, mode: 'include' as const })),
+    ...exclude.map((segmentId) => ({ segmentId, mode: 'exclude' as const })),
+  ];
+}
+
+function scalarSettings(s: Partial<CampaignSettings>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['name', 'description', 'tags', 'launchType', 'sendAt', 'timeZone', 'cron', 'templateId', 'listId', 'smsTtlSeconds'] as const) {
+    if (s[key] !== undefined) out[key] = s[key];
+  }
+  if (s.oneTimeFilter !== undefined) out.oneTimeFilter = s.oneTimeFilter === null ? Prisma.DbNull : (s.oneTimeFilter as unknown as Prisma.InputJsonValue);
+  return out;
+}
+
+function patchData(p: StatusPatch): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['resumeTo', 'statusReason', 'nextRunAt', 'launchType', 'sendAt', 'timeZone', 'cron'] as const) {
+    if (p[key] !== undefined) out[key] = p[key];
+  }
+  if (p.statusDetails !== undefined) out.statusDetails = p.statusDetails === null ? Prisma.DbNull : (p.statusDetails as unknown as Prisma.InputJsonValue);
+  return out;
+}
+
+function toCampaign(row: Row): Campaign {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    tags: row.tags,
+    channel: row.channel,
+    status: row.status,
+    resumeTo: row.resumeTo,
+    statusReason: row.statusReason,
+    statusDetails: (row.statusDetails as StatusReason[] | null) ?? null,
+    launchType: row.launchType,
+    sendAt: row.sendAt,
+    timeZone: row.timeZone,
+    cron: row.cron,
+    nextRunAt: row.nextRunAt,
+    templateId: row.templateId,
+    listId: row.listId,
+    includeSegmentIds: row.segments.filter((s) => s.mode === 'include').map((s) => s.segmentId),
+    excludeSegmentIds: row.segments.filter((s) => s.mode === 'exclude').map((s) => s.segmentId),
+    oneTimeFilter: (row.oneTimeFilter as SegmentFilter | null) ?? null,
+    smsTtlSeconds: row.smsTtlSeconds,
+    variants: row.variants.map((v) => ({ label: v.label, templateId: v.templateId, weight: v.weight })),
+    createdBy: row.createdBy,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    clonedFromId: row.clonedFromId,
+    version: row.version,
+  };
+}

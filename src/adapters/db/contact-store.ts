@@ -1,0 +1,340 @@
+import { normalizeEmail, normalizePhone } from '../../domain/contacts/contact-row.js';
+import { parseSegmentFilter, type SegmentFilter } from '../../domain/contacts/segment-filter.js';
+import { AppError } from '../../domain/errors.js';
+import type {
+  AudienceCount,
+  AudienceSpec,
+  ContactInfo,
+  ContactInput,
+  ContactListInfo,
+  ContactStore,
+  SegmentInfo,
+  UpsertResult,
+} from '../../domain/ports/contact-store.js';
+import { excludeAndOneTimeSql, includeSql, recipientColumn } from './audience-sql.js';
+import { Prisma, type Db } from './prisma-client.js';
+
+const NAME_MAX = 120;
+/** Serialises contact imports (two imports inserting the same new address would collide). */
+const IMPORT_LOCK_KEY = 0x6865_7261; // "hera"
+/** Timestamps in `timestamp(3)` columns are UTC, as Prisma writes them. */
+const NOW_UTC = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
+
+const WITH_MEMBER_COUNT = { _count: { select: { members: true } } } as const satisfies Prisma.ContactListInclude;
+type ListRow = Prisma.ContactListGetPayload<{ include: typeof WITH_MEMBER_COUNT }>;
+type SegmentRow = Prisma.SegmentGetPayload<object>;
+
+interface UpsertRow {
+  live: number;
+  inserted: number;
+  updated: number;
+  rejected: RejectedRow[] | string;
+}
+
+interface RejectedRow {
+  line: number;
+  email: string | null;
+  phone: string | null;
+  emailOwner: number | null;
+  phoneOwner: number | null;
+  target: number | null;
+  keptLine: number | null;
+}
+
+export function createContactStore(prisma: Db): ContactStore {
+  return new PrismaContactStore(prisma);
+}
+
+/** Contacts, lists and segments in PostgreSQL (embedded or server); imports are set-based SQL. */
+export class PrismaContactStore implements ContactStore {
+  constructor(private readonly prisma: Db) {}
+
+  async createList(input: { name: string; description: string; createdBy: string }): Promise<ContactListInfo> {
+    const name = checkName(input.name, 'list');
+    if (await this.findListByName(name)) throw new AppError('ALREADY_EXISTS', `A list named "${name}" already exists.`, { name });
+    try {
+      const row = await this.prisma.contactList.create({
+        data: { name, description: input.description.trim(), createdBy: input.createdBy },
+        include: WITH_MEMBER_COUNT,
+      });
+      return toListInfo(row);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError('ALREADY_EXISTS', `A list named "${name}" already exists.`, { name });
+      throw error;
+    }
+  }
+
+  async findListByName(name: string): Promise<ContactListInfo | null> {
+    const rows = await this.prisma.$queryRaw<{ id: number }[]>`
+      SELECT id FROM contact_list WHERE lower(name) = lower(${name.trim()}::text) AND deleted_at IS NULL ORDER BY id LIMIT 1`;
+    return rows[0] ? this.getList(rows[0].id) : null;
+  }
+
+  async getList(id: number): Promise<ContactListInfo | null> {
+    const row = await this.prisma.contactList.findUnique({ where: { id }, include: WITH_MEMBER_COUNT });
+    return row ? toListInfo(row) : null;
+  }
+
+  async listLists(): Promise<ContactListInfo[]> {
+    const rows = await this.prisma.contactList.findMany({ where: { deletedAt: null }, include: WITH_MEMBER_COUNT, orderBy: { name: 'asc' } });
+    return rows.map(toListInfo);
+  }
+
+  async deleteList(id: number): Promise<void> {
+    const row = await this.prisma.contactList.findUnique({ where: { id } });
+    if (!row) throw new AppError('NOT_FOUND', `No contact list #${id}.`, { listId: id });
+    if (row.deletedAt) return;
+    // Conditional on still being live, so two deletes at once rename it once.
+    await this.prisma.contactList.updateMany({
+      where: { id, deletedAt: null },
+      data: { deletedAt: new Date(), name: deletedName(row.name, id) },
+    });
+  }
+
+  /**
+   * One statement per batch, inside a transaction holding the import lock:
+   * 1. match each row to the contact owning its email and the one owning its phone;
+   * 2. reject rows whose email and phone belong to two different contacts, and earlier rows that
+   *    resolve to the same contact as a later row of the batch (one statement cannot update a row
+   *    twice);
+   * 3. update matched contacts (the row's email/phone/time zone win, attributes merged), insert
+   *    the rest, and add both to the list.
+   * New addresses cannot collide: each is owned by no contact and appears once in the batch.
+   */
+  async upsertIntoList(listId: number, rows: ContactInput[]): Promise<UpsertResult> {
+    if (rows.length === 0) {
+      await this.assertLiveList(listId);
+      return { inserted: 0, updated: 0, rejected: [] };
+    }
+    const batch = JSON.stringify(
+      rows.map((r) => ({ line: r.line, email: r.email, phone: r.phone, attrs: r.attributes, tz: r.timeZone })),
+    );
+    const [, result] = await this.prisma.$transaction([
+      this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${IMPORT_LOCK_KEY}::bigint)`,
+      this.prisma.$queryRaw<UpsertRow[]>`
+        WITH live AS (
+          SELECT id FROM contact_list WHERE id = ${listId}::int AND deleted_at IS NULL
+        ),
+        input AS (
+          SELECT t.line, t.email, t.phone, coalesce(t.attrs, '{}'::jsonb) AS attrs, t.tz
+          FROM jsonb_to_recordset(${batch}::jsonb) AS t(line int, email text, phone text, attrs jsonb, tz text)
+          WHERE EXISTS (SELECT 1 FROM live)
+        ),
+        matched AS (
+          SELECT i.*, e.id AS email_owner, p.id AS phone_owner, coalesce(e.id, p.id) AS target,
+                 (e.id IS NOT NULL AND p.id IS NOT NULL AND e.id <> p.id) AS crossed
+          FROM input i
+          LEFT JOIN contact e ON e.email = i.email
+          LEFT JOIN contact p ON p.phone = i.phone
+        ),
+        ranked AS (
+          SELECT m.*, max(m.line) FILTER (WHERE NOT m.crossed) OVER (PARTITION BY m.target) AS kept_line
+          FROM matched m
+        ),
+        updated AS (
+          UPDATE contact c
+          SET email = coalesce(r.email, c.email),
+              phone = coalesce(r.phone, c.phone),
+              attributes = c.attributes || r.attrs,
+              time_zone = coalesce(r.tz, c.time_zone),
+              updated_at = ${NOW_UTC}
+          FROM ranked r
+          WHERE c.id = r.target AND NOT r.crossed AND r.line = r.kept_line
+          RETURNING c.id
+        ),
+        inserted AS (
+          INSERT INTO contact (email, phone, attributes, time_zone, created_at, updated_at)
+          SELECT r.email, r.phone, r.attrs, r.tz, ${NOW_UTC}, ${NOW_UTC}
+          FROM ranked r
+          WHERE r.target IS NULL
+          ORDER BY r.line
+          RETURNING id
+        ),
+        joined AS (
+          INSERT INTO list_member (list_id, contact_id, added_at)
+          SELECT ${listId}::int, x.id, ${NOW_UTC}
+          FROM (SELECT id FROM updated UNION ALL SELECT id FROM inserted) x
+          ON CONFLICT DO NOTHING
+        )
+        SELECT
+          (SELECT count(*) FROM live)::int AS live,
+          (SELECT count(*) FROM inserted)::int AS inserted,
+          (SELECT count(*) FROM updated)::int AS updated,
+          (SELECT coalesce(jsonb_agg(jsonb_build_object(
+                    'line', r.line, 'email', r.email, 'phone', r.phone, 'emailOwner', r.email_owner,
+                    'phoneOwner', r.phone_owner, 'target', r.target, 'keptLine', r.kept_line) ORDER BY r.line), '[]'::jsonb)
+             FROM ranked r
+             WHERE r.crossed OR (r.target IS NOT NULL AND r.line <> r.kept_line))::text AS rejected`,
+    ]);
+    const row = result[0];
+    if (!row || row.live === 0) throw listGone(listId);
+    const rejected = (typeof row.rejected === 'string' ? (JSON.parse(row.rejected) as RejectedRow[]) : row.rejected).map((r) => ({
+      line: r.line,
+      reason: rejectionReason(r),
+    }));
+    return { inserted: row.inserted, updated: row.updated, rejected };
+  }
+
+  async findContact(address: string): Promise<ContactInfo | null> {
+    const text = address.trim();
+    if (!text) return null;
+    const where: Prisma.ContactWhereInput = text.includes('@')
+      ? { email: normalizeEmail(text) ?? text.toLowerCase() }
+      : { phone: normalizePhone(text) ?? text };
+    const row = await this.prisma.contact.findFirst({
+      where,
+      include: { memberships: { where: { list: { deletedAt: null } }, include: { list: true } } },
+    });
+    if (!row) return null;
+    const addresses = [row.email, row.phone].filter((a): a is string => a !== null);
+    const suppressions = await this.prisma.suppression.count({
+      where: { OR: [{ address: { in: addresses } }, { contactId: row.id }] },
+    });
+    return {
+      id: row.id,
+      email: row.email,
+      phone: row.phone,
+      attributes: toAttributes(row.attributes),
+      timeZone: row.timeZone,
+      lists: row.memberships.map((m) => m.list.name).sort((a, b) => a.localeCompare(b)),
+      suppressed: suppressions > 0,
+    };
+  }
+
+  async createSegment(input: { name: string; filter: SegmentFilter; createdBy: string }): Promise<SegmentInfo> {
+    const name = checkName(input.name, 'segment');
+    const filter = parseSegmentFilter(input.filter);
+    if (await this.findSegmentByName(name)) throw new AppError('ALREADY_EXISTS', `A segment named "${name}" already exists.`, { name });
+    try {
+      const row = await this.prisma.segment.create({
+        data: { name, filter: filter as unknown as Prisma.InputJsonValue, createdBy: input.createdBy },
+      });
+      return toSegmentInfo(row);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError('ALREADY_EXISTS', `A segment named "${name}" already exists.`, { name });
+      throw error;
+    }
+  }
+
+  async findSegmentByName(name: string): Promise<SegmentInfo | null> {
+    const rows = await this.prisma.$queryRaw<{ id: number }[]>`
+      SELECT id FROM segment WHERE lower(name) = lower(${name.trim()}::text) AND deleted_at IS NULL ORDER BY id LIMIT 1`;
+    return rows[0] ? this.getSegment(rows[0].id) : null;
+  }
+
+  async getSegment(id: number): Promise<SegmentInfo | null> {
+    const row = await this.prisma.segment.findUnique({ where: { id } });
+    return row ? toSegmentInfo(row) : null;
+  }
+
+  async listSegments(): Promise<SegmentInfo[]> {
+    const rows = await this.prisma.segment.findMany({ where: { deletedAt: null }, orderBy: { name: 'asc' } });
+    return rows.map(toSegmentInfo);
+  }
+
+  async deleteSegment(id: number): Promise<void> {
+    const row = await this.prisma.segment.findUnique({ where: { id } });
+    if (!row) throw new AppError('NOT_FOUND', `No segment #${id}.`, { segmentId: id });
+    if (row.deletedAt) return;
+    await this.prisma.segment.updateMany({
+      where: { id, deletedAt: null },
+      data: { deletedAt: new Date(), name: deletedName(row.name, id) },
+    });
+  }
+
+  /**
+   * The audience funnel in one pass over the list. "Suppressed" matches the prebuild's rule: the
+   * recipient address or the contact itself is on the suppression list.
+   */
+  async countAudience(spec: AudienceSpec): Promise<AudienceCount> {
+    const recipient = recipientColumn(spec.channel);
+    const rows = await this.prisma.$queryRaw<AudienceCount[]>`
+      SELECT count(*)::int AS "listMembers",
+             count(*) FILTER (WHERE a.recipient IS NOT NULL)::int AS "reachable",
+             count(*) FILTER (WHERE a.recipient IS NOT NULL AND a.included)::int AS "afterInclude",
+             count(*) FILTER (WHERE a.recipient IS NOT NULL AND a.included AND a.kept)::int AS "final",
+             count(*) FILTER (WHERE a.recipient IS NOT NULL AND a.included AND a.kept AND EXISTS (
+               SELECT 1 FROM suppression s WHERE s.address = a.recipient OR s.contact_id = a.id))::int AS "suppressed"
+      FROM (
+        SELECT c.id, ${recipient} AS recipient, ${includeSql(spec)} AS included, ${excludeAndOneTimeSql(spec)} AS kept
+        FROM list_member m
+        JOIN contact c ON c.id = m.contact_id
+        WHERE m.list_id = ${spec.listId}::int
+      ) a`;
+    const row = rows[0];
+    return {
+      listMembers: row?.listMembers ?? 0,
+      reachable: row?.reachable ?? 0,
+      afterInclude: row?.afterInclude ?? 0,
+      final: row?.final ?? 0,
+      suppressed: row?.suppressed ?? 0,
+    };
+  }
+
+  private async assertLiveList(listId: number): Promise<void> {
+    const list = await this.prisma.contactList.findUnique({ where: { id: listId }, select: { deletedAt: true } });
+    if (!list || list.deletedAt) throw listGone(listId);
+  }
+}
+
+function rejectionReason(r: RejectedRow): string {
+  if (r.emailOwner !== null && r.phoneOwner !== null && r.emailOwner !== r.phoneOwner) {
+    return (
+      `email ${JSON.stringify(r.email)} belongs to contact #${r.emailOwner} and phone ${JSON.stringify(r.phone)} ` +
+      `to contact #${r.phoneOwner}; a row cannot join two contacts`
+    );
+  }
+  return `same contact (#${r.target}) as line ${r.keptLine}; line ${r.keptLine} kept`;
+}
+
+function listGone(listId: number): AppError {
+  return new AppError('NOT_FOUND', `Contact list #${listId} does not exist or was deleted.`, { listId });
+}
+
+function checkName(raw: string, what: 'list' | 'segment'): string {
+  const name = raw.trim();
+  if (!name) throw new AppError('INVALID_INPUT', `The ${what} name must not be empty.`);
+  if (name.length > NAME_MAX) throw new AppError('INVALID_INPUT', `The ${what} name is longer than ${NAME_MAX} characters.`);
+  return name;
+}
+
+/** Frees the unique name of a soft-deleted list or segment (see ContactListInfo). */
+function deletedName(name: string, id: number): string {
+  return `${name} (deleted ${id})`;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
+
+function toListInfo(row: ListRow): ContactListInfo {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt,
+    deletedAt: row.deletedAt,
+    memberCount: row._count.members,
+  };
+}
+
+function toSegmentInfo(row: SegmentRow): SegmentInfo {
+  return {
+    id: row.id,
+    name: row.name,
+    filter: parseSegmentFilter(row.filter),
+    createdBy: row.createdBy,
+    createdAt: row.createdAt,
+    deletedAt: row.deletedAt,
+  };
+}
+
+function toAttributes(json: Prisma.JsonValue): Record<string, string> {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return {};
+  return Object.fromEntries(
+    Object.entries(json)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+  );
+}

@@ -1,0 +1,25 @@
+import type { AppError, ErrorCode } from '../domain/errors.js';
+import { errorReply, warnings, type Reply } from './reply.js';
+
+/** The one table that turns domain error codes into what a person reads. */
+const LEAD: Record<ErrorCode, string> = {
+  NOT_FOUND: 'Not found',
+  INVALID_INPUT: 'Invalid input',
+  INVALID_TRANSITION: 'Not allowed now',
+  CONFLICT: 'Conflict',
+  ALREADY_EXISTS: 'Already exists',
+  TEMPLATE_LOCKED: 'Template locked',
+  INCOMPLETE: 'Incomplete',
+  CONFIRMATION_REQUIRED: 'Confirmation needed',
+  CONFIRMATION_MISMATCH: 'Confirmation does not match',
+  APPROVAL_REQUIRED: 'Approval needed',
+  FORBIDDEN: 'Not permitted',
+  NOT_AVAILABLE: 'Not available yet',
+  IN_USE: 'In use',
+};
+
+export function appErrorReply(error: AppError): Reply {
+  const notes = Array.isArray(error.details.warnings) ? (error.details.warnings as string[]) : [];
+  const r = errorReply(`${LEAD[error.code]}: ${error.message}`, warnings(notes));
+  return { ...r, text: `${LEAD[error.code]}: ${error.message}` };
+}

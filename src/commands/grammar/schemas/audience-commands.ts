@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { breakRule, channelSchema, conditionSchema, emailSchema, optionalTextSchema, segmentMatchSchema, switchSchema, textSchema } from './values.js';
+
+/** Schemas of contacts, lists, segments and templates management (same conventions as campaign-commands). */
+
+export const contactsImportSchema = z.object({ name: z.literal('contacts'), action: z.literal('import'), path: textSchema, list: textSchema });
+export const contactsShowSchema = z.object({ name: z.literal('contacts'), action: z.literal('show'), address: textSchema });
+
+export const listsListSchema = z.object({ name: z.literal('lists'), action: z.literal('list') });
+export const listsCreateSchema = z.object({ name: z.literal('lists'), action: z.literal('create'), listName: textSchema, description: optionalTextSchema.optional() });
+export const listsShowSchema = z.object({ name: z.literal('lists'), action: z.literal('show'), listName: textSchema });
+export const listsDeleteSchema = z.object({ name: z.literal('lists'), action: z.literal('delete'), listName: textSchema });
+
+export const segmentsListSchema = z.object({ name: z.literal('segments'), action: z.literal('list') });
+export const segmentsCreateSchema = z.object({
+  name: z.literal('segments'),
+  action: z.literal('create'),
+  segmentName: textSchema,
+  where: z.array(conditionSchema),
+  match: segmentMatchSchema.optional(),
+});
+export const segmentsShowSchema = z.object({ name: z.literal('segments'), action: z.literal('show'), segmentName: textSchema });
+export const segmentsDeleteSchema = z.object({ name: z.literal('segments'), action: z.literal('delete'), segmentName: textSchema });
+
+/** Content and sending details shared by `templates create` and `templates edit`. */
+const content = {
+  subject: textSchema.optional(),
+  html: textSchema.optional(),
+  htmlFile: textSchema.optional(),
+  text: textSchema.optional(),
+  textFile: textSchema.optional(),
+  fromName: textSchema.optional(),
+  fromEmail: emailSchema.optional(),
+  replyTo: emailSchema.optional(),
+  smsSender: textSchema.optional(),
+};
+type Content = { [K in keyof typeof content]?: string | undefined };
+
+const EMAIL_ONLY: [keyof Content, string][] = [
+  ['subject', '--subject'],
+  ['html', '--html'],
+  ['htmlFile', '--html-file'],
+  ['fromName', '--from-name'],
+  ['fromEmail', '--from-email'],
+  ['replyTo', '--reply-to'],
+];
+
+function oneSourceEach(command: Content, ctx: z.RefinementCtx): void {
+  if (command.html !== undefined && command.htmlFile !== undefined) breakRule(ctx, 'UNEXPECTED_ARGUMENT', 'Give --html or --html-file, not both');
+  if (command.text !== undefined && command.textFile !== undefined) breakRule(ctx, 'UNEXPECTED_ARGUMENT', 'Give --text or --text-file, not both');
+}
+
+export const templatesListSchema = z.object({ name: z.literal('templates'), action: z.literal('list') });
+
+export const templatesCreateSchema = z
+  .object({ name: z.literal('templates'), action: z.literal('create'), templateName: textSchema, channel: channelSchema, ...content })
+  .superRefine((command, ctx) => {
+    oneSourceEach(command, ctx);
+    if (command.channel === 'sms') {
+      const misplaced = EMAIL_ONLY.find(([field]) => command[field] !== undefined);
+      if (misplaced) breakRule(ctx, 'UNEXPECTED_ARGUMENT', `${misplaced[1]} is for email templates; this one is --channel sms (use --text for the SMS body)`);
+    } else if (command.smsSender !== undefined) {
+      breakRule(ctx, 'UNEXPECTED_ARGUMENT', '--sms-sender is for SMS templates; this one is --channel email (use --from-email)');
+    }
+  });
+
+export const templatesShowSchema = z.object({ name: z.literal('templates'), action: z.literal('show'), templateName: textSchema });
+
+export const templatesEditSchema = z
+  .object({ name: z.literal('templates'), action: z.literal('edit'), templateName: textSchema, ...content, confirm: switchSchema })
+  .superRefine((command, ctx) => {
+    oneSourceEach(command, ctx);
+    if ((Object.keys(content) as (keyof Content)[]).every((field) => command[field] === undefined)) {
+      breakRule(ctx, 'MISSING_ARGUMENT', `Nothing to change in template "${command.templateName}": add at least one flag, e.g. --subject, --text or --from-email`);
+    }
+  });
+
+export const templatesDeleteSchema = z.object({ name: z.literal('templates'), action: z.literal('delete'), templateName: textSchema });

@@ -1,0 +1,267 @@
+import { DateTime, IANAZone } from 'luxon';
+import { z } from 'zod';
+import { closestMatch } from './closest-match.js';
+
+/**
+ * Value formats of the `/campaign` grammar. Each `read…` function is pure and returns the
+ * normalised value or a {@link ValueProblem} whose message completes a sentence that starts with
+ * the flag or argument (`--channel` + ` must be one of email, sms (got "fax")`). The zod schemas
+ * below wrap them so the command schemas stay declarative, and so Slack modals can reuse them.
+ */
+
+export const CAMPAIGN_STATUSES = ['draft', 'ready', 'scheduled', 'queued', 'sending', 'paused', 'suspended', 'stopped', 'cancelled', 'completed', 'failed', 'rejected'] as const;
+export const CHANNELS = ['email', 'sms'] as const;
+export const LAUNCH_TYPES = ['now', 'manual', 'scheduled', 'recurring'] as const;
+export const MESSAGE_STATUSES = ['queued', 'sending', 'delivered', 'failed', 'opted_out', 'retrying', 'assumed_delivered', 'bounced', 'complained', 'blocked', 'unknown'] as const;
+export const SEGMENT_MATCHES = ['all', 'any'] as const;
+export const CONDITION_OPS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'contains', 'exists', 'not_exists'] as const;
+
+export type CampaignStatusValue = (typeof CAMPAIGN_STATUSES)[number];
+export type ChannelValue = (typeof CHANNELS)[number];
+export type LaunchTypeValue = (typeof LAUNCH_TYPES)[number];
+export type MessageStatusValue = (typeof MESSAGE_STATUSES)[number];
+export type SegmentMatchValue = (typeof SEGMENT_MATCHES)[number];
+export type ConditionOp = (typeof CONDITION_OPS)[number];
+
+/** One audience condition, the shape segments and one-time filters store. */
+export interface Condition {
+  field: string;
+  op: ConditionOp;
+  value?: string;
+}
+
+/** One A/B variant as typed: `A:Welcome:70`. */
+export interface VariantValue {
+  label: string;
+  template: string;
+  weight: number;
+}
+
+/** Upper bound of `--ttl`: 14 days. The SMS provider may allow less (Twilio: 36,000 s); the domain narrows it. */
+export const TTL_MAX_SECONDS = 1_209_600;
+/** Largest id the database can hold (PostgreSQL `integer`). */
+const MAX_ID = 2_147_483_647;
+
+export class ValueProblem {
+  constructor(readonly message: string) {}
+}
+
+const quote = (raw: string): string => JSON.stringify(raw);
+
+function readPrefixedId(raw: string, prefix: string, example: string): number | ValueProblem {
+  const match = new RegExp(`^(?:${prefix}-)?(\\d+)$`, 'i').exec(raw.trim());
+  const id = match ? Number(match[1]) : NaN;
+  if (!Number.isInteger(id) || id < 1 || id > MAX_ID) return new ValueProblem(`must be an id like ${example} (got ${quote(raw)})`);
+  return id;
+}
+
+export const readCampaignId = (raw: string) => readPrefixedId(raw, 'c', 'C-1042 or 1042');
+export const readApprovalId = (raw: string) => readPrefixedId(raw, 'a', 'A-12 or 12');
+export const readMessageId = (raw: string) => readPrefixedId(raw, 'm', 'M-5531 or 5531');
+export const readLinkId = (raw: string) => readPrefixedId(raw, 'l', 'L-7 or 7');
+
+export function readChoice<const T extends string>(raw: string, choices: readonly T[]): T | ValueProblem {
+  const value = raw.trim().toLowerCase();
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  const guess = closestMatch(value, choices);
+  const hint = guess ? `; did you mean "${guess}"?` : '';
+  return new ValueProblem(`must be one of ${choices.join(', ')} (got ${quote(raw)}${hint})`);
+}
+
+export function readPositiveInt(raw: string): number | ValueProblem {
+  const value = raw.trim();
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) return new ValueProblem(`must be a whole number of at least 1 (got ${quote(raw)})`);
+  return n;
+}
+
+/** Trimmed text; empty is refused unless `allowEmpty` (e.g. `--description ""` clears it). */
+export function readText(raw: string, allowEmpty = false): string | ValueProblem {
+  const value = raw.trim();
+  if (!value && !allowEmpty) return new ValueProblem('must not be empty');
+  return value;
+}
+
+/** Comma list of tags: trimmed, lower-cased, empty items and repeats dropped. */
+export function readTags(raw: string): string[] | ValueProblem {
+  const tags = [...new Set(raw.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean))];
+  if (tags.length === 0) return new ValueProblem(`needs at least one tag, e.g. spring,promo (got ${quote(raw)})`);
+  return tags;
+}
+
+/** Comma list of campaign statuses, each checked. */
+export function readStatusList(raw: string): CampaignStatusValue[] | ValueProblem {
+  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) return new ValueProblem(`needs at least one status (got ${quote(raw)})`);
+  const out: CampaignStatusValue[] = [];
+  for (const item of items) {
+    const status = readChoice(item, CAMPAIGN_STATUSES);
+    if (status instanceof ValueProblem) return status;
+    if (!out.includes(status)) out.push(status);
+  }
+  return out;
+}
+
+const LOCAL_WHEN = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/i;
+const OFFSET_WHEN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
+const WHEN_FORMS = 'YYYY-MM-DD HH:mm, YYYY-MM-DDTHH:mm[:ss] or an ISO time with offset such as 2026-03-01T09:00:00Z';
+
+/**
+ * A send time: local wall time (read in `--tz` by the domain) or an ISO time with an offset.
+ * Local times are normalised to `YYYY-MM-DDTHH:mm[:ss]` (what luxon's `fromISO` reads); times with
+ * an offset are kept as typed. The date must exist (2026-02-30 does not).
+ */
+export function readWhen(raw: string): string | ValueProblem {
+  const value = raw.trim();
+  const local = LOCAL_WHEN.exec(value);
+  const parts = local ?? OFFSET_WHEN.exec(value);
+  if (!parts) return new ValueProblem(`must be a date and time as ${WHEN_FORMS} (got ${quote(raw)})`);
+  const [year, month, day, hour, minute, second] = parts.slice(1, 7).map((p) => (p === undefined ? 0 : Number(p))) as number[];
+  if (month! < 1 || month! > 12) return new ValueProblem(`has no month ${month} (got ${quote(raw)})`);
+  const daysInMonth = DateTime.utc(year!, month!).daysInMonth ?? 31;
+  if (day! < 1 || day! > daysInMonth) return new ValueProblem(`is not a real date: ${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')} has ${daysInMonth} days (got ${quote(raw)})`);
+  if (hour! > 23 || minute! > 59 || second! > 59) return new ValueProblem(`is not a real time of day (got ${quote(raw)})`);
+  if (!local) {
+    if (!DateTime.fromISO(value, { setZone: true }).isValid) return new ValueProblem(`has an invalid UTC offset (got ${quote(raw)})`);
+    return value;
+  }
+  const [date, time] = value.split(/[ T]/i) as [string, string];
+  return `${date}T${time.replace(/^(\d):/, '0$1:')}`;
+}
+
+export function readZone(raw: string): string | ValueProblem {
+  const value = raw.trim();
+  if (!IANAZone.isValidZone(value)) return new ValueProblem(`must be an IANA time zone such as Europe/London or America/New_York (got ${quote(raw)})`);
+  return value;
+}
+
+/** Only the shape: 5 or 6 fields. The domain's cron library checks the fields themselves. */
+export function readCron(raw: string): string | ValueProblem {
+  const fields = raw.trim().split(/\s+/).filter(Boolean);
+  if (fields.length !== 5 && fields.length !== 6) {
+    return new ValueProblem(`must be a cron expression of 5 or 6 fields in quotes, e.g. "0 9 * * 1" (got ${quote(raw)}: ${fields.length} field${fields.length === 1 ? '' : 's'})`);
+  }
+  return fields.join(' ');
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** `90s`, `30m`, `4h`, `2d` or plain seconds, in 1 s .. 14 days. */
+export function readDuration(raw: string): number | ValueProblem {
+  const match = /^(\d+)\s*([smhd]?)$/i.exec(raw.trim());
+  if (!match) return new ValueProblem(`must be a duration such as 90s, 30m, 4h, 2d or a number of seconds (got ${quote(raw)})`);
+  const seconds = Number(match[1]) * (DURATION_UNITS[(match[2] || 's').toLowerCase()] ?? 1);
+  if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > TTL_MAX_SECONDS) {
+    return new ValueProblem(`must be between 1 second and 14 days (${TTL_MAX_SECONDS} s) (got ${quote(raw)})`);
+  }
+  return seconds;
+}
+
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+const OPERATORS: [string, ConditionOp][] = [['!=', 'neq'], ['>=', 'gte'], ['<=', 'lte'], ['=', 'eq'], ['>', 'gt'], ['<', 'lt'], ['~', 'contains']];
+const CONDITION_FORMS = 'plan=pro, plan!=free, age>=18, name~smith, has:phone or !has:phone';
+
+/** `field=value`, `field!=value`, `field>value`, `>=`, `<`, `<=`, `field~value` (contains), `has:field`, `!has:field`. */
+export function readCondition(raw: string): Condition | ValueProblem {
+  const text = raw.trim();
+  const fieldProblem = (field: string) =>
+    new ValueProblem(`has field name ${quote(field)}, which must start with a letter and use only letters, digits, _, . and - (in ${quote(raw)})`);
+  const has = /^(!?)has:(.*)$/i.exec(text);
+  if (has) {
+    const field = (has[2] ?? '').trim();
+    if (!FIELD_NAME.test(field)) return fieldProblem(field);
+    return { field, op: has[1] ? 'not_exists' : 'exists' };
+  }
+  const at = text.search(/[!=<>~]/);
+  if (at <= 0) return new ValueProblem(`must be a condition such as ${CONDITION_FORMS} (got ${quote(raw)})`);
+  const field = text.slice(0, at).trim();
+  const operator = OPERATORS.find(([symbol]) => text.startsWith(symbol, at));
+  if (!operator) return new ValueProblem(`must be a condition such as ${CONDITION_FORMS} (got ${quote(raw)})`);
+  if (!FIELD_NAME.test(field)) return fieldProblem(field);
+  const [symbol, op] = operator;
+  const value = text.slice(at + symbol.length).trim();
+  if (!value && op !== 'eq' && op !== 'neq') return new ValueProblem(`needs a value after "${symbol}" (in ${quote(raw)})`);
+  return { field, op, value };
+}
+
+/** `LABEL:TEMPLATE:WEIGHT`; the template name may itself contain colons. */
+export function readVariant(raw: string): VariantValue | ValueProblem {
+  const first = raw.indexOf(':');
+  const last = raw.lastIndexOf(':');
+  const label = raw.slice(0, first).trim();
+  const template = raw.slice(first + 1, last).trim();
+  if (first === -1 || first === last || !label || !template) {
+    return new ValueProblem(`must be LABEL:TEMPLATE:WEIGHT, e.g. A:Welcome:70 (got ${quote(raw)})`);
+  }
+  const weightText = raw.slice(last + 1).trim();
+  const weight = /^\d+$/.test(weightText) ? Number(weightText) : NaN;
+  if (!Number.isInteger(weight) || weight < 1 || weight > 100) {
+    return new ValueProblem(`weight must be a whole number from 1 to 100 (got ${quote(weightText)} in ${quote(raw)})`);
+  }
+  return { label, template, weight };
+}
+
+export function readEmail(raw: string): string | ValueProblem {
+  const value = raw.trim();
+  if (!/^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>".]+$/.test(value)) return new ValueProblem(`must be an email address such as news@example.com (got ${quote(raw)})`);
+  return value;
+}
+
+export function readUrl(raw: string): string | ValueProblem {
+  const value = raw.trim();
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    return new ValueProblem(`must be an http or https URL such as https://example.com/sale (got ${quote(raw)})`);
+  }
+  return value;
+}
+
+/** Wraps a reader as a zod schema from the typed string to the normalised value. */
+export function valueSchema<T>(read: (raw: string) => T | ValueProblem) {
+  return z.string().transform((raw, ctx): T => {
+    const out = read(raw);
+    if (out instanceof ValueProblem) {
+      ctx.addIssue({ code: 'custom', message: out.message, input: raw });
+      return z.NEVER;
+    }
+    return out;
+  });
+}
+
+export const campaignIdSchema = valueSchema(readCampaignId);
+export const approvalIdSchema = valueSchema(readApprovalId);
+export const messageIdSchema = valueSchema(readMessageId);
+export const linkIdSchema = valueSchema(readLinkId);
+export const campaignStatusListSchema = valueSchema(readStatusList);
+export const channelSchema = valueSchema((raw) => readChoice(raw, CHANNELS));
+export const launchTypeSchema = valueSchema((raw) => readChoice(raw, LAUNCH_TYPES));
+export const messageStatusSchema = valueSchema((raw) => readChoice(raw, MESSAGE_STATUSES));
+export const segmentMatchSchema = valueSchema((raw) => readChoice(raw, SEGMENT_MATCHES));
+export const positiveIntSchema = valueSchema(readPositiveInt);
+export const textSchema = valueSchema((raw) => readText(raw));
+export const optionalTextSchema = valueSchema((raw) => readText(raw, true));
+export const tagSchema = valueSchema((raw) => readText(raw.toLowerCase()));
+export const tagsSchema = valueSchema(readTags);
+export const whenSchema = valueSchema(readWhen);
+export const zoneSchema = valueSchema(readZone);
+export const cronSchema = valueSchema(readCron);
+export const durationSchema = valueSchema(readDuration);
+export const conditionSchema = valueSchema(readCondition);
+export const variantSchema = valueSchema(readVariant);
+export const emailSchema = valueSchema(readEmail);
+export const urlSchema = valueSchema(readUrl);
+/** A boolean flag: present means true; absent stays undefined. */
+export const switchSchema = z.boolean().optional();
+
+/** Error codes a command schema's cross-field rule may report (the rest come from the parser). */
+export type RuleCode = 'MISSING_ARGUMENT' | 'UNEXPECTED_ARGUMENT' | 'INVALID_VALUE';
+
+/** Reports a broken cross-field rule; `message` is the whole sentence shown to the person. */
+export function breakRule(ctx: z.RefinementCtx, code: RuleCode, message: string): void {
+  ctx.addIssue({ code: 'custom', message, params: { grammarCode: code } });
+}

@@ -1,0 +1,91 @@
+import { DateTime } from 'luxon';
+import { campaignRef, type Campaign } from '../domain/campaign/campaign.js';
+import { allowedActions, STATUS_MEANING } from '../domain/campaign/campaign-status.js';
+import { describeFilter } from '../domain/contacts/segment-filter.js';
+import type { ActivityEntry } from '../domain/ports/campaign-store.js';
+import type { ReplyBlock } from './reply.js';
+
+/** Names behind a campaign's ids, looked up by the handler so rendering stays pure. */
+export interface CampaignNames {
+  template: string | null;
+  list: string | null;
+  include: string[];
+  exclude: string[];
+  variantTemplates: Record<string, string>;
+}
+
+export function formatTime(date: Date | null, zone: string): string {
+  if (!date) return '—';
+  return DateTime.fromJSDate(date, { zone }).toFormat('yyyy-LL-dd HH:mm ZZZZ');
+}
+
+export function statusLabel(c: Campaign): string {
+  return c.status;
+}
+
+/** The campaign card: identity, status and why, schedule, content, audience, what can be done next. */
+export function campaignCard(c: Campaign, names: CampaignNames, zone: string, counts: Record<string, number>): ReplyBlock[] {
+  const tz = c.timeZone ?? zone;
+  const fields: [string, string][] = [
+    ['Status', `${c.status} — ${STATUS_MEANING[c.status]}`],
+    ...(c.statusReason ? [['Reason', c.statusReason] as [string, string]] : []),
+    ['Channel', c.channel],
+    ['Launch', launchText(c, tz)],
+    ['Template', c.variants.length ? c.variants.map((v) => `${v.label}: ${names.variantTemplates[v.label] ?? `#${v.templateId}`} (${v.weight})`).join(', ') : (names.template ?? '—')],
+    ['List', names.list ?? '—'],
+  ];
+  if (names.include.length) fields.push(['Send to segments', names.include.join(', ')]);
+  if (names.exclude.length) fields.push(['Exclude segments', names.exclude.join(', ')]);
+  if (c.oneTimeFilter) fields.push(['One-time filter', describeFilter(c.oneTimeFilter)]);
+  if (c.channel === 'sms' && c.smsTtlSeconds) fields.push(['TTL', `${c.smsTtlSeconds} s`]);
+  if (c.tags.length) fields.push(['Tags', c.tags.join(', ')]);
+  if (c.description) fields.push(['Description', c.description]);
+  fields.push(['Created', `${formatTime(c.createdAt, zone)} by ${c.createdBy}`]);
+  if (c.clonedFromId) fields.push(['Cloned from', campaignRef(c.clonedFromId)]);
+  const blocks: ReplyBlock[] = [{ type: 'header', text: `${campaignRef(c.id)} ${c.name}` }, { type: 'fields', fields }];
+  if (c.statusDetails?.length) {
+    blocks.push({ type: 'text', text: c.status === 'rejected' ? 'Content rules refused it:' : 'Why it could not start:' });
+    blocks.push({ type: 'list', items: c.statusDetails.map((r) => `${r.message} [${r.code}]`) });
+  }
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  if (total > 0) {
+    blocks.push({ type: 'text', text: `Messages: ${total} — ${Object.entries(counts).map(([s, n]) => `${s} ${n}`).join(', ')}` });
+  }
+  blocks.push({ type: 'context', text: `Actions now: ${allowedActions(c.status).filter((a) => a !== 'view').join(', ')}` });
+  return blocks;
+}
+
+export function launchText(c: Campaign, zone: string): string {
+  switch (c.launchType) {
+    case 'scheduled':
+      return `scheduled for ${formatTime(c.nextRunAt ?? c.sendAt, zone)}`;
+    case 'recurring':
+      return `recurring "${c.cron}" (${zone})${c.nextRunAt ? `, next ${formatTime(c.nextRunAt, zone)}` : ''}`;
+    case 'now':
+      return 'now (sends as soon as it is run)';
+    case 'manual':
+      return 'manual';
+    default:
+      return 'not set (run it by hand, or schedule it)';
+  }
+}
+
+export function campaignRow(c: Campaign, zone: string): string[] {
+  return [campaignRef(c.id), truncate(c.name, 40), c.status, c.channel, launchShort(c, zone), c.tags.join(',')];
+}
+
+function launchShort(c: Campaign, zone: string): string {
+  if (c.launchType === 'recurring') return `cron ${c.cron}`;
+  if (c.nextRunAt ?? c.sendAt) return formatTime(c.nextRunAt ?? c.sendAt, c.timeZone ?? zone);
+  return c.launchType ?? '—';
+}
+
+export function activityRow(a: ActivityEntry, zone: string): string[] {
+  const change = a.fromStatus || a.toStatus ? `${a.fromStatus ?? '·'} -> ${a.toStatus ?? a.fromStatus ?? '·'}` : '';
+  const detail = a.detail ? Object.entries(a.detail).filter(([k]) => k !== 'reasons').map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ') : '';
+  return [formatTime(a.createdAt, zone), a.actor, a.action, a.toStatus && a.fromStatus !== a.toStatus ? change : '', [a.reason, detail].filter(Boolean).join(' · ')];
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

@@ -1,0 +1,33 @@
+/**
+ * What a command answers, independent of where it is shown: the console renders it as plain text,
+ * the Slack edge as Block Kit. `text` is the one-line fallback Slack shows in notifications.
+ */
+export type ReplyBlock =
+  | { type: 'header'; text: string }
+  | { type: 'text'; text: string }
+  | { type: 'fields'; fields: [label: string, value: string][] }
+  | { type: 'table'; columns: string[]; rows: string[][] }
+  | { type: 'list'; items: string[] }
+  | { type: 'warning'; text: string }
+  | { type: 'context'; text: string }
+  | { type: 'divider' };
+
+export interface Reply {
+  ok: boolean;
+  text: string;
+  blocks: ReplyBlock[];
+  /** Private to the person (errors, personal lists) or visible to the channel (state changes). */
+  visibility: 'ephemeral' | 'in_channel';
+}
+
+export function reply(text: string, blocks: ReplyBlock[] = [], visibility: Reply['visibility'] = 'ephemeral'): Reply {
+  return { ok: true, text, blocks: blocks.length ? blocks : [{ type: 'text', text }], visibility };
+}
+
+export function errorReply(text: string, blocks: ReplyBlock[] = []): Reply {
+  return { ok: false, text, blocks: [{ type: 'text', text }, ...blocks], visibility: 'ephemeral' };
+}
+
+export function warnings(list: readonly string[]): ReplyBlock[] {
+  return list.map((text) => ({ type: 'warning', text }));
+}

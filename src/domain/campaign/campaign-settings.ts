@@ -1,0 +1,158 @@
+import { IANAZone } from 'luxon';
+import { AppError } from '../errors.js';
+import type { Condition, SegmentFilter } from '../contacts/segment-filter.js';
+import { campaignRef, type Campaign, type CampaignSettings, type Channel, type LaunchType, type Variant } from './campaign.js';
+import type { CampaignDeps } from './campaign-deps.js';
+import { parseSendAt } from './launch-campaign.js';
+
+/** Campaign settings as people type them: names, not ids (from the command grammar or a modal). */
+export interface SettingsInput {
+  name?: string;
+  description?: string;
+  tags?: string[];
+  channel?: Channel;
+  template?: string;
+  list?: string;
+  include?: string[];
+  exclude?: string[];
+  filter?: Condition[];
+  launch?: LaunchType;
+  at?: string;
+  cron?: string;
+  tz?: string;
+  ttlSeconds?: number;
+  variants?: { label: string; template: string; weight: number }[];
+  clearFilter?: boolean;
+  clearSegments?: boolean;
+  clearVariants?: boolean;
+}
+
+export const NAME_MAX = 120;
+/** Twilio's validity period bounds (1 s .. 36 000 s = 10 h); email ignores TTL. */
+export const SMS_TTL_MAX_S = 36_000;
+
+export function validateTimeZone(zone: string): string {
+  if (!IANAZone.isValidZone(zone)) throw new AppError('INVALID_INPUT', `"${zone}" is not a time zone (use an IANA name like Europe/Paris).`);
+  return zone;
+}
+
+/**
+ * Resolves names to ids and checks every value, producing the settings to store. `base` is the
+ * campaign being edited (absent on create). Errors name the field and the value.
+ */
+export async function resolveSettings(deps: CampaignDeps, input: SettingsInput, base?: Campaign): Promise<Partial<CampaignSettings>> {
+  const out: Partial<CampaignSettings> = {};
+  const channel = input.channel ?? base?.channel;
+  if (input.name !== undefined) {
+    const name = input.name.trim();
+    if (!name) throw new AppError('INVALID_INPUT', '--name must not be empty.');
+    if (name.length > NAME_MAX) throw new AppError('INVALID_INPUT', `--name is ${name.length} characters; at most ${NAME_MAX}.`);
+    out.name = name;
+  }
+  if (input.description !== undefined) out.description = input.description.trim();
+  if (input.tags !== undefined) out.tags = [...new Set(input.tags.map((t) => t.trim().toLowerCase()).filter(Boolean))];
+  if (input.channel !== undefined) out.channel = input.channel;
+
+  if (input.template !== undefined) {
+    const template = await deps.templates.findByName(input.template);
+    if (!template) throw await unknownName(deps, 'template', input.template);
+    if (channel && template.channel !== channel) {
+      throw new AppError('INVALID_INPUT', `Template "${template.name}" is for ${template.channel}; this campaign is ${channel}.`);
+    }
+    out.templateId = template.id;
+  } else if (input.channel !== undefined && base?.templateId != null) {
+    const current = await deps.templates.get(base.templateId);
+    if (current && current.channel !== input.channel) {
+      throw new AppError('INVALID_INPUT', `Template "${current.name}" is for ${current.channel}: give a ${input.channel} --template with --channel.`);
+    }
+  }
+  if (input.list !== undefined) {
+    const list = await deps.contacts.findListByName(input.list);
+    if (!list) throw await unknownName(deps, 'list', input.list);
+    out.listId = list.id;
+  }
+  if (input.clearSegments) {
+    out.includeSegmentIds = [];
+    out.excludeSegmentIds = [];
+  }
+  if (input.include !== undefined) out.includeSegmentIds = await segmentIds(deps, input.include);
+  if (input.exclude !== undefined) out.excludeSegmentIds = await segmentIds(deps, input.exclude);
+  if (input.clearFilter) out.oneTimeFilter = null;
+  if (input.filter !== undefined && input.filter.length > 0) {
+    const filter: SegmentFilter = { match: 'all', conditions: input.filter };
+    out.oneTimeFilter = filter;
+  }
+
+  if (input.tz !== undefined) out.timeZone = validateTimeZone(input.tz);
+  const zone = out.timeZone ?? base?.timeZone ?? deps.config.accountTimeZone;
+  if (input.launch !== undefined) out.launchType = input.launch;
+  if (input.at !== undefined) {
+    out.sendAt = parseSendAt(input.at, zone);
+    if (out.sendAt.getTime() <= deps.clock.now().getTime()) throw new AppError('INVALID_INPUT', `--at "${input.at}" (${zone}) is in the past.`);
+    out.launchType ??= 'scheduled';
+  }
+  if (input.cron !== undefined) {
+    const problem = deps.cron.validate(input.cron);
+    if (problem) throw new AppError('INVALID_INPUT', `--cron "${input.cron}" is not valid: ${problem}.`);
+    out.cron = input.cron.trim();
+    out.launchType ??= 'recurring';
+  }
+  if (input.ttlSeconds !== undefined) {
+    if (channel !== 'sms') throw new AppError('INVALID_INPUT', '--ttl applies to SMS campaigns only.');
+    if (input.ttlSeconds < 1 || input.ttlSeconds > SMS_TTL_MAX_S) {
+      throw new AppError('INVALID_INPUT', `--ttl must be between 1 s and ${SMS_TTL_MAX_S} s (10 h, Twilio's validity limit); got ${input.ttlSeconds} s.`);
+    }
+    out.smsTtlSeconds = input.ttlSeconds;
+  }
+  if (input.clearVariants) out.variants = [];
+  if (input.variants !== undefined && input.variants.length > 0) out.variants = await variants(deps, input.variants, channel);
+  return out;
+}
+
+async function segmentIds(deps: CampaignDeps, names: string[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const name of names) {
+    const segment = await deps.contacts.findSegmentByName(name);
+    if (!segment) throw await unknownName(deps, 'segment', name);
+    if (!ids.includes(segment.id)) ids.push(segment.id);
+  }
+  return ids;
+}
+
+async function variants(deps: CampaignDeps, input: NonNullable<SettingsInput['variants']>, channel: Channel | undefined): Promise<Variant[]> {
+  const labels = new Set<string>();
+  const out: Variant[] = [];
+  for (const v of input) {
+    if (labels.has(v.label)) throw new AppError('INVALID_INPUT', `Variant "${v.label}" is given twice.`);
+    labels.add(v.label);
+    const template = await deps.templates.findByName(v.template);
+    if (!template) throw await unknownName(deps, 'template', v.template);
+    if (channel && template.channel !== channel) throw new AppError('INVALID_INPUT', `Variant ${v.label}: template "${template.name}" is for ${template.channel}.`);
+    out.push({ label: v.label, templateId: template.id, weight: v.weight });
+  }
+  if (out.length === 1) throw new AppError('INVALID_INPUT', 'A/B testing needs at least two --variant values.');
+  return out;
+}
+
+async function unknownName(deps: CampaignDeps, kind: 'template' | 'list' | 'segment', name: string): Promise<AppError> {
+  const known =
+    kind === 'template'
+      ? (await deps.templates.list()).map((t) => t.name)
+      : kind === 'list'
+        ? (await deps.contacts.listLists()).map((l) => l.name)
+        : (await deps.contacts.listSegments()).map((s) => s.name);
+  const hint = known.length ? `Known ${kind}s: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''}.` : `There are no ${kind}s yet.`;
+  return new AppError('NOT_FOUND', `No ${kind} named "${name}". ${hint}`, { kind, name });
+}
+
+/** True when only variant weights change (allowed while sending, seed 003). */
+export function isRatioOnly(input: SettingsInput, base: Campaign): boolean {
+  const keys = Object.entries(input).filter(([, v]) => v !== undefined && v !== false).map(([k]) => k);
+  if (keys.length !== 1 || keys[0] !== 'variants' || !input.variants) return false;
+  const current = new Map(base.variants.map((v) => [v.label, v]));
+  return input.variants.length === base.variants.length && input.variants.every((v) => current.has(v.label));
+}
+
+export function describeRef(campaign: Campaign): string {
+  return `${campaignRef(campaign.id)} "${campaign.name}"`;
+}

@@ -1,0 +1,122 @@
+import { AppError } from '../errors.js';
+import type { Approval } from '../ports/approval-store.js';
+import { campaignRef, parseCampaignRef } from './campaign.js';
+import {
+  assertAction,
+  lateActionWarning,
+  loadCampaign,
+  transitionOrExplain,
+  type CampaignDeps,
+  type CampaignOutcome,
+} from './campaign-deps.js';
+import { statusesAllowing } from './campaign-status.js';
+
+export interface CancelOutcome extends CampaignOutcome {
+  /** Set when the cancel waits for a second person (the campaign is sending). */
+  approval?: Approval;
+}
+
+/**
+ * `cancel`: terminal. The person types the campaign id back to confirm (seed 002). Near the send time
+ * or while sending the reply warns that it is not guaranteed; a sending campaign needs an approver
+ * other than the requester, so the request waits in `approvals` until decided or expired.
+ */
+export async function cancelCampaign(
+  deps: CampaignDeps,
+  input: { campaignId: number; actor: string; confirm?: string; reason?: string },
+): Promise<CancelOutcome> {
+  const campaign = await loadCampaign(deps, input.campaignId);
+  assertAction(campaign, 'cancel');
+  const ref = campaignRef(campaign.id);
+  const warnings = lateActionWarning(deps, campaign, 'cancelling');
+  if (input.confirm === undefined || input.confirm.trim() === '') {
+    throw new AppError(
+      'CONFIRMATION_REQUIRED',
+      `Cancelling ${ref} "${campaign.name}" cannot be undone. To confirm, type its id back: /campaign cancel ${ref} --confirm ${ref}`,
+      { campaignId: campaign.id, warnings },
+    );
+  }
+  if (parseCampaignRef(input.confirm) !== campaign.id) {
+    throw new AppError(
+      'CONFIRMATION_MISMATCH',
+      `The id you typed ("${input.confirm.trim()}") is not ${ref}; nothing was cancelled. Type ${ref} exactly to confirm.`,
+      { campaignId: campaign.id },
+    );
+  }
+  const now = deps.clock.now();
+  if (campaign.status === 'sending') {
+    const pending = await deps.approvals.pendingFor(campaign.id, now);
+    const approval =
+      pending ??
+      (await deps.approvals.create({
+        campaignId: campaign.id,
+        action: 'cancel',
+        requestedBy: input.actor,
+        reason: input.reason ?? null,
+        requestedAt: now,
+        expiresAt: new Date(now.getTime() + deps.config.approvalTtlMs),
+      }));
+    if (!pending) {
+      await deps.campaigns.update(campaign.id, ['sending'], {}, {
+        actor: input.actor,
+        action: 'cancel_requested',
+        reason: input.reason ?? null,
+        detail: { approvalId: approval.id, expiresAt: approval.expiresAt.toISOString() },
+      });
+    }
+    return { campaign, warnings, approval };
+  }
+  const cancelled = await transitionOrExplain(
+    deps,
+    campaign,
+    'cancel',
+    [campaign.status],
+    'cancelled',
+    { statusReason: input.reason ?? 'cancelled by a person', nextRunAt: null, resumeTo: null },
+    { actor: input.actor, action: 'cancel', reason: input.reason ?? null },
+  );
+  return { campaign: cancelled, warnings };
+}
+
+/** `approve` / `deny` a pending cancel. The approver must be someone other than the requester. */
+export async function decideApproval(
+  deps: CampaignDeps,
+  input: { approvalId: number; actor: string; decision: 'approved' | 'denied'; reason?: string },
+): Promise<CancelOutcome> {
+  const approval = await deps.approvals.get(input.approvalId);
+  if (!approval) throw new AppError('NOT_FOUND', `Approval A-${input.approvalId} does not exist.`);
+  const now = deps.clock.now();
+  if (approval.status !== 'pending') {
+    throw new AppError('CONFLICT', `Approval A-${approval.id} was already ${approval.status}${approval.decidedBy ? ` by ${approval.decidedBy}` : ''}.`);
+  }
+  if (approval.expiresAt.getTime() <= now.getTime()) {
+    await deps.approvals.decide(approval.id, 'expired', null, now);
+    throw new AppError('CONFLICT', `Approval A-${approval.id} expired at ${approval.expiresAt.toISOString()}; ask for the cancel again.`);
+  }
+  if (approval.requestedBy === input.actor) {
+    throw new AppError('FORBIDDEN', `You asked for this cancel, so someone else must ${input.decision === 'approved' ? 'approve' : 'deny'} it.`);
+  }
+  const campaign = await loadCampaign(deps, approval.campaignId);
+  if (input.decision === 'approved') assertAction(campaign, 'cancel');
+  const decided = await deps.approvals.decide(approval.id, input.decision, input.actor, now);
+  if (!decided) throw new AppError('CONFLICT', `Approval A-${approval.id} was decided by someone else a moment ago.`);
+  if (input.decision === 'denied') {
+    await deps.campaigns.update(campaign.id, [campaign.status], {}, {
+      actor: input.actor,
+      action: 'cancel_denied',
+      reason: input.reason ?? null,
+      detail: { approvalId: approval.id, requestedBy: approval.requestedBy },
+    });
+    return { campaign: (await deps.campaigns.get(campaign.id)) ?? campaign, warnings: [], approval: decided };
+  }
+  const cancelled = await transitionOrExplain(
+    deps,
+    campaign,
+    'cancel',
+    statusesAllowing('cancel'),
+    'cancelled',
+    { statusReason: approval.reason ?? `cancel requested by ${approval.requestedBy}`, nextRunAt: null, resumeTo: null },
+    { actor: input.actor, action: 'cancel', reason: approval.reason, detail: { approvalId: approval.id, requestedBy: approval.requestedBy } },
+  );
+  return { campaign: cancelled, warnings: lateActionWarning(deps, campaign, 'cancelling'), approval: decided };
+}

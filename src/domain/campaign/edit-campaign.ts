@@ -1,0 +1,94 @@
+import { AppError } from '../errors.js';
+import { campaignRef, missingForReady, type Campaign, type CampaignSettings } from './campaign.js';
+import { actionRefused, loadCampaign, raceLost, type CampaignDeps, type CampaignOutcome } from './campaign-deps.js';
+import { CONTENT_LOCKED, isActionAllowed, type CampaignStatus } from './campaign-status.js';
+import { resolveSettings, type SettingsInput } from './campaign-settings.js';
+
+/**
+ * `edit`: settings change where the status allows it. Once queued the template and content are
+ * locked (seed 000); only the variant ratio may change while it is live (seed 003). A draft that
+ * becomes complete turns ready, and a ready one that loses its template or list turns draft.
+ */
+export async function editCampaign(
+  deps: CampaignDeps,
+  input: SettingsInput & { campaignId: number; actor: string; expectedVersion?: number },
+): Promise<CampaignOutcome> {
+  const campaign = await loadCampaign(deps, input.campaignId);
+  const resolved = await resolveSettings(deps, input, campaign);
+  const changed = changedFields(campaign, resolved);
+  if (changed.length === 0) {
+    return { campaign, warnings: ['Nothing changed: every value given is what the campaign already has.'] };
+  }
+  const ratioOnly = changed.length === 1 && changed[0] === 'variants' && sameVariantTemplates(campaign, resolved);
+  if (!isActionAllowed(campaign.status, 'edit')) {
+    if (ratioOnly && isActionAllowed(campaign.status, 'ratio')) {
+      return save(deps, campaign, resolved, [campaign.status], input, 'edit_ratio');
+    }
+    if (CONTENT_LOCKED.includes(campaign.status)) {
+      throw new AppError(
+        'TEMPLATE_LOCKED',
+        `${campaignRef(campaign.id)} is ${campaign.status}: its template and content were locked when it was queued. ` +
+          (isActionAllowed(campaign.status, 'ratio') ? 'Only the variant ratio can change now (--variant with the same labels and templates). ' : '') +
+          `To send different content, clone it: /campaign clone ${campaignRef(campaign.id)}`,
+        { campaignId: campaign.id, status: campaign.status, changed },
+      );
+    }
+    throw actionRefused(campaign, 'edit');
+  }
+  return save(deps, campaign, resolved, [campaign.status], input, 'edit');
+}
+
+async function save(
+  deps: CampaignDeps,
+  campaign: Campaign,
+  settings: Partial<CampaignSettings>,
+  from: CampaignStatus[],
+  input: { actor: string; expectedVersion?: number },
+  action: string,
+): Promise<CampaignOutcome> {
+  const merged = { ...campaign, ...settings };
+  let status: CampaignStatus | undefined;
+  const missing = missingForReady(merged);
+  if (campaign.status === 'draft' && missing.length === 0) status = 'ready';
+  if (campaign.status === 'ready' && missing.length > 0) status = 'draft';
+  const patch =
+    campaign.status === 'scheduled' && (settings.sendAt !== undefined || settings.cron !== undefined)
+      ? { nextRunAt: nextRun(deps, merged) }
+      : undefined;
+  const updated = await deps.campaigns.update(
+    campaign.id,
+    from,
+    { settings, status, patch, expectedVersion: input.expectedVersion },
+    { actor: input.actor, action, detail: { changed: changedFields(campaign, settings) } },
+  );
+  if (!updated) {
+    const current = await loadCampaign(deps, campaign.id);
+    if (input.expectedVersion !== undefined && current.version !== input.expectedVersion && current.status === campaign.status) {
+      throw new AppError('CONFLICT', `${campaignRef(campaign.id)} was changed by someone else since you opened it; reload and edit again.`);
+    }
+    throw raceLost(current, 'edit');
+  }
+  const warnings: string[] = [];
+  if (status === 'draft') warnings.push(`Back to draft: it needs ${missing.join(' and ')}.`);
+  if (status === 'ready') warnings.push('Complete: it is ready to run or schedule.');
+  return { campaign: updated, warnings };
+}
+
+function nextRun(deps: CampaignDeps, c: Campaign): Date | null {
+  if (c.launchType === 'recurring' && c.cron) {
+    return deps.cron.nextRuns(c.cron, c.timeZone ?? deps.config.accountTimeZone, deps.clock.now(), 1)[0] ?? null;
+  }
+  return c.sendAt;
+}
+
+function changedFields(campaign: Campaign, settings: Partial<CampaignSettings>): string[] {
+  return Object.entries(settings)
+    .filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(campaign[key as keyof Campaign]))
+    .map(([key]) => key);
+}
+
+function sameVariantTemplates(campaign: Campaign, settings: Partial<CampaignSettings>): boolean {
+  const next = settings.variants ?? [];
+  const current = new Map(campaign.variants.map((v) => [v.label, v.templateId]));
+  return next.length === campaign.variants.length && next.every((v) => current.get(v.label) === v.templateId);
+}

@@ -1,0 +1,38 @@
+import type { Channel } from '../campaign/campaign.js';
+
+/** Who a message comes from. Lives on the template: an edit reaches every future campaign using it. */
+export interface SendingDetails {
+  fromName: string | null;
+  fromEmail: string | null;
+  replyTo: string | null;
+  smsSender: string | null;
+}
+
+export interface TemplateContent {
+  subject: string | null;
+  html: string | null;
+  text: string;
+}
+
+export interface Template {
+  id: number;
+  name: string;
+  channel: Channel;
+  currentVersion: number;
+  /** Id of the TemplateVersion row holding `content`. */
+  versionId: number;
+  content: TemplateContent;
+  sending: SendingDetails;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  deletedAt: Date | null;
+}
+
+export const EMPTY_SENDING: SendingDetails = { fromName: null, fromEmail: null, replyTo: null, smsSender: null };
+
+/** Sending details a channel needs before anything can go out; empty when complete. */
+export function missingSendingDetails(channel: Channel, sending: SendingDetails, defaultSmsSender: string | null): string[] {
+  if (channel === 'email') return sending.fromEmail ? [] : ['a from address (--from-email)'];
+  return sending.smsSender || defaultSmsSender ? [] : ['an SMS sender (--sms-sender, or TWILIO_FROM / TWILIO_MESSAGING_SERVICE_SID)'];
+}

@@ -1,0 +1,34 @@
+import { loadConfig } from '../../src/config.js';
+import { createCommandHandler } from '../../src/commands/handle-command.js';
+import { renderText } from '../../src/console/render-text.js';
+import { buildApp, type App } from '../../src/wiring.js';
+import { FixedClock } from '../fakes/fixed-clock.js';
+import { createTestDatabase, type Engine, type TestDatabase } from './test-database.js';
+
+export interface TestApp {
+  app: App;
+  db: TestDatabase;
+  clock: FixedClock;
+  /** Runs one `/campaign …` line as `actor` and returns the plain-text reply and whether it succeeded. */
+  run(line: string, actor?: string): Promise<{ ok: boolean; text: string }>;
+  close(): Promise<void>;
+}
+
+export const T0 = new Date('2026-11-22T10:00:00Z');
+
+export async function createTestApp(engine: Engine, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+  const db = await createTestDatabase(engine);
+  const clock = new FixedClock(T0);
+  const app = await buildApp(loadConfig({ ACCOUNT_TIME_ZONE: 'UTC', ...env }), { database: db, clock });
+  const handle = createCommandHandler(app.deps, { error: () => {} });
+  return {
+    app,
+    db,
+    clock,
+    async run(line, actor = 'alice') {
+      const reply = await handle(line, { id: actor });
+      return { ok: reply.ok, text: renderText(reply) };
+    },
+    close: () => db.drop(),
+  };
+}
