@@ -4,8 +4,10 @@ import { importContacts } from '../domain/contacts/import-contacts.js';
 import { describeFilter, parseSegmentFilter } from '../domain/contacts/segment-filter.js';
 import { AppError } from '../domain/errors.js';
 import type { Command } from './grammar/commands.js';
-import { formatTime } from './render-campaign.js';
-import { reply, type Reply, type ReplyBlock } from './reply.js';
+import { formatTime, usedBy } from './render-campaign.js';
+import { campaignRef } from '../domain/campaign/campaign.js';
+import { NOT_YET_LAUNCHED } from '../domain/campaign/campaign-status.js';
+import { reply, warnings, type Reply, type ReplyBlock } from './reply.js';
 
 type Group<N extends 'contacts' | 'lists' | 'segments'> = Extract<Command, { name: N }>;
 type Of<N extends 'contacts' | 'lists' | 'segments', A extends Group<N>['action']> = Extract<Group<N>, { action: A }>;
@@ -16,7 +18,6 @@ const MAX_LISTED_PROBLEMS = 50;
 export const contactCommands = {
   async import(deps: CampaignDeps, cmd: Of<'contacts', 'import'>, actor: string): Promise<Reply> {
     const report = await importContacts({ rows: readContactsCsv(cmd.path), listName: cmd.list, actor }, { contacts: deps.contacts });
-    const kept = report.inserted + report.updated;
     const headline =
       `Imported ${cmd.path} into list "${report.list}"${report.createdList ? ' (new list)' : ''}: ` +
       `${report.inserted} new, ${report.updated} updated, ${report.rejected.length} rejected` +
@@ -32,7 +33,8 @@ export const contactCommands = {
       blocks.push({ type: 'text', text: 'Warnings:' });
       blocks.push({ type: 'list', items: report.warnings.slice(0, MAX_LISTED_PROBLEMS).map(problem) });
     }
-    return { ...reply(headline, blocks), ok: kept > 0 || report.rejected.length === 0 };
+    // Rows were kept either way; a rejected row still counts as a failed command so scripts notice.
+    return { ...reply(headline, blocks), ok: report.rejected.length === 0 };
   },
 
   async show(deps: CampaignDeps, cmd: Of<'contacts', 'show'>): Promise<Reply> {
@@ -80,13 +82,19 @@ export const listCommands = {
           ['Created', `${formatTime(list.createdAt, deps.config.accountTimeZone)} by ${list.createdBy}`],
         ],
       },
+      usedBy(await deps.campaigns.campaignsUsing({ listId: list.id })),
     ]);
   },
   async delete(deps: CampaignDeps, cmd: Of<'lists', 'delete'>): Promise<Reply> {
     const list = await deps.contacts.findListByName(cmd.listName);
     if (!list) throw new AppError('NOT_FOUND', `No list named "${cmd.listName}".`);
+    const users = await deps.campaigns.campaignsUsing({ listId: list.id }, NOT_YET_LAUNCHED);
     await deps.contacts.deleteList(list.id);
-    return reply(`Deleted list "${list.name}". Campaigns that still use it will fail at launch with "deleted list".`);
+    const text = `Deleted list "${list.name}".`;
+    return reply(text, [
+      { type: 'text', text },
+      ...warnings(users.length ? [`${users.length} campaign(s) not yet launched still use it and will fail at launch with "deleted list" until edited: ${users.map((c) => campaignRef(c.id)).join(', ')}.`] : []),
+    ]);
   },
 };
 
@@ -107,7 +115,8 @@ export const segmentCommands = {
   async show(deps: CampaignDeps, cmd: Of<'segments', 'show'>): Promise<Reply> {
     const segment = await deps.contacts.findSegmentByName(cmd.segmentName);
     if (!segment) throw new AppError('NOT_FOUND', `No segment named "${cmd.segmentName}".`);
-    return reply(`Segment "${segment.name}": ${describeFilter(segment.filter)}`);
+    const text = `Segment "${segment.name}": ${describeFilter(segment.filter)}`;
+    return reply(text, [{ type: 'text', text }, usedBy(await deps.campaigns.campaignsUsing({ segmentId: segment.id }))]);
   },
   async delete(deps: CampaignDeps, cmd: Of<'segments', 'delete'>): Promise<Reply> {
     const segment = await deps.contacts.findSegmentByName(cmd.segmentName);

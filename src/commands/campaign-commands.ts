@@ -190,7 +190,7 @@ export const campaignCommands = {
     const zone = deps.config.accountTimeZone;
     return reply(`Activity of ${campaignRef(campaign.id)}: ${entries.length} entries`, [
       { type: 'header', text: `Activity: ${campaignRef(campaign.id)} ${campaign.name}` },
-      { type: 'table', columns: ['When', 'Who', 'Action', 'Status', 'Reason / detail'], rows: entries.map((e) => activityRow(e, zone)) },
+      { type: 'table', columns: [`When (${zone})`, 'Who', 'Action', 'Status', 'Reason / detail'], rows: entries.map((e) => activityRow(e, zone)) },
       { type: 'context', text: entries.length === limit ? `latest ${limit} entries; more with --limit` : `${entries.length} entries, oldest first` },
     ]);
   },

@@ -51,7 +51,8 @@ export function campaignCard(c: Campaign, names: CampaignNames, zone: string, co
   if (total > 0) {
     blocks.push({ type: 'text', text: `Messages: ${total} — ${Object.entries(counts).map(([s, n]) => `${s} ${n}`).join(', ')}` });
   }
-  blocks.push({ type: 'context', text: `Actions now: ${allowedActions(c.status).filter((a) => a !== 'view').join(', ')}` });
+  const actions = allowedActions(c.status).filter((a) => a !== 'view' && (a !== 'ratio' || c.variants.length > 0));
+  blocks.push({ type: 'context', text: `Actions now: ${actions.join(', ')}` });
   return blocks;
 }
 
@@ -82,8 +83,15 @@ function launchShort(c: Campaign, zone: string): string {
 
 export function activityRow(a: ActivityEntry, zone: string): string[] {
   const change = a.fromStatus || a.toStatus ? `${a.fromStatus ?? '·'} -> ${a.toStatus ?? a.fromStatus ?? '·'}` : '';
-  const detail = a.detail ? Object.entries(a.detail).filter(([k]) => k !== 'reasons').map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ') : '';
-  return [formatTime(a.createdAt, zone), a.actor, a.action, a.toStatus && a.fromStatus !== a.toStatus ? change : '', [a.reason, detail].filter(Boolean).join(' · ')];
+  const detail = a.detail ? Object.entries(a.detail).filter(([k, v]) => k !== 'reasons' && v !== null && v !== undefined).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ') : '';
+  return [DateTime.fromJSDate(a.createdAt, { zone }).toFormat('yyyy-LL-dd HH:mm:ss'), a.actor, a.action, a.toStatus && a.fromStatus !== a.toStatus ? change : '', [a.reason, detail].filter(Boolean).join(' · ')];
+}
+
+/** "Used by" line for templates, lists and segments: which live campaigns depend on them. */
+export function usedBy(campaigns: readonly Campaign[]): ReplyBlock {
+  if (campaigns.length === 0) return { type: 'context', text: 'Used by no campaign.' };
+  const shown = campaigns.slice(0, 20).map((c) => `${campaignRef(c.id)} "${c.name}" (${c.status})`);
+  return { type: 'text', text: `Used by: ${shown.join(', ')}${campaigns.length > 20 ? `, and ${campaigns.length - 20} more` : ''}` };
 }
 
 export function truncate(text: string, max: number): string {

@@ -4,7 +4,7 @@ import { AppError } from '../domain/errors.js';
 import { createTemplate, deleteTemplate, editTemplate, type TemplateInput } from '../domain/templates/manage-templates.js';
 import type { Template } from '../domain/templates/template.js';
 import type { Command } from './grammar/commands.js';
-import { formatTime, truncate } from './render-campaign.js';
+import { formatTime, truncate, usedBy } from './render-campaign.js';
 import { reply, warnings, type Reply, type ReplyBlock } from './reply.js';
 
 type Templates = Extract<Command, { name: 'templates' }>;
@@ -81,7 +81,10 @@ export const templateCommands = {
   async show(deps: CampaignDeps, cmd: Of<'show'>): Promise<Reply> {
     const template = await deps.templates.findByName(cmd.templateName);
     if (!template) throw new AppError('NOT_FOUND', `No template named "${cmd.templateName}".`);
-    return reply(`Template "${template.name}"`, templateCard(template, deps.config.accountTimeZone));
+    return reply(`Template "${template.name}"`, [
+      ...templateCard(template, deps.config.accountTimeZone),
+      usedBy(await deps.campaigns.campaignsUsing({ templateId: template.id })),
+    ]);
   },
 
   async edit(deps: CampaignDeps, cmd: Of<'edit'>, actor: string): Promise<Reply> {

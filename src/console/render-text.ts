@@ -10,7 +10,7 @@ function renderBlock(block: ReplyBlock): string {
     case 'header':
       return `${block.text}\n${'='.repeat(Math.min(block.text.length, 72))}`;
     case 'text':
-      return block.text;
+      return plain(block.text);
     case 'fields': {
       const width = Math.max(...block.fields.map(([label]) => label.length));
       return block.fields.map(([label, value]) => `${`${label}:`.padEnd(width + 2)}${value}`).join('\n');
@@ -18,14 +18,23 @@ function renderBlock(block: ReplyBlock): string {
     case 'table':
       return renderTable(block.columns, block.rows);
     case 'list':
-      return block.items.map((item) => `  - ${item}`).join('\n');
+      return block.items.map((item) => `  - ${plain(item)}`).join('\n');
     case 'warning':
-      return `Warning: ${block.text}`;
+      return `Warning: ${plain(block.text)}`;
     case 'context':
-      return `(${block.text})`;
+      return `(${plain(block.text)})`;
     case 'divider':
       return '';
   }
+}
+
+/** Slack mrkdwn to plain text: drop *bold*, _italic_ and `code` markers, keep the words. */
+export function plain(text: string): string {
+  return text
+    .replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,:;!?])/gm, '$1$2')
+    .replace(/(^|[\s(])_([^_\n]+)_(?=$|[\s).,:;!?])/gm, '$1$2')
+    .replace(/`([^`\n]+)`/g, '$1')
+    .replace(/^• /gm, '  ');
 }
 
 function renderTable(columns: string[], rows: string[][]): string {

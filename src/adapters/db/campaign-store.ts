@@ -1,10 +1,11 @@
 import type { Campaign, CampaignSettings, StatusReason } from '../../domain/campaign/campaign.js';
-import { NOT_YET_LAUNCHED, type CampaignStatus } from '../../domain/campaign/campaign-status.js';
+import type { CampaignStatus } from '../../domain/campaign/campaign-status.js';
 import type { SegmentFilter } from '../../domain/contacts/segment-filter.js';
 import type {
   ActivityEntry,
   ActivityInput,
   CampaignFilter,
+  CampaignRef,
   CampaignStore,
   RunBuild,
   RunSummary,
@@ -226,13 +227,15 @@ export class PrismaCampaignStore implements CampaignStore {
     return rows.map(toCampaign);
   }
 
-  async futureCampaignsUsingTemplate(templateId: number): Promise<Campaign[]> {
+  async campaignsUsing(ref: CampaignRef, statuses?: readonly CampaignStatus[]): Promise<Campaign[]> {
+    const uses: Prisma.CampaignWhereInput =
+      'templateId' in ref
+        ? { OR: [{ templateId: ref.templateId }, { variants: { some: { templateId: ref.templateId } } }] }
+        : 'listId' in ref
+          ? { listId: ref.listId }
+          : { segments: { some: { segmentId: ref.segmentId } } };
     const rows = await this.prisma.campaign.findMany({
-      where: {
-        deletedAt: null,
-        status: { in: [...NOT_YET_LAUNCHED] },
-        OR: [{ templateId }, { variants: { some: { templateId } } }],
-      },
+      where: { deletedAt: null, ...(statuses ? { status: { in: [...statuses] } } : {}), ...uses },
       include: WITH_RELATIONS,
       orderBy: { id: 'asc' },
     });

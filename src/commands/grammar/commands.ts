@@ -152,7 +152,7 @@ export const SUBCOMMANDS: readonly SubcommandSpec[] = [
     ['clone', true, 'clone <id> [--name NAME]', 'Copies a campaign’s settings into a new draft.', 'clone C-1042 --name "Spring sale (EU)"', [F.ID], [F.CLONE_NAME]],
     ['run', true, 'run <id>', 'Launches a ready manual campaign now.', 'run C-1042', [F.ID], []],
     ['schedule', true, 'schedule <id> (--at WHEN | --cron EXPR) [--tz ZONE]', 'Sets when a campaign sends: once at a time, or repeatedly on a cron schedule.', 'schedule C-1042 --cron "0 9 * * 1" --tz America/New_York', [F.ID], [F.AT, F.CRON, F.TZ]],
-    ['pause', true, 'pause <id> [--reason TEXT]', 'Pauses a queued or sending campaign; resume picks up where it stopped.', 'pause C-1042 --reason "waiting on legal"', [F.ID], [F.REASON]],
+    ['pause', true, 'pause <id> [--reason TEXT]', 'Pauses a scheduled, queued or sending campaign; resume picks up where it stopped.', 'pause C-1042 --reason "waiting on legal"', [F.ID], [F.REASON]],
     ['resume', true, 'resume <id>', 'Resumes a paused campaign, or a suspended one once its cause is fixed.', 'resume C-1042', [F.ID], []],
     ['stop', true, 'stop <id> [--reason TEXT]', 'Halts a scheduled or sending campaign; it can be edited and relaunched later.', 'stop C-1042 --reason "wrong audience"', [F.ID], [F.REASON]],
     ['cancel', true, 'cancel <id> [--confirm ID] [--reason TEXT]', 'Cancels a campaign for good (sent messages are not recalled); needs the id typed again, and an approver while sending.', 'cancel C-1042 --confirm C-1042 --reason "duplicate of C-1041"', [F.ID], [F.CONFIRM_ID, F.REASON]],

@@ -43,6 +43,8 @@ export interface CampaignFilter {
   pageSize: number;
 }
 
+export type CampaignRef = { templateId: number } | { listId: number } | { segmentId: number };
+
 export interface RunBuild {
   scheduledFor: Date;
   templateId: number;
@@ -82,7 +84,7 @@ export interface CampaignStore {
   activity(id: number, limit: number): Promise<ActivityEntry[]>;
   /** Campaigns with a send time (or next recurring run) in [from, to), drafts excluded. */
   upcoming(from: Date, to: Date): Promise<Campaign[]>;
-  /** How many not-yet-launched campaigns use a template (sending-detail edits reach them). */
-  futureCampaignsUsingTemplate(templateId: number): Promise<Campaign[]>;
+  /** Live campaigns that use a template, list or segment, optionally only in some statuses. */
+  campaignsUsing(ref: CampaignRef, statuses?: readonly CampaignStatus[]): Promise<Campaign[]>;
   messageCounts(id: number): Promise<Record<string, number>>;
 }

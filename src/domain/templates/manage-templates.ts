@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
 import { campaignRef, type Channel } from '../campaign/campaign.js';
+import { NOT_YET_LAUNCHED } from '../campaign/campaign-status.js';
 import type { CampaignStore } from '../ports/campaign-store.js';
 import type { TemplateEngine } from '../ports/template-engine.js';
 import type { TemplateStore } from '../ports/template-store.js';
@@ -66,7 +67,7 @@ export async function editTemplate(deps: TemplateDeps, input: TemplateInput & { 
   const sending = sendingChange ? checkSending(template.channel, { ...template.sending, ...sendingPatch }) : undefined;
   let affected: string[] | undefined;
   if (sending) {
-    affected = (await deps.campaigns.futureCampaignsUsingTemplate(template.id)).map((c) => `${campaignRef(c.id)} "${c.name}"`);
+    affected = (await deps.campaigns.campaignsUsing({ templateId: template.id }, NOT_YET_LAUNCHED)).map((c) => `${campaignRef(c.id)} "${c.name}"`);
     if (!input.confirm) {
       throw new AppError(
         'CONFIRMATION_REQUIRED',
@@ -120,7 +121,7 @@ function checkContent(deps: TemplateDeps, channel: Channel, c: TemplateContent):
 export async function deleteTemplate(deps: TemplateDeps, input: { name: string }): Promise<string> {
   const template = await deps.templates.findByName(input.name);
   if (!template) throw new AppError('NOT_FOUND', `No template named "${input.name}".`);
-  const users = await deps.campaigns.futureCampaignsUsingTemplate(template.id);
+  const users = await deps.campaigns.campaignsUsing({ templateId: template.id }, NOT_YET_LAUNCHED);
   if (users.length > 0) {
     throw new AppError(
       'IN_USE',

@@ -1,0 +1,74 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-console-'));
+
+/** Runs the real entry point with a script on stdin, as `printf … | npm start` does. */
+function runConsole(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, HERALD_DATA_DIR: dataDir, HERALD_ACTOR: 'script', ACCOUNT_TIME_ZONE: 'UTC' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(script);
+  });
+}
+
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+describe('console driven by a script on stdin', () => {
+  it('answers help and exits 0 at end of input', async () => {
+    const { code, stdout } = await runConsole('/campaign help\n');
+    expect(code).toBe(0);
+    for (const sub of ['list', 'show', 'new', 'edit', 'preview', 'test', 'clone', 'run', 'pause', 'resume', 'stop', 'cancel', 'delete', 'retry', 'messages', 'export', 'stats', 'compare', 'calendar', 'activity', 'links', 'digest', 'contacts', 'lists', 'templates']) {
+      expect(stdout).toContain(`/campaign ${sub}`);
+    }
+    expect(stdout).not.toContain('*Campaigns*');
+  });
+
+  it('imports contacts, creates a template and a campaign, schedules, pauses, resumes, cancels and prints the log; the data survives a restart', async () => {
+    const csv = path.join(ROOT, 'test/fixtures/contacts-tour.csv');
+    const script = [
+      `/campaign contacts import ${csv} --list Newsletter`,
+      '/campaign templates create Welcome --channel email --subject "Hi {{ first_name }}" --text "Hello {{ first_name }}" --from-email news@example.com',
+      '/campaign new --name "Winter sale" --channel email --template Welcome --list Newsletter',
+      '/campaign schedule C-1001 --at "2026-12-01 09:00" --tz Europe/Paris',
+      '/campaign pause C-1001',
+      '/campaign resume C-1001',
+      '/campaign cancel C-1001 --confirm C-1001',
+      '/campaign activity C-1001',
+    ].join('\n');
+    const first = await runConsole(`${script}\n`);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(1); // the CSV has bad rows on purpose
+    expect(first.stdout).toMatch(/line \d+: invalid email/);
+    expect(first.stdout).toMatch(/Status:\s+cancelled/);
+    expect(first.stdout).toMatch(/scheduled -> paused/);
+    expect(first.stdout).toMatch(/paused -> scheduled/);
+    expect(first.stdout).toMatch(/scheduled -> cancelled/);
+
+    const second = await runConsole('/campaign show C-1001\n/campaign lists\n');
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/Status:\s+cancelled/);
+    expect(second.stdout).toContain('Newsletter');
+  });
+
+  it('answers bad input with specific errors and a non-zero exit, changing nothing', async () => {
+    const { code, stdout } = await runConsole('/campaign frobnicate\n/campaign pause C-999999\n/campaign new --name X --channel fax\n');
+    expect(code).toBe(1);
+    expect(stdout).toContain('Unknown subcommand "frobnicate"');
+    expect(stdout).toContain('Campaign C-999999 does not exist');
+    expect(stdout).toContain('--channel must be one of email, sms (got "fax")');
+  });
+});
