@@ -111,6 +111,16 @@ describe.each(ENGINES)('contacts, lists and segments on %s', (engine) => {
       expect(await contacts.findContact('+14155550301')).toMatchObject({ id: x!.id, email: 'y@example.com', attributes: { line: '3' } });
     });
 
+    it('two imports of the same new file at once: one list, no duplicate contacts', async () => {
+      const [a, b] = await Promise.all([importFile(fixture('segments.csv'), 'Parallel'), importFile(fixture('segments.csv'), 'parallel')]);
+      expect([a.createdList, b.createdList].sort()).toEqual([false, true]);
+      expect(a.list).toBe(b.list);
+      expect(a.inserted + b.inserted).toBe(7);
+      expect(a.updated + b.updated).toBe(7);
+      expect((await contacts.findListByName('PARALLEL'))?.memberCount).toBe(7);
+      expect(await db.prisma.contact.count({ where: { email: { endsWith: '@example.com', startsWith: 's' } } })).toBe(6);
+    });
+
     it('numbers lines in a file with a BOM, CRLF endings and blank lines; headers trimmed and lower-cased', async () => {
       const report = await importFile(fixture('bom-crlf.csv'), 'Bom');
       expect(report).toMatchObject({ inserted: 2, totalRows: 3, rejected: [{ line: 5, reason: 'invalid email "bad-email"' }] });
@@ -124,6 +134,8 @@ describe.each(ENGINES)('contacts, lists and segments on %s', (engine) => {
       expect(await codeOf(importFile(fixture('no-address.csv'), 'Never'))).toBe(
         'INVALID_INPUT: The CSV header has no email or phone column (found: name, age).',
       );
+      expect(await codeOf(importFile(Readable.from(['Email;Phone\na@example.com;\n']), 'Never'))).toMatch(/separated by ";": save it as comma-separated CSV/);
+      expect(await codeOf(importFile(Readable.from(['email,phone,Email\n']), 'Never'))).toMatch(/^INVALID_INPUT: The CSV header repeats the column "email"/);
       expect(await contacts.findListByName('Never')).toBeNull();
     });
 
@@ -184,7 +196,8 @@ describe.each(ENGINES)('contacts, lists and segments on %s', (engine) => {
 
     beforeAll(async () => {
       const report = await importFile(fixture('segments.csv'), 'Segments');
-      expect(report).toMatchObject({ inserted: 7, rejected: [] });
+      expect(report).toMatchObject({ rejected: [], totalRows: 7 });
+      expect(report.inserted + report.updated).toBe(7);
       listId = (await contacts.findListByName('Segments'))!.id;
       people = fs
         .readFileSync(fixture('segments.csv'), 'utf8')

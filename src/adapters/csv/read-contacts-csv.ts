@@ -148,7 +148,9 @@ function readHeader(fields: string[]): (string | null)[] {
   }
   if (!seen.has('email') && !seen.has('phone')) {
     const found = [...seen].join(', ') || 'no named columns';
-    throw new AppError('INVALID_INPUT', `The CSV header has no email or phone column (found: ${found}).`, {
+    const separator = [';', '\t', '|'].find((c) => fields.some((f) => f.includes(c)));
+    const hint = separator ? ` The file seems to be separated by ${JSON.stringify(separator)}: save it as comma-separated CSV.` : '';
+    throw new AppError('INVALID_INPUT', `The CSV header has no email or phone column (found: ${found}).${hint}`, {
       missing: 'email or phone column',
       found: [...seen],
     });
