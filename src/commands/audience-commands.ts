@@ -20,21 +20,22 @@ export const contactCommands = {
     const report = await importContacts({ rows: readContactsCsv(cmd.path), listName: cmd.list, actor }, { contacts: deps.contacts });
     const headline =
       `Imported ${cmd.path} into list "${report.list}"${report.createdList ? ' (new list)' : ''}: ` +
-      `${report.inserted} new, ${report.updated} updated, ${report.rejected.length} rejected` +
-      `${report.warnings.length ? `, ${report.warnings.length} warnings` : ''} (${report.totalRows} rows).`;
+      `${report.inserted} new, ${report.updated} updated, ${report.rejectedCount} rejected` +
+      `${report.warningCount ? `, ${report.warningCount} warnings` : ''} (${report.totalRows} rows).`;
     const blocks: ReplyBlock[] = [{ type: 'text', text: headline }];
     const problem = (p: { line: number; reason: string }) => `line ${p.line}: ${p.reason}`;
-    if (report.rejected.length) {
+    if (report.rejectedCount) {
       blocks.push({ type: 'text', text: 'Rejected rows (nothing else was lost; fix them and import the file again):' });
       blocks.push({ type: 'list', items: report.rejected.slice(0, MAX_LISTED_PROBLEMS).map(problem) });
-      if (report.rejected.length > MAX_LISTED_PROBLEMS) blocks.push({ type: 'context', text: `and ${report.rejected.length - MAX_LISTED_PROBLEMS} more rejected rows` });
+      if (report.rejectedCount > MAX_LISTED_PROBLEMS) blocks.push({ type: 'context', text: `and ${report.rejectedCount - MAX_LISTED_PROBLEMS} more rejected rows` });
     }
-    if (report.warnings.length) {
+    if (report.warningCount) {
       blocks.push({ type: 'text', text: 'Warnings:' });
       blocks.push({ type: 'list', items: report.warnings.slice(0, MAX_LISTED_PROBLEMS).map(problem) });
+      if (report.warningCount > MAX_LISTED_PROBLEMS) blocks.push({ type: 'context', text: `and ${report.warningCount - MAX_LISTED_PROBLEMS} more warnings` });
     }
     // Rows were kept either way; a rejected row still counts as a failed command so scripts notice.
-    return { ...reply(headline, blocks), ok: report.rejected.length === 0 };
+    return { ...reply(headline, blocks), ok: report.rejectedCount === 0 };
   },
 
   async show(deps: CampaignDeps, cmd: Of<'contacts', 'show'>): Promise<Reply> {

@@ -17,6 +17,11 @@ import { Prisma, type Db } from './prisma-client.js';
 const NAME_MAX = 120;
 /** Serialises contact imports (two imports inserting the same new address would collide). */
 const IMPORT_LOCK_KEY = 0x6865_7261; // "hera"
+/**
+ * Names are unique case-insensitively among live rows, which no index says (the unique index is
+ * on the exact name, deleted rows included): check-and-insert runs under a lock on the name.
+ */
+const NAME_LOCK_SPACE = 0x6e61_6d65; // "name"
 /** Timestamps in `timestamp(3)` columns are UTC, as Prisma writes them. */
 const NOW_UTC = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
 
@@ -51,17 +56,17 @@ export class PrismaContactStore implements ContactStore {
 
   async createList(input: { name: string; description: string; createdBy: string }): Promise<ContactListInfo> {
     const name = checkName(input.name, 'list');
-    if (await this.findListByName(name)) throw new AppError('ALREADY_EXISTS', `A list named "${name}" already exists.`, { name });
-    try {
-      const row = await this.prisma.contactList.create({
-        data: { name, description: input.description.trim(), createdBy: input.createdBy },
-        include: WITH_MEMBER_COUNT,
-      });
-      return toListInfo(row);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new AppError('ALREADY_EXISTS', `A list named "${name}" already exists.`, { name });
-      throw error;
-    }
+    const [, rows] = await this.prisma.$transaction([
+      this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${NAME_LOCK_SPACE}::int, hashtext('list:' || lower(${name}::text)))`,
+      this.prisma.$queryRaw<{ id: number }[]>`
+        INSERT INTO contact_list (name, description, created_by, created_at)
+        SELECT ${name}::text, ${input.description.trim()}::text, ${input.createdBy}::text, ${NOW_UTC}
+        WHERE NOT EXISTS (SELECT 1 FROM contact_list WHERE (lower(name) = lower(${name}::text) AND deleted_at IS NULL) OR name = ${name}::text)
+        RETURNING id`,
+    ]);
+    const list = rows[0] ? await this.getList(rows[0].id) : null;
+    if (!list) throw new AppError('ALREADY_EXISTS', `A list named "${name}" already exists.`, { name });
+    return list;
   }
 
   async findListByName(name: string): Promise<ContactListInfo | null> {
@@ -203,17 +208,18 @@ export class PrismaContactStore implements ContactStore {
 
   async createSegment(input: { name: string; filter: SegmentFilter; createdBy: string }): Promise<SegmentInfo> {
     const name = checkName(input.name, 'segment');
-    const filter = parseSegmentFilter(input.filter);
-    if (await this.findSegmentByName(name)) throw new AppError('ALREADY_EXISTS', `A segment named "${name}" already exists.`, { name });
-    try {
-      const row = await this.prisma.segment.create({
-        data: { name, filter: filter as unknown as Prisma.InputJsonValue, createdBy: input.createdBy },
-      });
-      return toSegmentInfo(row);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new AppError('ALREADY_EXISTS', `A segment named "${name}" already exists.`, { name });
-      throw error;
-    }
+    const filter = JSON.stringify(parseSegmentFilter(input.filter));
+    const [, rows] = await this.prisma.$transaction([
+      this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${NAME_LOCK_SPACE}::int, hashtext('segment:' || lower(${name}::text)))`,
+      this.prisma.$queryRaw<{ id: number }[]>`
+        INSERT INTO segment (name, filter, created_by, created_at)
+        SELECT ${name}::text, ${filter}::jsonb, ${input.createdBy}::text, ${NOW_UTC}
+        WHERE NOT EXISTS (SELECT 1 FROM segment WHERE (lower(name) = lower(${name}::text) AND deleted_at IS NULL) OR name = ${name}::text)
+        RETURNING id`,
+    ]);
+    const segment = rows[0] ? await this.getSegment(rows[0].id) : null;
+    if (!segment) throw new AppError('ALREADY_EXISTS', `A segment named "${name}" already exists.`, { name });
+    return segment;
   }
 
   async findSegmentByName(name: string): Promise<SegmentInfo | null> {
@@ -301,10 +307,6 @@ function checkName(raw: string, what: 'list' | 'segment'): string {
 /** Frees the unique name of a soft-deleted list or segment (see ContactListInfo). */
 function deletedName(name: string, id: number): string {
   return `${name} (deleted ${id})`;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
 function toListInfo(row: ListRow): ContactListInfo {

@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import { AppError } from '../errors.js';
-import type { Condition, SegmentFilter } from '../contacts/segment-filter.js';
+import { parseSegmentFilter, type Condition } from '../contacts/segment-filter.js';
 import { campaignRef, type Campaign, type CampaignSettings, type Channel, type LaunchType, type Variant } from './campaign.js';
 import type { CampaignDeps } from './campaign-deps.js';
 import { parseSendAt } from './launch-campaign.js';
@@ -79,8 +79,8 @@ export async function resolveSettings(deps: CampaignDeps, input: SettingsInput, 
   if (input.exclude !== undefined) out.excludeSegmentIds = await segmentIds(deps, input.exclude);
   if (input.clearFilter) out.oneTimeFilter = null;
   if (input.filter !== undefined && input.filter.length > 0) {
-    const filter: SegmentFilter = { match: 'all', conditions: input.filter };
-    out.oneTimeFilter = filter;
+    // The same normalisation as saved segments (lower-cased attribute names), so both match alike.
+    out.oneTimeFilter = parseSegmentFilter({ match: 'all', conditions: input.filter });
   }
 
   if (input.tz !== undefined) out.timeZone = validateTimeZone(input.tz);
