@@ -1,0 +1,79 @@
+/**
+ * `npm run bench`: one JSON object per line, {"name","value","unit"} (NOTES.md / README). Runs on
+ * the embedded engine, and on PostgreSQL too when HERALD_TEST_POSTGRES_URL is set.
+ * Sizes: BENCH_CONTACTS (default 100,000 recipients for the run build, 50,000 CSV rows).
+ */
+import { Readable } from 'node:stream';
+import { performance } from 'node:perf_hooks';
+import { loadConfig } from '../../src/config.js';
+import { readContactsCsv } from '../../src/adapters/csv/read-contacts-csv.js';
+import { importContacts } from '../../src/domain/contacts/import-contacts.js';
+import { runCampaign } from '../../src/domain/campaign/run-campaign.js';
+import { createCampaign } from '../../src/domain/campaign/create-campaign.js';
+import { pauseCampaign } from '../../src/domain/campaign/pause-campaign.js';
+import { resumeCampaign } from '../../src/domain/campaign/resume-campaign.js';
+import { scheduleCampaign } from '../../src/domain/campaign/schedule-campaign.js';
+import { createTemplate } from '../../src/domain/templates/manage-templates.js';
+import { buildApp } from '../../src/wiring.js';
+import { FixedClock } from '../fakes/fixed-clock.js';
+import { ENGINES, createTestDatabase, type Engine } from '../support/test-database.js';
+
+const RECIPIENTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
+const CSV_ROWS = Math.min(RECIPIENTS, 50_000);
+
+function emit(name: string, value: number, unit: string): void {
+  console.log(JSON.stringify({ name, value: Number(value.toFixed(3)), unit }));
+}
+
+async function bench(engine: Engine): Promise<void> {
+  const db = await createTestDatabase(engine);
+  try {
+    const clock = new FixedClock(new Date('2026-11-22T10:00:00Z'));
+    const app = await buildApp(loadConfig({}), { database: db, clock });
+    const deps = app.deps;
+
+    // 1. Streamed CSV import.
+    function* csv() {
+      yield 'email,phone,first_name,n\n';
+      for (let i = 0; i < CSV_ROWS; i += 1000) {
+        let chunk = '';
+        for (let j = i; j < Math.min(i + 1000, CSV_ROWS); j++) chunk += `u${j}@bench.example.com,+1415${String(j).padStart(7, '0')},U${j},${j}\n`;
+        yield chunk;
+      }
+    }
+    let t = performance.now();
+    await importContacts({ rows: readContactsCsv(Readable.from(csv())), listName: 'CSV', actor: 'bench' }, { contacts: deps.contacts });
+    emit(`import_rows_per_s_${engine}`, CSV_ROWS / ((performance.now() - t) / 1000), 'rows/s');
+
+    // 2. Building a run: the whole ledger with one INSERT … SELECT.
+    await db.prisma.$executeRawUnsafe(
+      `INSERT INTO contact (email, attributes) SELECT 'r' || g || '@run.example.com', jsonb_build_object('n', g::text) FROM generate_series(1, ${RECIPIENTS}) g`,
+    );
+    const list = await deps.contacts.createList({ name: 'Big', description: '', createdBy: 'bench' });
+    await db.prisma.$executeRawUnsafe(`INSERT INTO list_member (list_id, contact_id) SELECT ${list.id}, id FROM contact WHERE email LIKE '%@run.example.com'`);
+    await createTemplate(deps, { name: 'T', channel: 'email', subject: 'Hi', text: 'Hello {{ n }}', fromEmail: 'a@example.com', actor: 'bench' });
+    const { campaign } = await createCampaign(deps, { name: 'Bench', channel: 'email', template: 'T', list: 'Big', actor: 'bench' });
+    t = performance.now();
+    const outcome = await runCampaign(deps, { campaignId: campaign.id, actor: 'bench' });
+    const seconds = (performance.now() - t) / 1000;
+    if (outcome.run?.messages !== RECIPIENTS) throw new Error(`run built ${outcome.run?.messages} messages, expected ${RECIPIENTS}`);
+    emit(`run_build_${RECIPIENTS}_${engine}_s`, seconds, 's');
+
+    // 3. Conditional status changes with their activity entries.
+    const { campaign: c2 } = await createCampaign(deps, { name: 'Flip', channel: 'email', template: 'T', list: 'CSV', actor: 'bench' });
+    await scheduleCampaign(deps, { campaignId: c2.id, actor: 'bench', at: '2026-12-24 09:00', tz: 'UTC' });
+    const flips = 200;
+    t = performance.now();
+    for (let i = 0; i < flips; i++) {
+      await pauseCampaign(deps, { campaignId: c2.id, actor: 'bench' });
+      await resumeCampaign(deps, { campaignId: c2.id, actor: 'bench' });
+    }
+    emit(`transitions_per_s_${engine}`, (flips * 2) / ((performance.now() - t) / 1000), 'transitions/s');
+    emit(`rss_mb_${engine}`, process.memoryUsage().rss / 1_048_576, 'MB');
+  } finally {
+    await db.drop();
+  }
+}
+
+for (const engine of ENGINES) await bench(engine);
+process.exit(0);
