@@ -20,6 +20,11 @@ export interface EmbeddedPostgresOptions {
 
 const LOCK_FILE = 'herald.pid';
 
+/** Another live process holds the embedded database folder; said plainly at start-up, no stack. */
+export class DataDirInUseError extends Error {
+  override readonly name = 'DataDirInUseError';
+}
+
 /**
  * Starts PGlite (WASM PostgreSQL) and serves it on 127.0.0.1 so the ordinary Prisma pg adapter can
  * reach it. PGlite is single-process: a pid file in the data folder stops a second Herald from
@@ -69,7 +74,7 @@ function takeDataDirLock(dataDir: string): () => void {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const holder = Number(fs.readFileSync(lockPath, 'utf8').trim());
     if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-      throw new Error(
+      throw new DataDirInUseError(
         `The embedded database in ${dataDir} is in use by process ${holder}. ` +
           'Stop that Herald first, or set HERALD_DATA_DIR to another folder, or DATABASE_URL to a PostgreSQL server.',
       );
