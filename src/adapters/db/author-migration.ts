@@ -24,28 +24,49 @@ async function loadEngine(): Promise<typeof engineModule> {
   process.on("exit", () => { if (panics.message) console.error(panics.message); });
   // The package's own entry imports the .wasm as an ES module, which Node cannot do; instantiate it here.
   const wasmUrl = new URL('schema_engine_bg.wasm', import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
-  const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasmUrl), {
-    './schema_engine_bg.js': engineModule as unknown as WebAssembly.ModuleImports,
+  const { instance } = await wasmRuntime().instantiate(fs.readFileSync(wasmUrl), {
+    './schema_engine_bg.js': engineModule as unknown as Record<string, unknown>,
   });
-  engineModule.__wbg_set_wasm(instance.exports);
+  engineModule.__wbg_set_wasm(instance.exports as Parameters<typeof engineModule.__wbg_set_wasm>[0]);
   (instance.exports as { __wbindgen_start: () => void }).__wbindgen_start();
   return engineModule;
 }
 
+/** Node's WebAssembly global; this project's `lib` (ES2023, no DOM) does not declare it. */
+interface WasmRuntime {
+  instantiate(bytes: Uint8Array, imports: Record<string, Record<string, unknown>>): Promise<{ instance: { exports: object } }>;
+}
+function wasmRuntime(): WasmRuntime {
+  return (globalThis as unknown as { WebAssembly: WasmRuntime }).WebAssembly;
+}
+
 const PG_CHAR_OID = 18;
 const PG_TEXT_OID = 25;
+/** `ColumnTypeEnum.Character` of @prisma/driver-adapter-utils: what the engine expects for `"char"`. */
+const CHARACTER_COLUMN = 6;
+
+/** Row arrays of results that had `"char"` columns, with those columns' indexes. */
+const charColumns = new WeakMap<object, number[]>();
 
 /**
- * The engine reads catalog columns of PostgreSQL's one-byte `"char"` type, which the pg adapter cannot
- * map; they are plain text to the engine, so report them as text.
+ * The engine reads catalog columns of PostgreSQL's one-byte `"char"` type (`contype`, `relkind`…),
+ * which the pg adapter cannot map (it throws on OID 18). The client lets them through as text and
+ * remembers which columns they were, keyed by the result's row array; `withCharColumns` then tells
+ * the engine they are characters, which is what its schema describer reads them as.
  */
-class CatalogCharAsTextClient extends pg.Client {
+class CatalogCharClient extends pg.Client {
   override query(...args: unknown[]): never {
     const fix = (res: unknown): unknown => {
       for (const one of Array.isArray(res) ? res : [res]) {
-        for (const field of (one as pg.QueryResult | undefined)?.fields ?? []) {
-          if (field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
-        }
+        const result = one as pg.QueryResult | undefined;
+        const indexes: number[] = [];
+        (result?.fields ?? []).forEach((field, i) => {
+          if (field.dataTypeID === PG_CHAR_OID) {
+            field.dataTypeID = PG_TEXT_OID;
+            indexes.push(i);
+          }
+        });
+        if (indexes.length && result?.rows) charColumns.set(result.rows, indexes);
       }
       return res;
     };
@@ -58,6 +79,44 @@ class CatalogCharAsTextClient extends pg.Client {
     const result = (super.query as (...a: unknown[]) => unknown)(...args);
     return (result instanceof Promise ? result.then(fix) : result) as never;
   }
+}
+
+interface RawResult {
+  columnTypes: number[];
+  rows: unknown[];
+}
+type Queryable = { queryRaw(query: unknown): Promise<RawResult>; startTransaction?(...args: unknown[]): Promise<Queryable> };
+
+/** Wraps an adapter (and the transactions it starts) so `"char"` columns come back as characters. */
+function withCharColumns<T extends object>(queryable: T): T {
+  return new Proxy(queryable, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (prop === 'queryRaw') {
+        return async (query: unknown) => {
+          const result = await (target as unknown as Queryable).queryRaw(query);
+          for (const i of charColumns.get(result.rows) ?? []) result.columnTypes[i] = CHARACTER_COLUMN;
+          return result;
+        };
+      }
+      if (prop === 'startTransaction') {
+        return async (...args: unknown[]) => withCharColumns(await (target as unknown as Required<Queryable>).startTransaction(...args));
+      }
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+function charAwareFactory(factory: PrismaPg): PrismaPg {
+  return new Proxy(factory, {
+    get(target, prop, receiver) {
+      if (prop === 'connect' || prop === 'connectToShadowDb') {
+        return async () => withCharColumns(await (target[prop] as () => Promise<object>).call(target));
+      }
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 function migrationList(): engineModule.MigrationList {
@@ -83,7 +142,7 @@ function migrationList(): engineModule.MigrationList {
 export async function diffMigrationsToSchema(): Promise<string> {
   const wasm = await loadEngine();
   const shadow = await startEmbeddedPostgres();
-  const adapter = new PrismaPg({ connectionString: shadow.url, Client: CatalogCharAsTextClient });
+  const adapter = charAwareFactory(new PrismaPg({ connectionString: shadow.url, Client: CatalogCharClient }));
   try {
     const schema = fs.readFileSync(SCHEMA_PATH, 'utf8');
     const files = [{ path: SCHEMA_PATH, content: schema }];
@@ -97,7 +156,7 @@ export async function diffMigrationsToSchema(): Promise<string> {
       exitCode: null,
       filters: NO_FILTER,
     } as engineModule.DiffParams);
-    const sql = result.stdout.trim();
+    const sql = (result.stdout ?? '').trim();
     return sql === '' || sql.startsWith('-- This is an empty migration.') ? '' : `${sql}\n`;
   } finally {
     await shadow.close();

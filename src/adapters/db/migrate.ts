@@ -50,53 +50,71 @@ export function readMigrations(dir: string = MIGRATIONS_DIR): MigrationFile[] {
 /**
  * Applies every committed migration not yet applied, each in its own transaction together with its
  * bookkeeping row: a migration is either fully applied and recorded, or not at all. Safe to run from
- * several replicas at once (advisory lock).
+ * several replicas at once: each transaction takes a transaction-scoped advisory lock and re-reads the
+ * bookkeeping under it. (A session lock would not do: PGlite serves every socket connection from one
+ * backend session, where session advisory locks never block each other; its socket server instead
+ * holds other connections while a transaction is open.)
  */
 export async function applyMigrations(url: string, migrations: MigrationFile[] = readMigrations()): Promise<MigrationReport> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  try {
-    await client.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCK_KEY]);
+  const locked = async <T>(work: () => Promise<T>): Promise<T> => {
+    await client.query('BEGIN');
     try {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCK_KEY]);
+      const result = await work();
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  };
+  try {
+    const rows = await locked(async () => {
       await client.query(CREATE_BOOKKEEPING);
-      const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
-        'SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL',
+      return (
+        await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
+          'SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL',
+        )
+      ).rows;
+    });
+    const unfinished = rows.find((row) => row.finished_at === null);
+    if (unfinished) {
+      throw new Error(
+        `Migration ${unfinished.migration_name} started but did not finish (recorded in _prisma_migrations). ` +
+          'Fix the database by hand, then mark it rolled back or applied before starting Herald again.',
       );
-      const unfinished = rows.find((row) => row.finished_at === null);
-      if (unfinished) {
-        throw new Error(
-          `Migration ${unfinished.migration_name} started but did not finish (recorded in _prisma_migrations). ` +
-            'Fix the database by hand, then mark it rolled back or applied before starting Herald again.',
-        );
+    }
+    const done = new Map(rows.map((row) => [row.migration_name, row.checksum]));
+    const report: MigrationReport = { applied: [], alreadyApplied: 0, modified: [] };
+    for (const migration of migrations) {
+      const recorded = done.get(migration.name);
+      if (recorded !== undefined) {
+        report.alreadyApplied += 1;
+        if (recorded !== migration.checksum) report.modified.push(migration.name);
+        continue;
       }
-      const done = new Map(rows.map((row) => [row.migration_name, row.checksum]));
-      const report: MigrationReport = { applied: [], alreadyApplied: 0, modified: [] };
-      for (const migration of migrations) {
-        const recorded = done.get(migration.name);
-        if (recorded !== undefined) {
-          report.alreadyApplied += 1;
-          if (recorded !== migration.checksum) report.modified.push(migration.name);
-          continue;
-        }
-        await client.query('BEGIN');
+      const applied = await locked(async () => {
+        // Another start-up may have applied it while this one waited for the lock.
+        const again = await client.query('SELECT 1 FROM "_prisma_migrations" WHERE migration_name = $1 AND rolled_back_at IS NULL', [migration.name]);
+        if (again.rowCount) return false;
         try {
           await client.query(migration.sql);
-          await client.query(
-            `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
-             VALUES ($1, $2, now(), $3, now(), 1)`,
-            [crypto.randomUUID(), migration.checksum, migration.name],
-          );
-          await client.query('COMMIT');
         } catch (error) {
-          await client.query('ROLLBACK');
           throw new Error(`Migration ${migration.name} failed and was rolled back: ${(error as Error).message}`);
         }
-        report.applied.push(migration.name);
-      }
-      return report;
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCK_KEY]);
+        await client.query(
+          `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
+           VALUES ($1, $2, now(), $3, now(), 1)`,
+          [crypto.randomUUID(), migration.checksum, migration.name],
+        );
+        return true;
+      });
+      if (applied) report.applied.push(migration.name);
+      else report.alreadyApplied += 1;
     }
+    return report;
   } finally {
     await client.end();
   }

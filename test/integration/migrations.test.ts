@@ -1,0 +1,90 @@
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { afterEach, describe, expect, it } from 'vitest';
+import { diffMigrationsToSchema } from '../../src/adapters/db/author-migration.js';
+import { startEmbeddedPostgres } from '../../src/adapters/db/embedded-postgres.js';
+import { applyMigrations, readMigrations, type MigrationFile } from '../../src/adapters/db/migrate.js';
+import { ENGINES, type Engine } from '../support/test-database.js';
+
+/** An empty database on the engine, without Herald's schema: what a first start-up meets. */
+async function emptyDatabase(engine: Engine): Promise<{ url: string; drop(): Promise<void> }> {
+  if (engine === 'embedded') {
+    const db = await startEmbeddedPostgres();
+    return { url: db.url, drop: () => db.close() };
+  }
+  const adminUrl = process.env.HERALD_TEST_POSTGRES_URL!;
+  const name = `herald_migrate_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
+  await query(adminUrl, `CREATE DATABASE "${name}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => query(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).then(() => {}) };
+}
+
+async function query<R extends pg.QueryResultRow = pg.QueryResultRow>(url: string, sql: string): Promise<R[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<R>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const ALL = readMigrations();
+
+describe.each(ENGINES)('migrations on %s', (engine) => {
+  let db: { url: string; drop(): Promise<void> } | undefined;
+  afterEach(async () => {
+    await db?.drop();
+    db = undefined;
+  });
+
+  it('apply from empty, recording each in _prisma_migrations with its sha256 checksum; a second start applies nothing', async () => {
+    db = await emptyDatabase(engine);
+    const first = await applyMigrations(db.url);
+    expect(first.applied).toEqual(ALL.map((m) => m.name));
+    const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
+      db.url,
+      'SELECT migration_name, checksum, finished_at, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name',
+    );
+    expect(rows.map((r) => [r.migration_name, r.checksum])).toEqual(ALL.map((m) => [m.name, m.checksum]));
+    expect(rows.every((r) => r.finished_at !== null && r.applied_steps_count === 1)).toBe(true);
+    const tables = await query<{ table_name: string }>(db.url, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
+    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['campaign', 'run', 'message', 'contact', 'suppression', 'approval']));
+
+    const second = await applyMigrations(db.url);
+    expect(second).toEqual({ applied: [], alreadyApplied: ALL.length, modified: [] });
+  });
+
+  it('bring a database at the previous migration up to date, and report a migration edited after it was applied', async () => {
+    db = await emptyDatabase(engine);
+    await applyMigrations(db.url, ALL.slice(0, -1));
+    const report = await applyMigrations(db.url);
+    expect(report.applied).toEqual([ALL[ALL.length - 1]!.name]);
+
+    const edited: MigrationFile[] = ALL.map((m, i) => (i === 0 ? { ...m, sql: `${m.sql}\n-- edited`, checksum: 'x'.repeat(64) } : m));
+    expect((await applyMigrations(db.url, edited)).modified).toEqual([ALL[0]!.name]);
+  });
+
+  it('roll a failing migration back whole, leaving no bookkeeping row and no half-made table', async () => {
+    db = await emptyDatabase(engine);
+    await applyMigrations(db.url);
+    const broken: MigrationFile = { name: '99999999999999_broken', sql: 'CREATE TABLE half_made (id int); SELECT no_such_function();', checksum: 'b'.repeat(64) };
+    await expect(applyMigrations(db.url, [...ALL, broken])).rejects.toThrow(/99999999999999_broken failed and was rolled back/);
+    expect(await query(db.url, "SELECT 1 FROM \"_prisma_migrations\" WHERE migration_name = '99999999999999_broken'")).toHaveLength(0);
+    expect(await query(db.url, "SELECT 1 FROM information_schema.tables WHERE table_name = 'half_made'")).toHaveLength(0);
+  });
+
+  it('let two start-ups migrate at once without applying anything twice', async () => {
+    db = await emptyDatabase(engine);
+    const [a, b] = await Promise.all([applyMigrations(db.url), applyMigrations(db.url)]);
+    expect([...a.applied, ...b.applied].sort()).toEqual(ALL.map((m) => m.name));
+    expect(await query(db.url, 'SELECT 1 FROM "_prisma_migrations"')).toHaveLength(ALL.length);
+  });
+});
+
+describe('migration authoring', () => {
+  it('finds no difference between prisma/schema.prisma and the committed migrations (offline, wasm schema engine)', async () => {
+    expect(await diffMigrationsToSchema()).toBe('');
+  });
+});
