@@ -1,4 +1,5 @@
 import { campaignRef, type Campaign } from '../domain/campaign/campaign.js';
+import { allowedActions } from '../domain/campaign/campaign-status.js';
 import type { CampaignDeps } from '../domain/campaign/campaign-deps.js';
 import { campaignCalendar } from '../domain/campaign/campaign-calendar.js';
 import { cancelCampaign, decideApproval } from '../domain/campaign/cancel-campaign.js';
@@ -28,7 +29,10 @@ export async function showCampaign(deps: CampaignDeps, campaignId: number, lead:
   const counts = await deps.campaigns.messageCounts(campaign.id);
   const blocks = [...lead, ...campaignCard(campaign, names, deps.config.accountTimeZone, counts)];
   const summary = lead.find((b) => b.type === 'text');
-  return reply(summary?.type === 'text' ? summary.text : `${campaignRef(campaign.id)} ${campaign.name}: ${campaign.status}`, blocks, visibility);
+  return {
+    ...reply(summary?.type === 'text' ? summary.text : `${campaignRef(campaign.id)} ${campaign.name}: ${campaign.status}`, blocks, visibility),
+    campaign: { id: campaign.id, name: campaign.name, status: campaign.status, actions: allowedActions(campaign.status) },
+  };
 }
 
 async function lookupNames(deps: CampaignDeps, c: Campaign): Promise<CampaignNames> {

@@ -1,3 +1,5 @@
+import type { CampaignAction, CampaignStatus } from '../domain/campaign/campaign-status.js';
+
 /**
  * What a command answers, independent of where it is shown: the console renders it as plain text,
  * the Slack edge as Block Kit. `text` is the one-line fallback Slack shows in notifications.
@@ -12,12 +14,23 @@ export type ReplyBlock =
   | { type: 'context'; text: string }
   | { type: 'divider' };
 
+/** The campaign a reply is about, so an edge can add its action buttons (Slack's card). */
+export interface ReplyCampaign {
+  id: number;
+  name: string;
+  status: CampaignStatus;
+  /** What people may do to it now (the state machine's table). */
+  actions: readonly CampaignAction[];
+}
+
 export interface Reply {
   ok: boolean;
   text: string;
   blocks: ReplyBlock[];
   /** Private to the person (errors, personal lists) or visible to the channel (state changes). */
   visibility: 'ephemeral' | 'in_channel';
+  /** Set when the reply shows one campaign (show, and every change that answers with the card). */
+  campaign?: ReplyCampaign;
 }
 
 export function reply(text: string, blocks: ReplyBlock[] = [], visibility: Reply['visibility'] = 'ephemeral'): Reply {

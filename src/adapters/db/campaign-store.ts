@@ -58,6 +58,7 @@ export class PrismaCampaignStore implements CampaignStore {
       ...(filter.statuses?.length ? { status: { in: filter.statuses } } : {}),
       ...(filter.channel ? { channel: filter.channel } : {}),
       ...(filter.tag ? { tags: { has: filter.tag.toLowerCase() } } : {}),
+      ...(filter.createdBy ? { createdBy: filter.createdBy } : {}),
       ...(search
         ? {
             OR: [

@@ -39,6 +39,8 @@ export interface CampaignFilter {
   channel?: Channel;
   tag?: string;
   search?: string;
+  /** Only campaigns this actor created (App Home's "my campaigns"). */
+  createdBy?: string;
   page: number;
   pageSize: number;
 }
