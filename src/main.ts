@@ -1,18 +1,51 @@
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirInUseError } from './adapters/db/embedded-postgres.js';
+import { mapTwilioStatus } from './adapters/channels/twilio-sms-provider.js';
 import { createCommandHandler } from './commands/handle-command.js';
 import { runConsole } from './console/run-console.js';
+import { createHttpServer } from './http/http-server.js';
+import { startScheduler } from './jobs/scheduler.js';
 import { buildApp } from './wiring.js';
 
-/** Start-up: config -> wiring -> edge (the console until the Slack app lands) -> clean shutdown. */
+/**
+ * Start-up: config -> wiring -> HTTP edge (webhooks, unsubscribe) -> delivery worker and scheduler ->
+ * the console (until the Slack app is configured) -> clean shutdown that lets batches in flight finish.
+ */
 async function main(): Promise<number> {
   const config = loadConfig();
   const app = await buildApp(config);
+  const log = (level: string) => (message: string, context: Record<string, unknown> = {}) =>
+    process.stderr.write(`${JSON.stringify({ level, message, ...context })}\n`);
+  const http = createHttpServer(
+    {
+      clock: app.deps.clock,
+      receipts: app.stores.receipts,
+      suppressions: app.stores.suppressions,
+      unsubscribes: app.stores.unsubscribes,
+      signer: app.signer,
+      health: async () => (await app.database.prisma.$queryRaw`SELECT 1`) !== null,
+      log: { info: log('info'), warn: log('warn'), error: log('error') },
+    },
+    {
+      publicBaseUrl: config.http.publicBaseUrl,
+      twilio: config.sms.twilio ? { authToken: config.sms.twilio.authToken, mapStatus: mapTwilioStatus } : null,
+    },
+  );
+  const { port } = await http.listen(config.http.port, config.http.host);
+  app.setPublicBaseUrl(config.http.publicBaseUrl ?? `http://${config.http.host}:${port}`);
+  app.worker.start();
+  const scheduler = startScheduler(app.delivery, config.delivery.tickMs, () => app.worker.wake());
+
   let closing = false;
-  const shutdown = async (code: number) => {
+  const close = async () => {
     if (closing) return;
     closing = true;
+    await scheduler.stop();
+    await http.close();
     await app.close();
+  };
+  const shutdown = async (code: number) => {
+    await close();
     process.exit(code);
   };
   process.once('SIGTERM', () => void shutdown(143));
@@ -21,14 +54,21 @@ async function main(): Promise<number> {
     process.stderr.write('Slack credentials are set, but the Slack app is not in this build yet: starting the console instead.\n');
   }
   const where = app.database.engine === 'embedded' ? `embedded database in ${config.dataDir}/db` : 'PostgreSQL (DATABASE_URL)';
+  const interactive = process.stdin.isTTY === true;
   const failures = await runConsole({
     input: process.stdin,
     output: process.stdout,
-    handle: createCommandHandler(app.deps),
+    handle: createCommandHandler(app),
     actor: { id: config.consoleActor },
-    banner: `Herald console on the ${where}. Type /campaign help, or exit.`,
+    banner: `Herald console on the ${where}; webhooks and unsubscribe links on http://${config.http.host}:${port}. Type /campaign help, or exit.`,
   });
-  await app.close();
+  if (!interactive) {
+    // A script's launches are sent before the process exits (whatever is due now; retries and quiet
+    // hours wait for the next start, which resumes them).
+    const sent = await app.worker.drain();
+    if (sent > 0) process.stdout.write(`Sent what was due before exiting: ${sent} message${sent === 1 ? '' : 's'} handled.\n`);
+  }
+  await close();
   return failures > 0 ? 1 : 0;
 }
 

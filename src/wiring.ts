@@ -1,26 +1,59 @@
+import os from 'node:os';
 import path from 'node:path';
 import type { Config } from './config.js';
+import { createChannelProviders } from './adapters/channels/channel-providers.js';
+import { HmacTokenSigner } from './adapters/crypto/hmac-token-signer.js';
+import { signingSecret } from './adapters/db/app-settings.js';
 import { openDatabase, type Database } from './adapters/db/database.js';
 import { PrismaApprovalStore } from './adapters/db/approval-store.js';
 import { PrismaCampaignStore } from './adapters/db/campaign-store.js';
 import { createContactStore } from './adapters/db/contact-store.js';
+import { PrismaDeliveryStore } from './adapters/db/delivery-store.js';
+import { PrismaReceiptStore } from './adapters/db/receipt-store.js';
+import { PrismaSuppressionStore } from './adapters/db/suppression-store.js';
 import { PrismaTemplateStore } from './adapters/db/template-store.js';
+import { PrismaUnsubscribeStore } from './adapters/db/unsubscribe-store.js';
 import { NodeCronSchedule } from './adapters/cron/node-cron-schedule.js';
+import { TokenBucketPacer } from './adapters/pacing/token-bucket-pacer.js';
 import { LiquidTemplateEngine } from './adapters/templating/liquid-template-engine.js';
+import type { Channel } from './domain/campaign/campaign.js';
 import type { CampaignDeps } from './domain/campaign/campaign-deps.js';
+import type { DeliveryDeps } from './domain/delivery/delivery-deps.js';
+import type { ChannelProvider } from './domain/ports/channel-provider.js';
 import type { Clock } from './domain/ports/clock.js';
+import type { Pacer } from './domain/ports/pacer.js';
+import { DeliveryWorker } from './jobs/delivery-worker.js';
+import { UNSUBSCRIBE_PATH, UNSUBSCRIBE_PURPOSE } from './http/routes/unsubscribe.js';
+import { TWILIO_STATUS_PATH } from './http/routes/twilio-status.js';
 
 export interface App {
   config: Config;
   database: Database;
   deps: CampaignDeps;
+  delivery: DeliveryDeps;
+  worker: DeliveryWorker;
+  signer: HmacTokenSigner;
+  stores: { receipts: PrismaReceiptStore; suppressions: PrismaSuppressionStore; unsubscribes: PrismaUnsubscribeStore };
+  /** Local capture folders when mail/SMS are captured rather than sent (the embedded default). */
+  outbox: { mailDir: string; smsDir: string } | null;
+  /** The base of links in messages (unsubscribe, Twilio callbacks); set once the HTTP server listens. */
+  setPublicBaseUrl(url: string): void;
   close(): Promise<void>;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** Builds every service and adapter once; tests pass overrides (a fixed clock, a test database). */
-export async function buildApp(config: Config, overrides: { clock?: Clock; database?: Database } = {}): Promise<App> {
+export interface AppOverrides {
+  clock?: Clock;
+  database?: Database;
+  providers?: Partial<Record<Channel, ChannelProvider>>;
+  pacer?: Pacer;
+  random?: () => number;
+  log?: (event: string, fields: Record<string, unknown>) => void;
+}
+
+/** Builds every service and adapter once; tests pass overrides (a fixed clock, a test database, providers). */
+export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const database =
     overrides.database ??
     (await openDatabase({
@@ -29,12 +62,13 @@ export async function buildApp(config: Config, overrides: { clock?: Clock; datab
       poolSize: config.dbPoolSize,
     }));
   const prisma = database.prisma;
+  const clock = overrides.clock ?? systemClock;
   const deps: CampaignDeps = {
     campaigns: new PrismaCampaignStore(prisma),
     templates: new PrismaTemplateStore(prisma),
     contacts: createContactStore(prisma),
     approvals: new PrismaApprovalStore(prisma),
-    clock: overrides.clock ?? systemClock,
+    clock,
     cron: new NodeCronSchedule(),
     templateEngine: new LiquidTemplateEngine(),
     config: {
@@ -46,10 +80,55 @@ export async function buildApp(config: Config, overrides: { clock?: Clock; datab
       contentPolicy: { blockedTerms: config.contentBlocklist },
     },
   };
+  const signer = new HmacTokenSigner(await signingSecret(prisma, config.secret));
+  const channels = overrides.providers ? null : await createChannelProviders(config, clock);
+  const providers = overrides.providers ?? channels!.providers;
+  let publicBaseUrl = config.http.publicBaseUrl;
+  const rates = { email: config.email.ratePerSecond, sms: config.sms.segmentsPerSecond };
+  const suppressions = new PrismaSuppressionStore(prisma);
+  const delivery: DeliveryDeps = {
+    campaign: deps,
+    delivery: new PrismaDeliveryStore(prisma),
+    suppressions,
+    providers,
+    pacer: overrides.pacer ?? new TokenBucketPacer(rates),
+    random: overrides.random ?? Math.random,
+    links: {
+      unsubscribeUrl: (messageId) => (publicBaseUrl ? `${publicBaseUrl}${UNSUBSCRIBE_PATH.replace(':token', signer.sign(UNSUBSCRIBE_PURPOSE, messageId))}` : null),
+      get smsStatusCallbackUrl() {
+        return publicBaseUrl && config.sms.twilio ? `${publicBaseUrl}${TWILIO_STATUS_PATH}` : null;
+      },
+    },
+    config: {
+      batchSize: config.delivery.batchSize,
+      concurrency: config.delivery.concurrency,
+      leaseMs: config.delivery.leaseMs,
+      maxAttempts: config.delivery.maxAttempts,
+      retryBaseMs: config.delivery.retryBaseMs,
+      errorBudget: config.delivery.errorBudget,
+      rates,
+      smsSendWindow: config.sms.sendWindow,
+      smsReceiptTimeoutMs: config.sms.receiptTimeoutMs,
+    },
+    log: overrides.log ?? ((event, fields) => console.error(JSON.stringify({ level: 'info', event, ...fields }))),
+  };
+  const worker = new DeliveryWorker(delivery, { owner: `${os.hostname()}:${process.pid}`, idleMs: Math.min(config.delivery.tickMs, 1000) });
   return {
     config,
     database,
     deps,
-    close: () => (overrides.database ? Promise.resolve() : database.close()),
+    delivery,
+    worker,
+    signer,
+    stores: { receipts: new PrismaReceiptStore(prisma), suppressions, unsubscribes: new PrismaUnsubscribeStore(prisma) },
+    outbox: channels?.outbox ?? null,
+    setPublicBaseUrl(url) {
+      publicBaseUrl = url.replace(/\/+$/, '');
+    },
+    async close() {
+      await worker.stop();
+      await channels?.close();
+      if (!overrides.database) await database.close();
+    },
   };
 }

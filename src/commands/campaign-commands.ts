@@ -63,8 +63,9 @@ function launchHeadline(verb: string, outcome: LaunchOutcome): string {
   if (outcome.run) {
     return (
       `${ref} is queued: run ${outcome.run.number} has ${outcome.run.messages} message${outcome.run.messages === 1 ? '' : 's'}` +
-      `${outcome.run.optedOut ? ` (${outcome.run.optedOut} opted out, not sent)` : ''} and its template is locked. ` +
-      'Sending is done by the delivery engine, which is not available yet in this build.'
+      `${outcome.run.optedOut ? ` (${outcome.run.optedOut} opted out, not sent)` : ''}` +
+      `${outcome.run.skipped ? `; ${outcome.run.skipped} recipient${outcome.run.skipped === 1 ? ' was' : 's were'} left out because an earlier run already reached them` : ''}` +
+      ` and its template is locked. Sending starts now; follow it with /campaign messages ${ref}.`
     );
   }
   if (c.status === 'scheduled') return `${ref} is scheduled.`;

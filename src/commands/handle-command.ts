@@ -1,7 +1,8 @@
-import type { CampaignDeps } from '../domain/campaign/campaign-deps.js';
 import { AppError, isAppError } from '../domain/errors.js';
 import { contactCommands, listCommands, segmentCommands } from './audience-commands.js';
 import { campaignCommands } from './campaign-commands.js';
+import type { CommandContext } from './command-context.js';
+import { deliveryCommands } from './delivery-commands.js';
 import { appErrorReply } from './error-replies.js';
 import { CommandSyntaxError, parseCommand } from './grammar/parse-command.js';
 import type { Command } from './grammar/commands.js';
@@ -22,7 +23,7 @@ export interface CommandLogger {
  * The command layer Slack and the console share: text in, Reply out. Parsing, dispatch and the
  * mapping of errors to replies live here once.
  */
-export function createCommandHandler(deps: CampaignDeps, logger: CommandLogger = { error: (m, c) => console.error(m, c) }) {
+export function createCommandHandler(ctx: CommandContext, logger: CommandLogger = { error: (m, c) => console.error(m, c) }) {
   return async function handle(line: string, actor: Actor): Promise<Reply> {
     let command: Command;
     try {
@@ -34,7 +35,7 @@ export function createCommandHandler(deps: CampaignDeps, logger: CommandLogger =
       throw error;
     }
     try {
-      return await dispatch(deps, command, actor.id);
+      return await dispatch(ctx, command, actor.id);
     } catch (error) {
       if (isAppError(error)) return appErrorReply(error);
       logger.error('command failed', { command: command.name, error: error instanceof Error ? error.stack : String(error) });
@@ -47,7 +48,8 @@ function notAvailable(name: string, issue: string): never {
   throw new AppError('NOT_AVAILABLE', `/campaign ${name} arrives with ${issue}; it is not in this build yet.`);
 }
 
-async function dispatch(deps: CampaignDeps, cmd: Command, actor: string): Promise<Reply> {
+async function dispatch(ctx: CommandContext, cmd: Command, actor: string): Promise<Reply> {
+  const deps = ctx.deps;
   switch (cmd.name) {
     case 'help':
       return reply(helpText(cmd.subcommand), [{ type: 'text', text: helpText(cmd.subcommand) }]);
@@ -63,8 +65,11 @@ async function dispatch(deps: CampaignDeps, cmd: Command, actor: string): Promis
       return campaignCommands.clone(deps, cmd, actor);
     case 'delete':
       return campaignCommands.delete(deps, cmd, actor);
-    case 'run':
-      return campaignCommands.run(deps, cmd, actor);
+    case 'run': {
+      const r = await campaignCommands.run(deps, cmd, actor);
+      ctx.worker?.wake();
+      return r;
+    }
     case 'schedule':
       return campaignCommands.schedule(deps, cmd, actor);
     case 'pause':
@@ -128,11 +133,16 @@ async function dispatch(deps: CampaignDeps, cmd: Command, actor: string): Promis
       }
       break;
     case 'preview':
+      return deliveryCommands.preview(ctx, cmd);
     case 'test':
+      return deliveryCommands.test(ctx, cmd, actor);
     case 'retry':
+      return deliveryCommands.retry(ctx, cmd, actor);
     case 'messages':
+      return deliveryCommands.messages(ctx, cmd);
+    case 'outbox':
+      return deliveryCommands.outbox(ctx, cmd);
     case 'export':
-      return notAvailable(cmd.name, 'the delivery engine (issue 3)');
     case 'stats':
     case 'compare':
     case 'links':

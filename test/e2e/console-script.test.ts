@@ -12,7 +12,7 @@ function runConsole(script: string): Promise<{ code: number | null; stdout: stri
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, HERALD_DATA_DIR: dataDir, HERALD_ACTOR: 'script', ACCOUNT_TIME_ZONE: 'UTC' },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, HERALD_DATA_DIR: dataDir, HTTP_PORT: '0', HERALD_ACTOR: 'script', ACCOUNT_TIME_ZONE: 'UTC' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,7 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { createCommandHandler } from '../../src/commands/handle-command.js';
 import { renderText } from '../../src/console/render-text.js';
-import { buildApp, type App } from '../../src/wiring.js';
+import { buildApp, type App, type AppOverrides } from '../../src/wiring.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
 import { createTestDatabase, type Engine, type TestDatabase } from './test-database.js';
 
@@ -9,6 +12,8 @@ export interface TestApp {
   app: App;
   db: TestDatabase;
   clock: FixedClock;
+  /** A temporary data folder (local captures land under it). */
+  dataDir: string;
   /** Runs one `/campaign …` line as `actor` and returns the plain-text reply and whether it succeeded. */
   run(line: string, actor?: string): Promise<{ ok: boolean; text: string }>;
   close(): Promise<void>;
@@ -16,19 +21,30 @@ export interface TestApp {
 
 export const T0 = new Date('2026-11-22T10:00:00Z');
 
-export async function createTestApp(engine: Engine, env: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+export async function createTestApp(engine: Engine, env: NodeJS.ProcessEnv = {}, overrides: Omit<AppOverrides, 'database' | 'clock'> = {}): Promise<TestApp> {
   const db = await createTestDatabase(engine);
   const clock = new FixedClock(T0);
-  const app = await buildApp(loadConfig({ ACCOUNT_TIME_ZONE: 'UTC', ...env }), { database: db, clock });
-  const handle = createCommandHandler(app.deps, { error: () => {} });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-test-'));
+  const app = await buildApp(loadConfig({ ACCOUNT_TIME_ZONE: 'UTC', HERALD_DATA_DIR: dataDir, ...env }), {
+    log: () => {},
+    ...overrides,
+    database: db,
+    clock,
+  });
+  const handle = createCommandHandler(app, { error: () => {} });
   return {
     app,
     db,
     clock,
+    dataDir,
     async run(line, actor = 'alice') {
       const reply = await handle(line, { id: actor });
       return { ok: reply.ok, text: renderText(reply) };
     },
-    close: () => db.drop(),
+    async close() {
+      await app.close();
+      await db.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }

@@ -162,24 +162,51 @@ export class PrismaCampaignStore implements CampaignStore {
           oneTime: campaign.oneTimeFilter,
           channel: campaign.channel,
         });
+        // A one-off campaign relaunched after a stop must not reach anyone twice: recipients an earlier
+        // run already sent to (or may have: unknown) are left out. Recurring runs reach everyone each time.
+        const earlierRuns =
+          campaign.launchType === 'recurring'
+            ? []
+            : (await tx.run.findMany({ where: { campaignId: id, id: { not: run.id } }, select: { id: true } })).map((r) => r.id);
+        const notReachedBefore = earlierRuns.length
+          ? Prisma.sql`AND NOT EXISTS (SELECT 1 FROM message p WHERE p.run_id = ANY(${earlierRuns}::int[]) AND p.recipient = a.recipient
+                         AND p.status IN ('sending', 'delivered', 'assumed_delivered', 'bounced', 'complained', 'blocked', 'unknown'))`
+          : Prisma.empty;
+        const notBefore = build.scheduledFor.toISOString().replace('T', ' ').replace('Z', '');
         // One set-based statement writes the whole ledger for this run (NOTES.md: never row by row).
         const inserted = await tx.$executeRaw`
-          INSERT INTO message (run_id, campaign_id, contact_id, channel, recipient, variant, status)
+          INSERT INTO message (run_id, campaign_id, contact_id, channel, recipient, variant, status, next_attempt_at)
           SELECT ${run.id}, ${id}, a.contact_id, ${campaign.channel}::"Channel", a.recipient, ${variantCase(campaign)},
-                 CASE WHEN EXISTS (SELECT 1 FROM suppression s WHERE s.address = a.recipient OR s.contact_id = a.contact_id)
-                      THEN 'opted_out'::"MessageStatus" ELSE 'queued'::"MessageStatus" END
-          FROM (${audience}) a`;
+                 CASE WHEN EXISTS (SELECT 1 FROM suppression s WHERE s.address = a.recipient)
+                        OR EXISTS (SELECT 1 FROM suppression s WHERE s.contact_id = a.contact_id)
+                      THEN 'opted_out'::"MessageStatus" ELSE 'queued'::"MessageStatus" END,
+                 ${notBefore}::timestamp
+          FROM (${audience}) a
+          WHERE TRUE ${notReachedBefore}`;
+        const skipped = earlierRuns.length
+          ? Number(
+              (
+                await tx.$queryRaw<{ n: number }[]>`
+                  SELECT count(*)::int AS n FROM (${audience}) a
+                  WHERE EXISTS (SELECT 1 FROM message p WHERE p.run_id = ANY(${earlierRuns}::int[]) AND p.recipient = a.recipient
+                                AND p.status IN ('sending', 'delivered', 'assumed_delivered', 'bounced', 'complained', 'blocked', 'unknown'))`
+              )[0]?.n ?? 0,
+            )
+          : 0;
         const optedOut = await tx.message.count({ where: { runId: run.id, status: 'opted_out' } });
-        await tx.run.update({ where: { id: run.id }, data: { audienceCount: inserted } });
-        await tx.campaign.update({ where: { id }, data: { status: 'queued', statusReason: null, statusDetails: Prisma.DbNull, version: { increment: 1 } } });
+        await tx.run.update({ where: { id: run.id }, data: { audienceCount: inserted, skippedCount: skipped } });
+        await tx.campaign.update({
+          where: { id },
+          data: { status: 'queued', statusReason: null, statusDetails: Prisma.DbNull, resumeTo: null, version: { increment: 1 } },
+        });
         await writeActivity(tx, id, before.status, 'queued', {
           ...activity,
           runId: run.id,
-          detail: { run: run.number, messages: inserted, optedOut, templateVersion: template.currentVersion },
+          detail: { run: run.number, messages: inserted, optedOut, skippedAlreadyReached: skipped, templateVersion: template.currentVersion },
         });
         return {
           campaign: toCampaign(await tx.campaign.findUniqueOrThrow({ where: { id }, include: WITH_RELATIONS })),
-          run: { runId: run.id, number: run.number, messages: inserted, optedOut },
+          run: { runId: run.id, number: run.number, messages: inserted, optedOut, skipped },
         };
       },
       { timeout: 120_000, maxWait: 30_000 },
@@ -244,8 +271,11 @@ export class PrismaCampaignStore implements CampaignStore {
   }
 
   async messageCounts(id: number): Promise<Record<string, number>> {
-    const groups = await this.prisma.message.groupBy({ by: ['status'], where: { campaignId: id }, _count: { _all: true } });
-    return Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
+    // Through the runs: the ledger is indexed by (run, status), not by campaign.
+    const rows = await this.prisma.$queryRaw<{ status: string; n: number }[]>`
+      SELECT m.status::text AS status, count(*)::int AS n FROM message m
+      WHERE m.run_id IN (SELECT id FROM run WHERE campaign_id = ${id}) GROUP BY m.status`;
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
   }
 }
 

@@ -41,6 +41,7 @@ export const COMMAND_SCHEMAS = {
   'links list': report.linksListSchema,
   'links edit': report.linksEditSchema,
   digest: report.digestSchema,
+  outbox: report.outboxSchema,
   approve: report.approveSchema,
   deny: report.denySchema,
   'contacts import': audience.contactsImportSchema,
@@ -92,6 +93,7 @@ export type StatsCommand = CommandOf<'stats'>;
 export type CompareCommand = CommandOf<'compare'>;
 export type LinksCommand = Extract<Command, { name: 'links' }>;
 export type DigestCommand = CommandOf<'digest'>;
+export type OutboxCommand = CommandOf<'outbox'>;
 export type ApproveCommand = CommandOf<'approve'>;
 export type DenyCommand = CommandOf<'deny'>;
 export type ContactsCommand = Extract<Command, { name: 'contacts' }>;
@@ -147,8 +149,8 @@ export const SUBCOMMANDS: readonly SubcommandSpec[] = [
     ['show', true, 'show <id>', 'Shows a campaign: status, content, audience, schedule and the actions it allows now.', 'show C-1042', [F.ID], []],
     ['new', true, NEW_USAGE, 'Creates a campaign; it stays a draft until it has everything it needs to launch.', 'new --name "Spring sale" --channel email --template Welcome --list Newsletter --launch scheduled --at "2026-03-01 09:00" --tz Europe/London', [], [F.CAMPAIGN_NAME, F.CHANNEL, ...S]],
     ['edit', true, EDIT_USAGE, 'Changes a campaign’s name, content, audience or launch; only the flags given change.', 'edit C-1042 --at "2026-03-02 10:00" --filter plan=pro', [F.ID], [F.CAMPAIGN_NAME, F.CHANNEL, ...S, F.CLEAR_FILTER, F.CLEAR_SEGMENTS, F.CLEAR_VARIANTS]],
-    ['preview', false, 'preview <id> [--contact ADDRESS]', 'Renders the campaign’s message as a recipient would see it.', 'preview C-1042 --contact ada@example.com', [F.ID], [F.CONTACT]],
-    ['test', false, 'test <id> --to ADDRESS', 'Sends one test message to an address without touching the campaign’s audience or metrics.', 'test C-1042 --to ada@example.com', [F.ID], [F.TO]],
+    ['preview', true, 'preview <id> [--contact ADDRESS]', 'Renders the campaign’s message as a recipient would see it.', 'preview C-1042 --contact ada@example.com', [F.ID], [F.CONTACT]],
+    ['test', true, 'test <id> --to ADDRESS', 'Sends one test message to an address without touching the campaign’s audience or metrics.', 'test C-1042 --to ada@example.com', [F.ID], [F.TO]],
     ['clone', true, 'clone <id> [--name NAME]', 'Copies a campaign’s settings into a new draft.', 'clone C-1042 --name "Spring sale (EU)"', [F.ID], [F.CLONE_NAME]],
     ['run', true, 'run <id>', 'Launches a ready manual campaign now.', 'run C-1042', [F.ID], []],
     ['schedule', true, 'schedule <id> (--at WHEN | --cron EXPR) [--tz ZONE]', 'Sets when a campaign sends: once at a time, or repeatedly on a cron schedule.', 'schedule C-1042 --cron "0 9 * * 1" --tz America/New_York', [F.ID], [F.AT, F.CRON, F.TZ]],
@@ -164,13 +166,14 @@ export const SUBCOMMANDS: readonly SubcommandSpec[] = [
     ['calendar', true, 'calendar [--days N]', 'Shows upcoming launches and recurring runs (drafts excluded).', 'calendar --days 14', [], [F.DAYS]],
     ['activity', true, 'activity <id> [--limit N]', 'Shows who did what to a campaign, when and why.', 'activity C-1042 --limit 20', [F.ID], [F.LIMIT]],
     ['stats', false, 'stats <id> [--run N]', 'Shows delivery, open, click, unsubscribe and failure metrics, each with its definition.', 'stats C-1042 --run 3', [F.ID], [F.RUN]],
-    ['messages', false, 'messages <id> [--status S] [--reason CATEGORY] [--search TEXT] [--page N]', 'Lists a campaign’s messages, one per recipient, filtered by status or failure reason.', 'messages C-1042 --status failed --search example.com', [F.ID], [F.MESSAGE_STATUS, F.FAILURE_REASON, F.SEARCH, F.PAGE]],
-    ['retry', false, 'retry <id> [--message MESSAGE_ID]… [--all] [--confirm]', 'Retries failed messages one by one or all at once (never opted-out recipients).', 'retry C-1042 --all --confirm', [F.ID], [F.MESSAGE, F.ALL, F.CONFIRM]],
+    ['messages', true, 'messages <id> [--status S] [--reason CATEGORY] [--search TEXT] [--page N]', 'Lists a campaign’s messages, one per recipient, filtered by status or failure reason.', 'messages C-1042 --status failed --search example.com', [F.ID], [F.MESSAGE_STATUS, F.FAILURE_REASON, F.SEARCH, F.PAGE]],
+    ['retry', true, 'retry <id> [--message MESSAGE_ID]… [--all] [--confirm]', 'Retries failed messages one by one or all at once (never opted-out recipients).', 'retry C-1042 --all --confirm', [F.ID], [F.MESSAGE, F.ALL, F.CONFIRM]],
     ['export', false, 'export <id> [--status S] [--reason CATEGORY] [--search TEXT]', 'Posts a CSV file of all or filtered messages.', 'export C-1042 --status bounced', [F.ID], [F.MESSAGE_STATUS, F.FAILURE_REASON, F.SEARCH]],
     ['compare', false, 'compare <id> <id> [<id>…]', 'Compares the metrics of several campaigns side by side.', 'compare C-1041 C-1042', [F.IDS], []],
     ['links list', false, 'links <id>', 'Shows the campaign’s tracked links with their clicks (the click map).', 'links C-1042', [F.ID], []],
     ['links edit', false, 'links <id> edit <LINK_ID> --url URL', 'Changes where a tracked link goes; it takes effect at once, even after sending.', 'links C-1042 edit L-7 --url https://example.com/spring', [F.ID, F.LINK_ID], [F.URL_FLAG]],
     ['digest', false, 'digest', 'Posts the daily metrics digest now.', 'digest', [], []],
+    ['outbox', true, 'outbox [--channel email|sms] [--limit N]', 'Lists mail and SMS captured locally when no SMTP server or Twilio account is configured (the embedded default).', 'outbox --channel email --limit 5', [], [F.CHANNEL_FILTER, F.LIMIT]],
   ]),
   ...rows('Audience & content', [
     ['contacts import', true, 'contacts import <PATH> --list NAME', 'Imports contacts from a CSV file into a list.', 'contacts import ./contacts.csv --list Newsletter', [F.PATH], [F.IMPORT_LIST]],

@@ -14,7 +14,7 @@ import { validateLaunch, type LaunchFacts, type LaunchVerdict } from './launch-v
 
 export interface LaunchOutcome extends CampaignOutcome {
   /** Set when the launch went to `queued`: the run and its message rows. */
-  run?: { runId: number; number: number; messages: number; optedOut: number };
+  run?: { runId: number; number: number; messages: number; optedOut: number; skipped: number };
 }
 
 /** Gathers what the launch checks need from the stores, then runs the pure checks. */
@@ -105,17 +105,25 @@ export async function queueNow(
   action: CampaignAction,
   from: readonly CampaignStatus[],
   actor: string,
+  scheduledFor?: Date,
+  activityAction: string = action,
 ): Promise<LaunchOutcome> {
   const templateId = campaign.templateId ?? campaign.variants[0]?.templateId;
   if (templateId === undefined) throw new AppError('INCOMPLETE', `${campaignRef(campaign.id)} has no template.`);
   const template = await deps.templates.get(templateId);
   if (!template) throw new AppError('NOT_FOUND', `Template #${templateId} does not exist.`);
-  const now = deps.clock.now();
+  const variants = await Promise.all(
+    campaign.variants.map(async (v) => {
+      const t = await deps.templates.get(v.templateId);
+      if (!t) throw new AppError('NOT_FOUND', `Template #${v.templateId} of variant ${v.label} does not exist.`);
+      return { ...v, content: t.content, sending: t.sending };
+    }),
+  );
   const result = await deps.campaigns.queueRun(
     campaign.id,
     from,
     {
-      scheduledFor: now,
+      scheduledFor: scheduledFor ?? deps.clock.now(),
       templateId,
       snapshot: {
         templateId: template.id,
@@ -123,10 +131,10 @@ export async function queueNow(
         version: template.currentVersion,
         content: template.content,
         sending: template.sending,
-        variants: campaign.variants,
+        variants,
       },
     },
-    { actor, action, reason: null },
+    { actor, action: activityAction, reason: null },
   );
   if (!result) throw raceLost(await loadCampaign(deps, campaign.id), action);
   return {

@@ -58,6 +58,8 @@ export interface RunSummary {
   number: number;
   messages: number;
   optedOut: number;
+  /** Left out because an earlier run of this one-off campaign already reached them. */
+  skipped: number;
 }
 
 /** Persistence of campaigns, their activity log and runs. Every status write is conditional on the old status. */

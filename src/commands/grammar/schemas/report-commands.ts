@@ -3,6 +3,7 @@ import {
   approvalIdSchema,
   breakRule,
   campaignIdSchema,
+  channelSchema,
   linkIdSchema,
   messageIdSchema,
   messageStatusSchema,
@@ -43,6 +44,7 @@ export const compareSchema = z
 export const linksListSchema = z.object({ name: z.literal('links'), action: z.literal('list'), ...id });
 export const linksEditSchema = z.object({ name: z.literal('links'), action: z.literal('edit'), ...id, linkId: linkIdSchema, url: urlSchema });
 export const digestSchema = z.object({ name: z.literal('digest') });
+export const outboxSchema = z.object({ name: z.literal('outbox'), channel: channelSchema.optional(), limit: positiveIntSchema.optional() });
 
 export const approveSchema = z.object({ name: z.literal('approve'), approvalId: approvalIdSchema });
 export const denySchema = z.object({ name: z.literal('deny'), approvalId: approvalIdSchema, reason: textSchema.optional() });

@@ -1,0 +1,225 @@
+import { createPrivateKey } from 'node:crypto';
+import { createTransport } from 'nodemailer';
+import type { SMTPPoolOptions, SendMailOptions, Transporter } from 'nodemailer';
+import type { FailureCategory } from '../../domain/delivery/message-status.js';
+import type { ChannelProvider, OutboundMessage, SendResult } from '../../domain/ports/channel-provider.js';
+
+export interface SmtpEmailProviderOptions {
+  /** smtp:// or smtps:// URL; may hold credentials, so it is never logged or echoed in a reason. */
+  url: string;
+  poolSize: number;
+  dkim: { domainName: string; keySelector: string; privateKey: string } | null;
+  /** Extra nodemailer pool options (timeouts in tests, TLS settings); they win over the defaults. */
+  transportOptions?: Partial<SMTPPoolOptions>;
+}
+
+/** The failure half of `SendResult`: what an SMTP error becomes. */
+export type SmtpFailure = Exclude<SendResult, { outcome: 'sent' }>;
+
+/** The fields nodemailer puts on its errors (smtp-connection `_formatError`). */
+interface SmtpErrorFields {
+  code?: unknown;
+  responseCode?: unknown;
+  response?: unknown;
+  message?: unknown;
+}
+
+interface SmtpReply {
+  /** Basic reply code (421, 550, …); null when the error carries no server reply. */
+  code: number | null;
+  /** RFC 3463 enhanced status code ("5.1.1") when the server gave one. */
+  enhanced: string | null;
+  text: string;
+}
+
+interface ReplyRule {
+  when: (reply: SmtpReply & { code: number }) => boolean;
+  outcome: SmtpFailure['outcome'];
+  category: FailureCategory;
+}
+
+const RATE_TEXT = /\brate\b|rate[- ]?limit|too many ([\w-]+ ){0,2}(connections|messages|mails|emails|requests|sessions)|throttl|slow down/i;
+const CONTENT_TEXT = /\bcontent\b|virus|malware|attachment|prohibited (url|link)|blocked (url|link)/i;
+const UNKNOWN_USER_TEXT = /user unknown|unknown user|no such (user|mailbox|recipient)|does not exist|invalid (recipient|mailbox|address)|unknown recipient|recipient (address )?rejected|mailbox (unavailable|not found)/i;
+const MAILBOX_FULL_TEXT = /mailbox (is )?full|over quota|quota exceeded|insufficient (system )?storage/i;
+const SIZE_TEXT = /too (large|big)|size (limit|exceed)|exceeds? .*size/i;
+const SENDER_AUTH_TEXT = /\bDMARC\b|\bSPF\b|\bDKIM\b|not authenticated|unauthenticated/i;
+
+const enhancedIs = (reply: SmtpReply, prefix: string): boolean =>
+  reply.enhanced !== null && (reply.enhanced === prefix || reply.enhanced.startsWith(`${prefix}.`));
+
+/**
+ * First match wins, so specific enhanced codes and texts come before the basic-code fallbacks.
+ * Servers word replies freely; the enhanced code (RFC 3463) is the most reliable signal, the text
+ * a hint where big providers are known to use it.
+ */
+const REPLY_RULES: readonly ReplyRule[] = [
+  // 4xx: the server expects the problem to clear.
+  { when: (r) => r.code >= 400 && r.code < 500 && RATE_TEXT.test(r.text), outcome: 'retryable', category: 'rate_limited' },
+  { when: (r) => r.code === 421, outcome: 'retryable', category: 'connection' },
+  { when: (r) => r.code >= 400 && r.code < 500 && (enhancedIs(r, '4.2.2') || MAILBOX_FULL_TEXT.test(r.text)), outcome: 'retryable', category: 'mailbox_full' },
+  { when: (r) => r.code >= 400 && r.code < 500, outcome: 'retryable', category: 'temporary' },
+
+  // 5xx: our side (credentials, relay permission, sender domain) before the recipient's.
+  { when: (r) => r.code === 535 || r.code === 530 || enhancedIs(r, '5.7.8'), outcome: 'permanent', category: 'account' },
+  // 5.4.5: the sending quota of the account (Gmail's daily limit).
+  { when: (r) => r.code >= 500 && enhancedIs(r, '5.4.5'), outcome: 'permanent', category: 'account' },
+  { when: (r) => r.code >= 500 && /relay/i.test(r.text), outcome: 'permanent', category: 'account' },
+  // Bad sender address or system (5.1.7, 5.1.8), or mail refused for failing SPF/DKIM/DMARC: fixing it is a setup job.
+  { when: (r) => enhancedIs(r, '5.1.7') || enhancedIs(r, '5.1.8') || enhancedIs(r, '5.7.25') || enhancedIs(r, '5.7.26') || enhancedIs(r, '5.7.27'), outcome: 'permanent', category: 'configuration' },
+  { when: (r) => enhancedIs(r, '5.7') && SENDER_AUTH_TEXT.test(r.text), outcome: 'permanent', category: 'configuration' },
+  // 552 is both "mailbox full" and "message too big": the enhanced code or text tells them apart.
+  { when: (r) => enhancedIs(r, '5.3.4') || (r.code === 552 && SIZE_TEXT.test(r.text)), outcome: 'permanent', category: 'content_rejected' },
+  { when: (r) => r.code === 552 || enhancedIs(r, '5.2.2') || (r.code >= 500 && MAILBOX_FULL_TEXT.test(r.text)), outcome: 'permanent', category: 'mailbox_full' },
+  // 5.2.1: the mailbox exists but is disabled; as good as gone for a mailing list.
+  { when: (r) => enhancedIs(r, '5.1') || enhancedIs(r, '5.2.1'), outcome: 'permanent', category: 'invalid_recipient' },
+  { when: (r) => enhancedIs(r, '5.6') || (enhancedIs(r, '5.7') && CONTENT_TEXT.test(r.text)), outcome: 'permanent', category: 'content_rejected' },
+  { when: (r) => enhancedIs(r, '5.7') || r.code === 554, outcome: 'permanent', category: 'blocked' },
+  { when: (r) => [550, 551, 553].includes(r.code) && (r.enhanced === null || UNKNOWN_USER_TEXT.test(r.text)), outcome: 'permanent', category: 'invalid_recipient' },
+  { when: (r) => r.code >= 500, outcome: 'permanent', category: 'provider_error' },
+];
+
+/** nodemailer codes for errors that carry no server reply. */
+const CODE_RULES: Readonly<Record<string, { outcome: SmtpFailure['outcome']; category: FailureCategory }>> = {
+  ECONNECTION: { outcome: 'retryable', category: 'connection' },
+  ESOCKET: { outcome: 'retryable', category: 'connection' },
+  ETIMEDOUT: { outcome: 'retryable', category: 'connection' },
+  EDNS: { outcome: 'retryable', category: 'connection' },
+  ECONNREFUSED: { outcome: 'retryable', category: 'connection' },
+  ECONNRESET: { outcome: 'retryable', category: 'connection' },
+  EPIPE: { outcome: 'retryable', category: 'connection' },
+  EPROTOCOL: { outcome: 'retryable', category: 'provider_error' },
+  EAUTH: { outcome: 'permanent', category: 'account' },
+  ETLS: { outcome: 'permanent', category: 'configuration' },
+  EREQUIRETLS: { outcome: 'permanent', category: 'configuration' },
+  // Without a server reply these come from nodemailer's own checks on the message it was given.
+  EMESSAGE: { outcome: 'permanent', category: 'content_rejected' },
+  ESTREAM: { outcome: 'permanent', category: 'provider_error' },
+};
+
+const MAX_REASON_LENGTH = 1000;
+
+/**
+ * nodemailer's default signed headers plus `List-Unsubscribe-Post`: RFC 8058 requires both
+ * unsubscribe headers to be covered by the DKIM signature, or Gmail ignores one-click.
+ */
+const DKIM_SIGNED_HEADERS = [
+  'From', 'Sender', 'Reply-To', 'Subject', 'Date', 'Message-ID', 'To', 'Cc', 'MIME-Version', 'Content-Type',
+  'Content-Transfer-Encoding', 'Content-ID', 'Content-Description', 'In-Reply-To', 'References',
+  'List-Id', 'List-Help', 'List-Unsubscribe', 'List-Unsubscribe-Post', 'List-Subscribe', 'List-Post',
+  'List-Owner', 'List-Archive', 'X-Herald-Message-Id',
+].join(':');
+
+/**
+ * Maps a nodemailer error to a send result: server replies by their (enhanced) status code, errors
+ * without a reply by nodemailer's code. Pure, so the table can be tested without a server.
+ */
+export function classifySmtpError(err: unknown): SmtpFailure {
+  const fields: SmtpErrorFields = typeof err === 'object' && err !== null ? (err as SmtpErrorFields) : {};
+  const response = typeof fields.response === 'string' ? fields.response.trim() : '';
+  const message = typeof fields.message === 'string' ? fields.message : String(err);
+  const code = typeof fields.code === 'string' ? fields.code : null;
+  const reason = (response || message || 'unknown SMTP error').slice(0, MAX_REASON_LENGTH);
+
+  const reply = parseReply(typeof fields.responseCode === 'number' ? fields.responseCode : null, response);
+  if (reply.code !== null) {
+    const withCode = { ...reply, code: reply.code };
+    const rule = REPLY_RULES.find((r) => r.when(withCode));
+    if (rule) return { outcome: rule.outcome, category: rule.category, reason };
+  }
+
+  if (code !== null) {
+    if (code === 'EENVELOPE') {
+      // nodemailer refuses a malformed address itself, before any server sees it.
+      return /recipient/i.test(message)
+        ? { outcome: 'permanent', category: 'invalid_recipient', reason }
+        : { outcome: 'permanent', category: 'configuration', reason };
+    }
+    const rule = CODE_RULES[code];
+    if (rule) return { ...rule, reason };
+  }
+  return { outcome: 'permanent', category: 'provider_error', reason };
+}
+
+function parseReply(responseCode: number | null, response: string): SmtpReply {
+  const fromText = /^(\d{3})[\s-]/.exec(response);
+  const code = responseCode ?? (fromText ? Number(fromText[1]) : null);
+  const enhanced = /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(response);
+  return { code, enhanced: enhanced ? enhanced[1]! : null, text: response };
+}
+
+/** nodemailer sends unsigned mail when the key does not load, so a bad key must stop start-up instead. */
+function assertUsableDkimKey(privateKey: string): void {
+  try {
+    createPrivateKey(privateKey);
+  } catch {
+    // The key itself stays out of the message.
+    throw new Error('DKIM_PRIVATE_KEY is not a usable private key (expected a PEM "PRIVATE KEY" block)');
+  }
+}
+
+/** Email over SMTP through a nodemailer connection pool; also how mail reaches the local capture server. */
+export class SmtpEmailProvider implements ChannelProvider {
+  readonly channel = 'email' as const;
+  readonly name = 'smtp';
+  private readonly transport: Transporter;
+
+  constructor(options: SmtpEmailProviderOptions) {
+    const poolOptions: SMTPPoolOptions & { pool: true } = {
+      url: options.url,
+      ...options.transportOptions,
+      pool: true,
+      maxConnections: options.poolSize,
+      // A connection is reused until it breaks: reconnecting costs a greeting and a TLS handshake.
+      maxMessages: Infinity,
+      // nodemailer's logger would print the connection URL, which may hold the password.
+      logger: false,
+      debug: false,
+    };
+    if (options.dkim) {
+      assertUsableDkimKey(options.dkim.privateKey);
+      poolOptions.dkim = { ...options.dkim, headerFieldNames: DKIM_SIGNED_HEADERS };
+    }
+    this.transport = createTransport(poolOptions);
+  }
+
+  async send(message: OutboundMessage): Promise<SendResult> {
+    if (!message.from) {
+      return { outcome: 'permanent', category: 'configuration', reason: 'email message has no sender address' };
+    }
+    const headers: Record<string, string> = {
+      ...message.headers,
+      // Bounces and complaints quote the original headers; this brings them back to the ledger row.
+      'X-Herald-Message-Id': message.messageId,
+    };
+    const mail: SendMailOptions = {
+      from: message.from.name ? { name: message.from.name, address: message.from.address } : message.from.address,
+      to: message.to,
+      subject: message.subject ?? '',
+      text: message.text,
+      headers,
+    };
+    if (message.replyTo) mail.replyTo = message.replyTo;
+    if (message.html) mail.html = message.html;
+    if (message.unsubscribeUrl) {
+      // nodemailer writes `List-Unsubscribe: <url>` (sanitised, never broken inside the URL);
+      // the POST header makes it RFC 8058 one-click, which Gmail and Yahoo require of bulk senders.
+      mail.list = { unsubscribe: { url: message.unsubscribeUrl } };
+      headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+    }
+    try {
+      const info = (await this.transport.sendMail(mail)) as { messageId?: string };
+      return { outcome: 'sent', providerMessageId: info.messageId ?? null, final: true };
+    } catch (err) {
+      return classifySmtpError(err);
+    }
+  }
+
+  segments(): number {
+    return 1;
+  }
+
+  async close(): Promise<void> {
+    this.transport.close();
+  }
+}

@@ -1,0 +1,41 @@
+import type { Channel } from '../campaign/campaign.js';
+import type { CampaignDeps } from '../campaign/campaign-deps.js';
+import type { ChannelProvider } from '../ports/channel-provider.js';
+import type { DeliveryStore } from '../ports/delivery-store.js';
+import type { Pacer } from '../ports/pacer.js';
+import type { SuppressionStore } from '../ports/suppression-store.js';
+import type { SendWindow } from './quiet-hours.js';
+
+export interface DeliveryConfig {
+  batchSize: number;
+  /** Provider calls in flight per batch. */
+  concurrency: number;
+  leaseMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  errorBudget: { percent: number; minAttempts: number };
+  /** Messages per second (email) or segments per second (SMS) per provider account. */
+  rates: Record<Channel, number>;
+  smsSendWindow: SendWindow;
+  smsReceiptTimeoutMs: number;
+}
+
+/** Everything the delivery engine needs; built once in wiring.ts, faked in unit tests. */
+export interface DeliveryDeps {
+  campaign: CampaignDeps;
+  delivery: DeliveryStore;
+  suppressions: SuppressionStore;
+  providers: Partial<Record<Channel, ChannelProvider>>;
+  pacer: Pacer;
+  random: () => number;
+  links: {
+    /** Signed one-click unsubscribe URL, or null when no public URL is known. */
+    unsubscribeUrl(messageId: string): string | null;
+    smsStatusCallbackUrl: string | null;
+  };
+  config: DeliveryConfig;
+  log: (event: string, fields: Record<string, unknown>) => void;
+}
+
+export const SYSTEM_ACTOR = 'system:delivery';
+export const SCHEDULER_ACTOR = 'system:scheduler';

@@ -1,0 +1,87 @@
+import { campaignRef } from '../campaign/campaign.js';
+import { loadCampaign } from '../campaign/campaign-deps.js';
+import { queueNow, refuseIfInvalid } from '../campaign/launch-campaign.js';
+import { SCHEDULER_ACTOR, SYSTEM_ACTOR, type DeliveryDeps } from './delivery-deps.js';
+
+export interface TickReport {
+  prebuilt: number[];
+  started: number[];
+  completed: number[];
+  expiredLeases: number;
+  assumedDelivered: number;
+}
+
+/**
+ * One scheduler tick. The database decides what is due; every step is a conditional write, so a tick
+ * may run twice, late, or on several replicas at once without doing anything twice.
+ */
+export async function deliveryTick(deps: DeliveryDeps): Promise<TickReport> {
+  const now = deps.campaign.clock.now();
+  const report: TickReport = { prebuilt: [], started: [], completed: [], expiredLeases: 0, assumedDelivered: 0 };
+  report.expiredLeases = await deps.delivery.expireLeases(now);
+  if (report.expiredLeases) deps.log('delivery.unknown', { count: report.expiredLeases, why: 'lease expired: the sender stopped mid-send' });
+  report.assumedDelivered = await deps.delivery.assumeDelivered(now, deps.config.smsReceiptTimeoutMs);
+
+  for (const id of await deps.delivery.dueForPrebuild(now, deps.campaign.config.prebuildLeadMs)) {
+    await guarded(deps, 'prebuild', id, async () => {
+      const campaign = await loadCampaign(deps.campaign, id);
+      if (campaign.status !== 'scheduled' || !campaign.nextRunAt) return;
+      const refused = await refuseIfInvalid(deps.campaign, campaign, 'schedule', ['scheduled'], SCHEDULER_ACTOR);
+      if (refused) return;
+      await queueNow(deps.campaign, campaign, 'schedule', ['scheduled'], SCHEDULER_ACTOR, campaign.nextRunAt, 'prebuild');
+      report.prebuilt.push(id);
+    });
+  }
+
+  for (const due of await deps.delivery.dueToStart(now)) {
+    await guarded(deps, 'start', due.campaignId, async () => {
+      await deps.delivery.markRunSending(due.runId, now);
+      const started = await deps.campaign.campaigns.transition(due.campaignId, ['queued'], 'sending', {}, {
+        actor: SYSTEM_ACTOR,
+        action: 'start_sending',
+        runId: due.runId,
+      });
+      if (started) report.started.push(due.campaignId);
+    });
+  }
+
+  await deps.delivery.closeHaltedRuns(now);
+
+  const finished = await deps.delivery.finishedRuns();
+  for (const campaignId of new Set(finished.map((r) => r.campaignId))) {
+    await guarded(deps, 'complete', campaignId, async () => {
+      const runs = finished.filter((r) => r.campaignId === campaignId);
+      const campaign = await loadCampaign(deps.campaign, campaignId);
+      const counts = await deps.delivery.counts(campaignId, runs[runs.length - 1]!.runId);
+      let next: Date | null = null;
+      if (campaign.launchType === 'recurring' && campaign.cron) {
+        const zone = campaign.timeZone ?? deps.campaign.config.accountTimeZone;
+        // Fires missed while the run was sending are skipped, not piled up.
+        next = deps.campaign.cron.nextRuns(campaign.cron, zone, now, 1)[0] ?? null;
+      }
+      const to = next ? 'scheduled' : 'completed';
+      const done = await deps.campaign.campaigns.transition(campaignId, ['sending'], to, { nextRunAt: next }, {
+        actor: SYSTEM_ACTOR,
+        action: 'complete',
+        runId: runs[runs.length - 1]!.runId,
+        reason: next ? `run ${runs.map((r) => r.number).join(', ')} finished; next run ${next.toISOString()}` : null,
+        detail: { runs: runs.map((r) => r.number), counts },
+      });
+      for (const r of runs) await deps.delivery.completeRun(r.runId, now);
+      if (done) {
+        report.completed.push(campaignId);
+        deps.log('delivery.completed', { campaign: campaignRef(campaignId), counts, next: next?.toISOString() ?? null });
+      }
+    });
+  }
+  return report;
+}
+
+/** One campaign's trouble must not stop the tick for the others. */
+async function guarded(deps: DeliveryDeps, step: string, campaignId: number, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    deps.log('scheduler.error', { step, campaignId, error: error instanceof Error ? error.message : String(error) });
+  }
+}

@@ -1,0 +1,52 @@
+import type { Channel } from '../campaign/campaign.js';
+import type { OutboundMessage } from '../ports/channel-provider.js';
+import type { ClaimedMessage, RunSnapshot } from '../ports/delivery-store.js';
+import type { TemplateEngine } from '../ports/template-engine.js';
+import type { SendingDetails, TemplateContent } from '../templates/template.js';
+
+export interface RenderContext {
+  channel: Channel;
+  snapshot: RunSnapshot;
+  smsTtlSeconds: number | null;
+  defaultSmsSender: string | null;
+  /** Signed one-click unsubscribe URL for a message, or null when Herald has no public URL. */
+  unsubscribeUrl(messageId: string): string | null;
+  statusCallbackUrl: string | null;
+}
+
+/** The merge data a template sees: the contact's attributes, its addresses and the unsubscribe link. */
+export function mergeData(m: Pick<ClaimedMessage, 'attributes' | 'email' | 'phone'>, unsubscribeUrl: string | null): Record<string, unknown> {
+  return { ...m.attributes, email: m.email ?? '', phone: m.phone ?? '', unsubscribe_url: unsubscribeUrl ?? '' };
+}
+
+function contentFor(snapshot: RunSnapshot, variant: string | null): { content: TemplateContent; sending: SendingDetails } {
+  const v = variant ? snapshot.variants?.find((x) => x.label === variant) : undefined;
+  return { content: v?.content ?? snapshot.content, sending: v?.sending ?? snapshot.sending };
+}
+
+/** Renders one claimed message from the run's frozen template version (never the template as it is now). */
+export async function renderMessage(engine: TemplateEngine, ctx: RenderContext, m: ClaimedMessage): Promise<OutboundMessage> {
+  const { content, sending } = contentFor(ctx.snapshot, m.variant);
+  const unsubscribeUrl = ctx.unsubscribeUrl(m.id);
+  const data = mergeData(m, unsubscribeUrl);
+  const base = { messageId: m.id, campaignId: m.campaignId, runId: m.runId, channel: ctx.channel, to: m.recipient };
+  if (ctx.channel === 'email') {
+    return {
+      ...base,
+      from: { name: sending.fromName, address: sending.fromEmail ?? '' },
+      replyTo: sending.replyTo,
+      subject: await engine.render(content.subject ?? '', data),
+      html: content.html ? await engine.render(content.html, data, { html: true }) : null,
+      text: await engine.render(content.text, data),
+      unsubscribeUrl,
+      headers: { 'X-Herald-Campaign': `C-${m.campaignId}` },
+    };
+  }
+  return {
+    ...base,
+    text: await engine.render(content.text, data),
+    sender: sending.smsSender ?? ctx.defaultSmsSender ?? '',
+    ttlSeconds: ctx.smsTtlSeconds,
+    statusCallbackUrl: ctx.statusCallbackUrl,
+  };
+}

@@ -1,0 +1,156 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Clock } from '../domain/ports/clock.js';
+import type { ReceiptSink } from '../domain/ports/receipt-sink.js';
+import type { SuppressionStore } from '../domain/ports/suppression-store.js';
+import type { TokenSigner } from '../domain/ports/token-signer.js';
+import type { UnsubscribeRecorder } from '../domain/ports/unsubscribe-recorder.js';
+import { BodyTooLargeError, DEFAULT_MAX_BODY_BYTES } from './request-body.js';
+import { sendText } from './reply.js';
+import type { HttpLogger, HttpRoute, RouteParams } from './route.js';
+import { healthRoute } from './routes/health.js';
+import { twilioInboundRoute } from './routes/twilio-inbound.js';
+import { twilioStatusRoute, type SmsStatusMapper } from './routes/twilio-status.js';
+import { unsubscribePageRoute, unsubscribeRoute } from './routes/unsubscribe.js';
+
+export type { HttpLogger, HttpRoute, RouteHandler, RouteParams } from './route.js';
+
+/** The ports the edge calls; adapters arrive here from wiring, never imported. */
+export interface HttpServerDeps {
+  clock: Clock;
+  receipts: ReceiptSink;
+  suppressions: SuppressionStore;
+  unsubscribes: UnsubscribeRecorder;
+  signer: TokenSigner;
+  /** Database reachable? Absent: /healthz only says the process is up. */
+  health?: () => Promise<boolean>;
+  log?: HttpLogger;
+}
+
+export interface HttpServerOptions {
+  /** The URL Twilio and recipients reach us at (signatures are computed over it); null: the Host header. */
+  publicBaseUrl: string | null;
+  /** Twilio webhooks are mounted only with Twilio configured (they cannot be verified otherwise). */
+  twilio: { authToken: string; mapStatus: SmsStatusMapper; helpText?: string } | null;
+  /** Tried before Herald's own routes (the Slack app's `POST /slack/events`); they read their own bodies. */
+  extraRoutes?: HttpRoute[];
+  maxBodyBytes?: number;
+}
+
+export interface HttpServerHandle {
+  server: http.Server;
+  listen(port: number, host: string): Promise<{ port: number }>;
+  close(): Promise<void>;
+}
+
+const SILENT: HttpLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** Herald's HTTP edge: health, Twilio webhooks and unsubscribe, plus routes mounted from outside. */
+export function createHttpServer(deps: HttpServerDeps, options: HttpServerOptions): HttpServerHandle {
+  const log = deps.log ?? SILENT;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const own: HttpRoute[] = [healthRoute(deps.health)];
+  if (options.twilio) {
+    const common = { log, authToken: options.twilio.authToken, publicBaseUrl: options.publicBaseUrl, maxBodyBytes };
+    own.push(twilioStatusRoute({ ...common, receipts: deps.receipts, mapStatus: options.twilio.mapStatus, clock: deps.clock }));
+    own.push(twilioInboundRoute({ ...common, suppressions: deps.suppressions, helpText: options.twilio.helpText }));
+  }
+  const unsubscribeDeps = { signer: deps.signer, unsubscribes: deps.unsubscribes, clock: deps.clock, log, maxBodyBytes };
+  own.push(unsubscribePageRoute(unsubscribeDeps), unsubscribeRoute(unsubscribeDeps));
+  const routes = [...(options.extraRoutes ?? []), ...own].map(compile);
+
+  const server = http.createServer((req, res) => {
+    void dispatch(routes, req, res, maxBodyBytes, log);
+  });
+
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        const onError = (error: Error) => reject(error);
+        server.once('error', onError);
+        server.listen(port, host, () => {
+          server.off('error', onError);
+          resolve({ port: (server.address() as AddressInfo).port });
+        });
+      }),
+    close: () =>
+      new Promise((resolve, reject) => {
+        if (!server.listening) return resolve();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+interface CompiledRoute {
+  route: HttpRoute;
+  match(pathname: string): RouteParams | null;
+}
+
+function compile(route: HttpRoute): CompiledRoute {
+  const parts = route.path.split('/');
+  return {
+    route,
+    match(pathname) {
+      const given = pathname.split('/');
+      if (given.length !== parts.length) return null;
+      const params: RouteParams = {};
+      for (let i = 0; i < parts.length; i++) {
+        const want = parts[i]!;
+        const got = given[i]!;
+        if (want.startsWith(':')) {
+          if (got === '') return null;
+          try {
+            params[want.slice(1)] = decodeURIComponent(got);
+          } catch {
+            return null;
+          }
+        } else if (want !== got) return null;
+      }
+      return params;
+    },
+  };
+}
+
+async function dispatch(routes: CompiledRoute[], req: http.IncomingMessage, res: http.ServerResponse, maxBodyBytes: number, log: HttpLogger): Promise<void> {
+  const method = req.method ?? 'GET';
+  let pathname: string;
+  try {
+    pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+  } catch {
+    return sendText(res, 400, 'Bad Request');
+  }
+  try {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBodyBytes) return refuseTooLarge(res);
+    const allowed: string[] = [];
+    for (const { route, match } of routes) {
+      const params = match(pathname);
+      if (!params) continue;
+      if (route.method === method || (method === 'HEAD' && route.method === 'GET')) {
+        await route.handler(req, res, params);
+        return;
+      }
+      allowed.push(route.method);
+    }
+    if (allowed.length > 0) {
+      res.setHeader('allow', [...new Set(allowed)].join(', '));
+      return sendText(res, 405, 'Method Not Allowed');
+    }
+    sendText(res, 404, 'Not Found');
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return refuseTooLarge(res);
+    // The stack goes to the log only: a response must not describe our internals.
+    log.error('http request failed', { method, path: pathname, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    if (res.headersSent) res.destroy();
+    else sendText(res, 500, 'Internal Server Error');
+  }
+}
+
+function refuseTooLarge(res: http.ServerResponse): void {
+  if (res.headersSent) return void res.destroy();
+  // The rest of the body is not read, so the connection cannot be reused.
+  res.setHeader('connection', 'close');
+  sendText(res, 413, 'Payload Too Large');
+}

@@ -1,0 +1,105 @@
+import type { Channel } from '../domain/campaign/campaign.js';
+import type { DeliveryDeps } from '../domain/delivery/delivery-deps.js';
+import { deliveryTick } from '../domain/delivery/delivery-tick.js';
+import { sendRunBatch } from '../domain/delivery/send-batch.js';
+
+export interface DeliveryWorkerOptions {
+  /** Names this process in message leases (host:pid). */
+  owner: string;
+  /** How long an idle lane waits before asking the database again. */
+  idleMs: number;
+  /** Batches in flight per channel; two keep the provider busy while a batch's outcomes are written. */
+  lanes?: number;
+}
+
+/**
+ * The sending loop: per channel, a few lanes that each claim a batch of a sending run, send it and
+ * record it, until nothing is due. Thin: the rules live in domain/delivery. `stop()` lets the batches
+ * in flight finish, so a clean shutdown leaves nothing `unknown`.
+ */
+export class DeliveryWorker {
+  private stopping = false;
+  private loops: Promise<void>[] = [];
+  private wakeUp: (() => void)[] = [];
+
+  constructor(
+    private readonly deps: DeliveryDeps,
+    private readonly options: DeliveryWorkerOptions,
+  ) {}
+
+  private channels(): Channel[] {
+    return (Object.keys(this.deps.providers) as Channel[]).filter((c) => this.deps.providers[c]);
+  }
+
+  /** One batch for every sending run of every channel; returns how many messages were claimed. */
+  async runOnce(): Promise<number> {
+    let claimed = 0;
+    for (const channel of this.channels()) claimed += await this.sendChannel(channel);
+    return claimed;
+  }
+
+  /** Ticks and sends until nothing is due now (tests, and the console's script mode before it exits). */
+  async drain(maxRounds = 1_000_000): Promise<number> {
+    let total = 0;
+    for (let round = 0; round < maxRounds; round++) {
+      await deliveryTick(this.deps);
+      const claimed = await this.runOnce();
+      total += claimed;
+      if (claimed === 0) {
+        await deliveryTick(this.deps);
+        if ((await this.runOnce()) === 0) return total;
+      }
+    }
+    return total;
+  }
+
+  private async sendChannel(channel: Channel): Promise<number> {
+    let claimed = 0;
+    for (const run of await this.deps.delivery.activeRuns(channel)) {
+      claimed += await sendRunBatch(this.deps, run, this.options.owner);
+    }
+    return claimed;
+  }
+
+  start(): void {
+    const lanes = this.options.lanes ?? 2;
+    for (const channel of this.channels()) {
+      for (let lane = 0; lane < lanes; lane++) this.loops.push(this.loop(channel));
+    }
+  }
+
+  /** Wakes idle lanes now (after a launch or a retry), instead of at their next poll. */
+  wake(): void {
+    for (const resolve of this.wakeUp.splice(0)) resolve();
+  }
+
+  private async loop(channel: Channel): Promise<void> {
+    while (!this.stopping) {
+      let claimed = 0;
+      try {
+        claimed = await this.sendChannel(channel);
+      } catch (error) {
+        this.deps.log('delivery.error', { channel, error: error instanceof Error ? error.message : String(error) });
+      }
+      if (claimed === 0 && !this.stopping) await this.idle();
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.options.idleMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp.push(done);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await Promise.all(this.loops);
+    this.loops = [];
+  }
+}

@@ -1,0 +1,173 @@
+import { simpleParser } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SmtpEmailProvider } from '../../src/adapters/channels/smtp-email-provider.js';
+import { startSmtpSink, type SmtpSink } from '../fakes/smtp-sink.js';
+import { campaignStatus, importContacts, noPacing, ok, statuses } from '../support/delivery-fixtures.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { ENGINES } from '../support/test-database.js';
+
+const ENV = {
+  SEND_BATCH_SIZE: '10',
+  SEND_CONCURRENCY: '5',
+  EMAIL_RATE_PER_SECOND: '1000',
+  RETRY_BASE_SECONDS: '60',
+  MAX_SEND_ATTEMPTS: '3',
+  ERROR_BUDGET_PERCENT: '50',
+  ERROR_BUDGET_MIN_ATTEMPTS: '6',
+};
+
+describe.each(ENGINES)('email delivery on %s', (engine) => {
+  let t: TestApp;
+  let sink: SmtpSink;
+  let provider: SmtpEmailProvider;
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    provider = new SmtpEmailProvider({ url: sink.url, poolSize: 5, dkim: null });
+    t = await createTestApp(engine, ENV, { providers: { email: provider }, pacer: noPacing, random: () => 0.5 });
+    t.app.setPublicBaseUrl('https://herald.example.com');
+    await ok(t, 'templates create Welcome --channel email --subject "Hi {{ first_name }}" --text "Hello {{ first_name }}, bye: {{ unsubscribe_url }}" --html "<p>Hello {{ first_name }}</p>" --from-email news@example.com --from-name "News"');
+  });
+  afterAll(async () => {
+    await t.close();
+    await provider.close();
+    await sink.close();
+  });
+
+  it('sends every recipient exactly once, renders merge fields, signs the one-click unsubscribe, and completes', async () => {
+    const rows = Array.from({ length: 23 }, (_, i) => `u${i}@ok.example.com,U${i}`);
+    await importContacts(t, 'Happy', 'email,first_name', [...rows, 'escape@ok.example.com,<b>Bob</b>']);
+    await ok(t, 'new --name Happy --channel email --template Welcome --list Happy');
+    const id = 1001;
+    await ok(t, `run C-${id}`);
+    expect(await campaignStatus(t, id)).toBe('queued');
+    await t.app.worker.drain();
+
+    expect(await campaignStatus(t, id)).toBe('completed');
+    expect(Object.values(await statuses(t, id))).toEqual(Array(24).fill('delivered'));
+    const mine = sink.mails.filter((m) => m.to.endsWith('@ok.example.com'));
+    expect(mine).toHaveLength(24);
+    expect([...sink.perRecipient().values()].every((n) => n === 1)).toBe(true);
+
+    const bob = await simpleParser(mine.find((m) => m.to === 'escape@ok.example.com')!.raw);
+    expect(bob.subject).toBe('Hi <b>Bob</b>');
+    expect(bob.html).toContain('&lt;b&gt;Bob&lt;/b&gt;');
+    const raw = mine.find((m) => m.to === 'escape@ok.example.com')!.raw;
+    expect(raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/m);
+    const url = /^List-Unsubscribe: <([^>]+)>/m.exec(raw)![1]!;
+    expect(url).toMatch(/^https:\/\/herald\.example\.com\/u\//);
+    const messageId = t.app.signer.verify('unsubscribe', url.split('/u/')[1]!);
+    const row = await t.app.delivery.delivery.findMessage(messageId!);
+    expect(row?.recipient).toBe('escape@ok.example.com');
+    expect(bob.text).toContain(url);
+
+    const activity = await t.run(`activity C-${id}`);
+    expect(activity.text).toMatch(/start_sending/);
+    expect(activity.text).toMatch(/complete\s+sending -> completed/);
+  });
+
+  it('retries deferrals with back-off, fails and suppresses hard bounces, and retries failed messages by hand', async () => {
+    await importContacts(t, 'Mixed', 'email,first_name', ['fine@mixed.example.com,F', 'busy@mixed.example.com,B', 'gone@mixed.example.com,G', 'odd@mixed.example.com,O']);
+    sink.verdict = (to) =>
+      to === 'busy@mixed.example.com'
+        ? { code: 450, text: '4.2.0 Mailbox busy, try again later' }
+        : to === 'gone@mixed.example.com'
+          ? { code: 550, text: '5.1.1 No such user here' }
+          : to === 'odd@mixed.example.com'
+            ? { code: 553, text: '5.3.0 Other mail system problem' }
+            : 'accept';
+    await ok(t, 'new --name Mixed --channel email --template Welcome --list Mixed');
+    const id = 1002;
+    await ok(t, `run C-${id}`);
+    await t.app.worker.drain();
+    expect(await statuses(t, id)).toEqual({
+      'fine@mixed.example.com': 'delivered',
+      'busy@mixed.example.com': 'retrying',
+      'gone@mixed.example.com': 'bounced',
+      'odd@mixed.example.com': 'failed',
+    });
+    expect(await campaignStatus(t, id)).toBe('sending');
+    expect(await t.app.stores.suppressions.find('gone@mixed.example.com')).toMatchObject({ reason: 'hard_bounce' });
+
+    // The deferral is retried only after its back-off, and then it goes.
+    sink.verdict = () => 'accept';
+    await t.app.worker.drain();
+    expect((await statuses(t, id))['busy@mixed.example.com']).toBe('retrying');
+    t.clock.advance(3_600_000);
+    await t.app.worker.drain();
+    expect((await statuses(t, id))['busy@mixed.example.com']).toBe('delivered');
+    expect(await campaignStatus(t, id)).toBe('completed');
+
+    const listed = await t.run(`messages C-${id} --status failed`);
+    expect(listed.text).toContain('odd@mixed.example.com');
+    expect(listed.text).toContain('provider_error');
+
+    // Bulk retry asks first, then puts the campaign back to sending; the bounced one is not retried.
+    const ask = await t.run(`retry C-${id} --all`);
+    expect(ask.text).toMatch(/Retry 1 message of C-1002 \(1 failed\)\?/);
+    expect(await campaignStatus(t, id)).toBe('completed');
+    const done = await t.run(`retry C-${id} --all --confirm`);
+    expect(done.ok).toBe(true);
+    expect(await campaignStatus(t, id)).toBe('sending');
+    await t.app.worker.drain();
+    expect(await statuses(t, id)).toMatchObject({ 'odd@mixed.example.com': 'delivered', 'gone@mixed.example.com': 'bounced' });
+    expect(await campaignStatus(t, id)).toBe('completed');
+    const refused = await t.run(`retry C-${id} --message ${(await t.app.delivery.delivery.listMessages({ campaignId: id, status: 'bounced', page: 1, pageSize: 5 })).items[0]!.id}`);
+    expect(refused.ok).toBe(false);
+    expect(refused.text).toMatch(/only failed and unknown messages are retried/);
+  });
+
+  it('stops claiming within one batch when paused, and resumes where it stopped', async () => {
+    await importContacts(t, 'Paced', 'email,first_name', Array.from({ length: 30 }, (_, i) => `p${i}@paced.example.com,P${i}`));
+    await ok(t, 'new --name Paced --channel email --template Welcome --list Paced');
+    const id = 1003;
+    await ok(t, `run C-${id}`);
+    await t.app.worker.runOnce(); // nothing yet: the tick has not started it
+    const { deliveryTick } = await import('../../src/domain/delivery/delivery-tick.js');
+    await deliveryTick(t.app.delivery);
+    await t.app.worker.runOnce(); // one batch of 10
+    await ok(t, `pause C-${id} --reason "checking the copy"`);
+    await t.app.worker.drain();
+    const afterPause = Object.values(await statuses(t, id));
+    expect(afterPause.filter((s) => s === 'delivered')).toHaveLength(10);
+    expect(afterPause.filter((s) => s === 'queued')).toHaveLength(20);
+    await ok(t, `resume C-${id}`);
+    await t.app.worker.drain();
+    expect(Object.values(await statuses(t, id))).toEqual(Array(30).fill('delivered'));
+    expect(await campaignStatus(t, id)).toBe('completed');
+  });
+
+  it('suspends a campaign whose error budget is spent, with the reason, and resumes it once fixed', async () => {
+    await importContacts(t, 'Broken', 'email,first_name', Array.from({ length: 20 }, (_, i) => `b${i}@broken.example.com,B${i}`));
+    sink.verdict = (to) => (to.endsWith('@broken.example.com') ? { code: 554, text: '5.7.1 Message rejected as spam' } : 'accept');
+    await ok(t, 'new --name Broken --channel email --template Welcome --list Broken');
+    const id = 1004;
+    await ok(t, `run C-${id}`);
+    await t.app.worker.drain();
+    const campaign = await t.app.deps.campaigns.get(id);
+    expect(campaign?.status).toBe('suspended');
+    expect(campaign?.statusReason).toMatch(/error budget spent: 10 of 10 attempts failed/);
+    const counts = await t.app.delivery.delivery.counts(id);
+    expect(counts).toEqual({ blocked: 10, queued: 10 });
+
+    sink.verdict = () => 'accept';
+    await ok(t, `resume C-${id}`);
+    await t.app.worker.drain();
+    expect(await t.app.delivery.delivery.counts(id)).toEqual({ blocked: 10, delivered: 10 });
+    expect(await campaignStatus(t, id)).toBe('completed');
+  });
+
+  it('previews with sample data or a real contact, and sends a test outside the ledger', async () => {
+    const preview = await t.run('preview C-1001 --contact u3@ok.example.com');
+    expect(preview.text).toMatch(/Subject:\s+Hi U3/);
+    expect(preview.text).toMatch(/From:\s+News <news@example.com>/);
+    const before = sink.mails.length;
+    const test = await t.run('test C-1001 --to QA@Example.com');
+    expect(test.ok).toBe(true);
+    expect(sink.mails.length).toBe(before + 1);
+    const mail = await simpleParser(sink.mails.at(-1)!.raw);
+    expect(mail.subject).toBe('[TEST] Hi Ada');
+    expect(sink.mails.at(-1)!.to).toBe('qa@example.com');
+    expect(Object.keys(await statuses(t, 1001))).not.toContain('qa@example.com');
+  });
+});
