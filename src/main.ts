@@ -33,6 +33,7 @@ async function main(): Promise<number> {
   );
   const { port } = await http.listen(config.http.port, config.http.host);
   app.setPublicBaseUrl(config.http.publicBaseUrl ?? `http://${config.http.host}:${port}`);
+  await app.worker.recoverDeadOwners();
   app.worker.start();
   const scheduler = startScheduler(app.delivery, config.delivery.tickMs, () => app.worker.wake());
 

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { Config } from './config.js';
@@ -112,7 +113,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     },
     log: overrides.log ?? ((event, fields) => console.error(JSON.stringify({ level: 'info', event, ...fields }))),
   };
-  const worker = new DeliveryWorker(delivery, { owner: `${os.hostname()}:${process.pid}`, idleMs: Math.min(config.delivery.tickMs, 1000) });
+  const worker = new DeliveryWorker(delivery, { owner: `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`, idleMs: Math.min(config.delivery.tickMs, 1000) });
   return {
     config,
     database,

@@ -3,8 +3,17 @@ import type { DeliveryDeps } from '../domain/delivery/delivery-deps.js';
 import { deliveryTick } from '../domain/delivery/delivery-tick.js';
 import { sendRunBatch } from '../domain/delivery/send-batch.js';
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export interface DeliveryWorkerOptions {
-  /** Names this process in message leases (host:pid). */
+  /** Names this process in message leases (host:pid:random). */
   owner: string;
   /** How long an idle lane waits before asking the database again. */
   idleMs: number;
@@ -59,6 +68,25 @@ export class DeliveryWorker {
       claimed += await sendRunBatch(this.deps, run, this.options.owner);
     }
     return claimed;
+  }
+
+  /**
+   * Leases held by an earlier process on this host that is no longer alive end now (their messages
+   * become `unknown`), instead of when the lease runs out: a restart after a crash resumes at once.
+   */
+  async recoverDeadOwners(isAlive: (pid: number) => boolean = processAlive): Promise<number> {
+    const [host] = this.options.owner.split(':');
+    let expired = 0;
+    for (const owner of await this.deps.delivery.inFlightOwners()) {
+      const [ownerHost, pid] = owner.split(':');
+      if (ownerHost !== host || owner === this.options.owner || !pid) continue;
+      // Our own pid under another owner is an earlier incarnation (a restarted container is pid 1 again).
+      if (Number(pid) !== process.pid && isAlive(Number(pid))) continue;
+      const n = await this.deps.delivery.expireLeasesOf(owner, this.deps.campaign.clock.now());
+      this.deps.log('delivery.unknown', { count: n, owner, why: 'the process holding these messages died mid-send' });
+      expired += n;
+    }
+    return expired;
   }
 
   start(): void {

@@ -138,6 +138,20 @@ export class PrismaDeliveryStore implements DeliveryStore {
       WHERE status = 'sending' AND lease_until IS NOT NULL AND lease_until < ${ts(now)}`;
   }
 
+  async inFlightOwners(): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<{ owner: string }[]>`
+      SELECT DISTINCT lease_owner AS owner FROM message WHERE status = 'sending' AND lease_until IS NOT NULL AND lease_owner IS NOT NULL`;
+    return rows.map((r) => r.owner);
+  }
+
+  async expireLeasesOf(owner: string, now: Date): Promise<number> {
+    return this.prisma.$executeRaw`
+      UPDATE message SET status = 'unknown', failure_category = 'ambiguous',
+             failure_reason = 'the sender (' || lease_owner || ') died between handing it to the provider and recording the answer',
+             lease_until = NULL, updated_at = ${ts(now)}
+      WHERE status = 'sending' AND lease_until IS NOT NULL AND lease_owner = ${owner}`;
+  }
+
   async assumeDelivered(now: Date, timeoutMs: number): Promise<number> {
     const before = new Date(now.getTime() - timeoutMs);
     return this.prisma.$executeRaw`

@@ -110,6 +110,10 @@ export interface DeliveryStore {
   resetErrorBudget(runId: number): Promise<void>;
   /** In-flight messages whose lease passed become `unknown` (never resent automatically). Returns how many. */
   expireLeases(now: Date): Promise<number>;
+  /** Owners (host:pid) holding in-flight leases now. */
+  inFlightOwners(): Promise<string[]>;
+  /** Ends every in-flight lease of one owner (a process known to be dead): its messages become `unknown`. */
+  expireLeasesOf(owner: string, now: Date): Promise<number>;
   /** SMS handed off without a receipt for `timeoutMs` become `assumed_delivered`. Returns how many. */
   assumeDelivered(now: Date, timeoutMs: number): Promise<number>;
   /** Runs whose campaign was stopped or cancelled take that status too. */
