@@ -75,7 +75,8 @@ describe('TwilioSmsProvider against a fake Twilio (real twilio client, real HTTP
     [{ status: 400, code: 21610 }, 'permanent', 'opted_out'],
     [{ status: 400, code: 21211 }, 'permanent', 'invalid_recipient'],
     [{ status: 400, code: 21606 }, 'permanent', 'configuration'],
-    [{ drop: true as const }, 'retryable', 'connection'],
+    // The request reached the server before the connection dropped: it may have been sent.
+    [{ drop: true as const }, 'permanent', 'ambiguous'],
   ])('maps the fault %j to %s %s', async (fault, outcome, category) => {
     fake.failNext(fault);
     expect(await provider.send(sms())).toMatchObject({ outcome, category });

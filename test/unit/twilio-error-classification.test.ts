@@ -34,9 +34,10 @@ describe('classifyTwilioError', () => {
     ['other 400', restException(400, 21602), 'permanent', 'provider_error'],
     ['404', restException(404, 20404), 'permanent', 'provider_error'],
     ['ECONNREFUSED', networkError('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:1'), 'retryable', 'connection'],
-    ['ECONNRESET', networkError('ECONNRESET', 'read ECONNRESET'), 'retryable', 'connection'],
-    ['ETIMEDOUT', networkError('ETIMEDOUT', 'connect ETIMEDOUT'), 'retryable', 'connection'],
-    ['socket hang up', new Error('socket hang up'), 'retryable', 'connection'],
+    ['ECONNRESET after sending (may have been queued)', networkError('ECONNRESET', 'read ECONNRESET'), 'permanent', 'ambiguous'],
+    ['connect ETIMEDOUT (never reached Twilio)', networkError('ETIMEDOUT', 'connect ETIMEDOUT'), 'retryable', 'connection'],
+    ['ETIMEDOUT reading the answer', networkError('ETIMEDOUT', 'read ETIMEDOUT'), 'permanent', 'ambiguous'],
+    ['socket hang up', new Error('socket hang up'), 'permanent', 'ambiguous'],
     ['something unexplained', new TypeError('x is not a function'), 'permanent', 'ambiguous'],
   ])('%s -> %s %s', (_name, error, outcome, category) => {
     const result = classifyTwilioError(error);

@@ -142,7 +142,10 @@ function parseRetryAfter(value: string | null): number | null {
   return Number.isNaN(at) ? null : Math.max(0, at - Date.now());
 }
 
-const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_NETWORK']);
+/** Failures before the request could reach Twilio: nothing was sent, so a retry is safe. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Failures after the request may have reached Twilio (NOTES.md: it may have queued the message). */
+const MAYBE_SENT_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'ECONNABORTED', 'EPIPE', 'ERR_NETWORK']);
 const INVALID_RECIPIENT_CODES = new Set([21211, 21614, 21217, 21612]);
 const ACCOUNT_CODES = new Set([20003, 20005, 20008, 21408]);
 const CONFIGURATION_CODES = new Set([21606, 21603, 21212, 21659]);
@@ -162,8 +165,13 @@ export function classifyTwilioError(err: unknown): FailedResult {
 
   if (status === null) {
     const sysCode = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : null;
-    if ((sysCode && NETWORK_ERROR_CODES.has(sysCode)) || /socket hang up|timeout/i.test(text)) {
-      return { outcome: 'retryable', category: 'connection', reason: sysCode ? `${sysCode} ${text}` : text };
+    const detail = sysCode ? `${sysCode} ${text}` : text;
+    if ((sysCode && NOT_SENT_CODES.has(sysCode)) || /^connect /.test(text)) {
+      return { outcome: 'retryable', category: 'connection', reason: detail };
+    }
+    if ((sysCode && MAYBE_SENT_CODES.has(sysCode)) || /socket hang up|timeout/i.test(text)) {
+      // The connection broke after the request went out: texting again could reach someone twice.
+      return { outcome: 'permanent', category: 'ambiguous', reason: `connection lost after sending the request: ${detail}` };
     }
     // Not an HTTP answer and not a known network failure: we cannot tell whether it was sent.
     return { outcome: 'permanent', category: 'ambiguous', reason };

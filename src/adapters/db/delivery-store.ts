@@ -78,7 +78,9 @@ export class PrismaDeliveryStore implements DeliveryStore {
         RETURNING m.id, m.run_id, m.campaign_id, m.contact_id, m.recipient, m.variant, m.attempts
       )
       SELECT cl.id, cl.run_id AS "runId", cl.campaign_id AS "campaignId", cl.contact_id AS "contactId", cl.recipient,
-             cl.variant, cl.attempts, ct.attributes, ct.email, ct.phone, ct.time_zone AS "timeZone"
+             cl.variant, cl.attempts, ct.attributes, ct.email, ct.phone, ct.time_zone AS "timeZone",
+             (EXISTS (SELECT 1 FROM suppression s WHERE s.address = cl.recipient)
+               OR EXISTS (SELECT 1 FROM suppression s WHERE s.contact_id = cl.contact_id)) AS suppressed
       FROM claimed cl JOIN contact ct ON ct.id = cl.contact_id
       ORDER BY cl.id`;
     return rows.map((r) => ({ ...r, id: r.id.toString(), attributes: stringAttributes(r.attributes) }));
@@ -124,6 +126,12 @@ export class PrismaDeliveryStore implements DeliveryStore {
     const rows = await this.prisma.$queryRaw<{ windowAttempts: number; windowFailures: number }[]>`
       SELECT window_attempts AS "windowAttempts", window_failures AS "windowFailures" FROM run WHERE id = ${runId}`;
     return rows[0] ?? { windowAttempts: 0, windowFailures: 0 };
+  }
+
+  async markAccepted(id: string, owner: string, providerMessageId: string, now: Date): Promise<void> {
+    await this.prisma.$executeRaw`
+      UPDATE message SET provider_message_id = ${providerMessageId}, sent_at = ${ts(now)}, lease_until = NULL, updated_at = ${ts(now)}
+      WHERE id = ${id}::bigint AND lease_owner = ${owner} AND status = 'sending'`;
   }
 
   async resetErrorBudget(runId: number): Promise<void> {

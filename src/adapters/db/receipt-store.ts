@@ -18,7 +18,11 @@ export class PrismaReceiptStore implements ReceiptSink {
     const billing: Prisma.MessageUpdateManyMutationInput = {};
     if (receipt.segments != null) billing.smsSegments = receipt.segments;
     if (receipt.costMicros != null) billing.costMicros = BigInt(Math.round(receipt.costMicros));
-    const where = { providerMessageId: receipt.providerMessageId };
+    const sid = receipt.providerMessageId;
+    const own = receipt.messageId && /^\d{1,18}$/.test(receipt.messageId) ? BigInt(receipt.messageId) : null;
+    // By provider id, or by our own id while the engine has not written the provider id yet.
+    const where: Prisma.MessageWhereInput = own !== null ? { OR: [{ providerMessageId: sid }, { id: own, providerMessageId: null }] } : { providerMessageId: sid };
+    if (own !== null) billing.providerMessageId = sid;
 
     if (!FINAL_MESSAGE_STATUSES.includes(receipt.status)) {
       // Still in flight (queued/sent at the carrier): nothing to learn but billing.

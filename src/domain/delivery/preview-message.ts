@@ -30,7 +30,7 @@ export async function previewMessage(
     contactLabel = contact.email ?? contact.phone ?? input.contact;
   }
   const to = input.to ?? (campaign.channel === 'email' ? email : phone) ?? '';
-  const m: ClaimedMessage = { id: 'preview', runId: 0, campaignId: campaign.id, contactId: 0, recipient: to, variant: null, attempts: 0, attributes, email, phone, timeZone: null };
+  const m: ClaimedMessage = { id: 'preview', runId: 0, campaignId: campaign.id, contactId: 0, recipient: to, variant: null, attempts: 0, attributes, email, phone, timeZone: null, suppressed: false };
   const message = await renderMessage(deps.campaign.templateEngine, {
     channel: campaign.channel,
     snapshot,

@@ -47,6 +47,7 @@ export async function renderMessage(engine: TemplateEngine, ctx: RenderContext, 
     text: await engine.render(content.text, data),
     sender: sending.smsSender ?? ctx.defaultSmsSender ?? '',
     ttlSeconds: ctx.smsTtlSeconds,
-    statusCallbackUrl: ctx.statusCallbackUrl,
+    // Our id rides along, so a receipt racing the engine's write of the provider id still matches.
+    statusCallbackUrl: ctx.statusCallbackUrl ? `${ctx.statusCallbackUrl}?m=${encodeURIComponent(m.id)}` : null,
   };
 }

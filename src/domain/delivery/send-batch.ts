@@ -33,11 +33,16 @@ export async function sendRunBatch(deps: DeliveryDeps, run: ActiveRun, owner: st
     const now = deps.campaign.clock.now();
     // Once the campaign must stop, the rest of the batch goes back to the queue unsent.
     if (suspendedFor) return { outcome: { id: m.id, status: 'queued', nextAttemptAt: now, notAnAttempt: true } };
+    // Opted out after the run was built (a STOP while it waited for quiet hours or a back-off).
+    if (m.suppressed) return { outcome: { id: m.id, status: 'opted_out', reason: 'on the suppression list when its turn came', notAnAttempt: true } };
     if (run.channel === 'sms') {
       const opening = nextWindowOpening(now, m.timeZone, deps.campaign.config.accountTimeZone, config.smsSendWindow);
       if (opening) return { outcome: { id: m.id, status: 'queued', nextAttemptAt: opening, notAnAttempt: true, reason: 'held for quiet hours' } };
     }
     const result = await attempt(deps, provider, ctx, m);
+    if (result.outcome === 'sent' && !result.final && result.providerMessageId) {
+      await deps.delivery.markAccepted(m.id, owner, result.providerMessageId, deps.campaign.clock.now());
+    }
     const decision = decideOutcome(m, result, deps.campaign.clock.now(), policy);
     if (decision.suspend) suspendedFor ??= decision.suspend;
     return decision;

@@ -36,6 +36,8 @@ export interface ClaimedMessage {
   email: string | null;
   phone: string | null;
   timeZone: string | null;
+  /** On the suppression list now (opted out after the run was built): never sent. */
+  suppressed: boolean;
 }
 
 /** How a claimed message ends this attempt; written for a whole batch at once. */
@@ -106,6 +108,11 @@ export interface DeliveryStore {
   claim(runId: number, owner: string, now: Date, leaseMs: number, limit: number): Promise<ClaimedMessage[]>;
   /** Writes a batch's outcomes (only where this owner still holds the message) and updates the run's error budget. */
   record(runId: number, owner: string, now: Date, outcomes: MessageOutcome[]): Promise<{ windowAttempts: number; windowFailures: number }>;
+  /**
+   * Records at once that the provider accepted a message whose receipt will follow, so a receipt that
+   * arrives before the batch is written finds it.
+   */
+  markAccepted(id: string, owner: string, providerMessageId: string, now: Date): Promise<void>;
   /** Resets a run's error-budget window (on suspend, so a resume starts afresh). */
   resetErrorBudget(runId: number): Promise<void>;
   /** In-flight messages whose lease passed become `unknown` (never resent automatically). Returns how many. */

@@ -3,6 +3,11 @@ import type { FailureCategory, MessageStatus } from '../delivery/message-status.
 /** A delivery receipt as a provider reports it after the send (Twilio status callbacks, later bounces). */
 export interface Receipt {
   providerMessageId: string;
+  /**
+   * Herald's own message id when the provider echoes it (the status callback URL carries it, under
+   * the provider's signature): a receipt that beats the engine's write of the provider id still lands.
+   */
+  messageId?: string | null;
   /** The status the message moves to: delivered, failed, bounced, blocked, complained, opted_out, or sending (still in flight). */
   status: MessageStatus;
   category?: FailureCategory | null;

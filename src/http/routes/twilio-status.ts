@@ -22,8 +22,9 @@ export interface TwilioStatusRouteDeps {
 export const TWILIO_STATUS_PATH = '/webhooks/twilio/status';
 
 /**
- * Twilio delivery receipts. Anything signed gets a 200, even an unknown SID: Twilio retries
- * non-2xx answers, and a receipt for a message we do not know will never become applicable.
+ * Twilio delivery receipts. Anything signed gets a 200, even an unknown SID. The callback URL carries
+ * Herald's message id (`?m=`, covered by Twilio's signature), so a receipt that arrives before the
+ * engine wrote the SID still finds its message.
  */
 export function twilioStatusRoute(deps: TwilioStatusRouteDeps): HttpRoute {
   return {
@@ -42,6 +43,7 @@ export function twilioStatusRoute(deps: TwilioStatusRouteDeps): HttpRoute {
       const mapped = deps.mapStatus(twilioStatus, errorCode);
       const known = await deps.receipts.applyReceipt({
         providerMessageId: sid,
+        messageId: new URL(req.url ?? '/', 'http://herald.invalid').searchParams.get('m'),
         status: mapped.status,
         category: mapped.category,
         reason: mapped.category ? [twilioStatus, errorCode].filter(Boolean).join(' ') : null,
