@@ -5,15 +5,18 @@ import { createCommandHandler } from './commands/handle-command.js';
 import { runConsole } from './console/run-console.js';
 import { createHttpServer } from './http/http-server.js';
 import { startScheduler } from './jobs/scheduler.js';
+import { createSlackEdge } from './slack/slack-app.js';
 import { buildApp } from './wiring.js';
 
 /**
- * Start-up: config -> wiring -> HTTP edge (webhooks, unsubscribe) -> delivery worker and scheduler ->
- * the console (until the Slack app is configured) -> clean shutdown that lets batches in flight finish.
+ * Start-up: config -> wiring -> HTTP edge (webhooks, unsubscribe, Slack in HTTP mode) -> delivery
+ * worker and scheduler -> Slack when configured, else the console -> clean shutdown that lets
+ * batches in flight finish.
  */
 async function main(): Promise<number> {
   const config = loadConfig();
   const app = await buildApp(config);
+  const slack = config.slack ? createSlackEdge({ app, config: config.slack }) : null;
   const log = (level: string) => (message: string, context: Record<string, unknown> = {}) =>
     process.stderr.write(`${JSON.stringify({ level, message, ...context })}\n`);
   const http = createHttpServer(
@@ -29,6 +32,8 @@ async function main(): Promise<number> {
     {
       publicBaseUrl: config.http.publicBaseUrl,
       twilio: config.sms.twilio ? { authToken: config.sms.twilio.authToken, mapStatus: mapTwilioStatus } : null,
+      // HTTP mode: Slack posts commands, clicks and events to POST /slack/events on this same server.
+      extraRoutes: slack?.routes ?? [],
     },
   );
   const { port } = await http.listen(config.http.port, config.http.host);
@@ -42,6 +47,7 @@ async function main(): Promise<number> {
     if (closing) return;
     closing = true;
     await scheduler.stop();
+    await slack?.stop();
     await http.close();
     await app.close();
   };
@@ -51,8 +57,11 @@ async function main(): Promise<number> {
   };
   process.once('SIGTERM', () => void shutdown(143));
   process.once('SIGINT', () => void shutdown(130));
-  if (config.slack) {
-    process.stderr.write('Slack credentials are set, but the Slack app is not in this build yet: starting the console instead.\n');
+  if (slack && config.slack) {
+    await slack.start();
+    const how = config.slack.socketMode ? 'Socket Mode' : `HTTP on http://${config.http.host}:${port}/slack/events`;
+    process.stderr.write(`Herald is running for Slack (${how}) on the ${app.database.engine === 'embedded' ? 'embedded database' : 'PostgreSQL'}. Stop with Ctrl-C.\n`);
+    await new Promise<void>(() => {});
   }
   const where = app.database.engine === 'embedded' ? `embedded database in ${config.dataDir}/db` : 'PostgreSQL (DATABASE_URL)';
   const interactive = process.stdin.isTTY === true;

@@ -10,6 +10,7 @@ import { PrismaApprovalStore } from './adapters/db/approval-store.js';
 import { PrismaCampaignStore } from './adapters/db/campaign-store.js';
 import { createContactStore } from './adapters/db/contact-store.js';
 import { PrismaDeliveryStore } from './adapters/db/delivery-store.js';
+import { PrismaIdempotencyStore } from './adapters/db/idempotency-store.js';
 import { PrismaReceiptStore } from './adapters/db/receipt-store.js';
 import { PrismaSuppressionStore } from './adapters/db/suppression-store.js';
 import { PrismaTemplateStore } from './adapters/db/template-store.js';
@@ -34,7 +35,13 @@ export interface App {
   delivery: DeliveryDeps;
   worker: DeliveryWorker;
   signer: HmacTokenSigner;
-  stores: { receipts: PrismaReceiptStore; suppressions: PrismaSuppressionStore; unsubscribes: PrismaUnsubscribeStore };
+  stores: {
+    receipts: PrismaReceiptStore;
+    suppressions: PrismaSuppressionStore;
+    unsubscribes: PrismaUnsubscribeStore;
+    /** Slack retries and double clicks apply once. */
+    idempotency: PrismaIdempotencyStore;
+  };
   /** Local capture folders when mail/SMS are captured rather than sent (the embedded default). */
   outbox: { mailDir: string; smsDir: string } | null;
   /** The base of links in messages (unsubscribe, Twilio callbacks); set once the HTTP server listens. */
@@ -121,7 +128,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     delivery,
     worker,
     signer,
-    stores: { receipts: new PrismaReceiptStore(prisma), suppressions, unsubscribes: new PrismaUnsubscribeStore(prisma) },
+    stores: {
+      receipts: new PrismaReceiptStore(prisma),
+      suppressions,
+      unsubscribes: new PrismaUnsubscribeStore(prisma),
+      idempotency: new PrismaIdempotencyStore(prisma),
+    },
     outbox: channels?.outbox ?? null,
     setPublicBaseUrl(url) {
       publicBaseUrl = url.replace(/\/+$/, '');

@@ -1,0 +1,71 @@
+/**
+ * Every Slack id Herald sends or listens for, in one place so a listener and the block that
+ * triggers it cannot drift apart. Values carry ids only; nothing in them is trusted for authorization.
+ */
+export const SLASH_COMMAND = '/campaign';
+
+/** Card buttons: the action_id names the command; the button value is the campaign id. */
+export const CARD_ACTIONS = {
+  edit: 'campaign_edit',
+  preview: 'campaign_preview',
+  test: 'campaign_test',
+  clone: 'campaign_clone',
+  run: 'campaign_run',
+  pause: 'campaign_pause',
+  resume: 'campaign_resume',
+  stop: 'campaign_stop',
+  cancel: 'campaign_cancel',
+  relaunch: 'campaign_relaunch',
+  resubmit: 'campaign_resubmit',
+  retry: 'campaign_retry',
+  export: 'campaign_export',
+} as const;
+export type CardAction = keyof typeof CARD_ACTIONS;
+
+/** Card buttons that run one command line straight away (the others open a modal first). */
+export const DIRECT_CARD_ACTIONS = ['preview', 'clone', 'run', 'pause', 'resume', 'stop', 'relaunch', 'resubmit', 'export'] as const satisfies readonly CardAction[];
+export const DIRECT_CARD_ACTION_ID = new RegExp(`^(${DIRECT_CARD_ACTIONS.map((a) => CARD_ACTIONS[a]).join('|')})$`);
+
+export const HOME_ACTIONS = {
+  approve: 'approval_approve',
+  deny: 'approval_deny',
+  show: 'home_show_campaign',
+  newCampaign: 'home_new_campaign',
+  editTemplateSending: 'home_template_sending',
+} as const;
+
+export const VIEWS = {
+  campaignForm: 'campaign_form',
+  cancelConfirm: 'cancel_confirm',
+  retryConfirm: 'retry_confirm',
+  testSend: 'test_send',
+  templateSending: 'template_sending',
+  templateSendingConfirm: 'template_sending_confirm',
+} as const;
+
+/** block_id / action_id pairs of modal inputs; errors are reported against the block_id. */
+export const FIELDS = {
+  name: { block: 'f_name', action: 'name' },
+  channel: { block: 'f_channel', action: 'channel' },
+  description: { block: 'f_description', action: 'description' },
+  template: { block: 'f_template', action: 'template' },
+  list: { block: 'f_list', action: 'list' },
+  include: { block: 'f_include', action: 'include' },
+  exclude: { block: 'f_exclude', action: 'exclude' },
+  launch: { block: 'f_launch', action: 'launch' },
+  date: { block: 'f_date', action: 'date' },
+  time: { block: 'f_time', action: 'time' },
+  cron: { block: 'f_cron', action: 'cron' },
+  tz: { block: 'f_tz', action: 'tz' },
+  tags: { block: 'f_tags', action: 'tags' },
+  ttl: { block: 'f_ttl', action: 'ttl' },
+  variants: { block: 'f_variants', action: 'variants' },
+  confirmId: { block: 'f_confirm_id', action: 'confirm_id' },
+  reason: { block: 'f_reason', action: 'reason' },
+  to: { block: 'f_to', action: 'to' },
+  fromName: { block: 'f_from_name', action: 'from_name' },
+  fromEmail: { block: 'f_from_email', action: 'from_email' },
+  replyTo: { block: 'f_reply_to', action: 'reply_to' },
+  smsSender: { block: 'f_sms_sender', action: 'sms_sender' },
+} as const;
+export type FieldName = keyof typeof FIELDS;

@@ -1,0 +1,25 @@
+import type { BlockAction, BlockElementAction, Middleware, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { postResult } from '../../answer.js';
+import { HOME_ACTIONS } from '../../ids.js';
+import { publishHome } from '../../publish-home.js';
+import { runCommand } from '../../run-command.js';
+import type { SlackContext } from '../../slack-context.js';
+import { containerKey } from './action-payload.js';
+
+/**
+ * Approve / Deny on a pending cancel: `approve A-7` or `deny A-7` through the command layer, which
+ * checks the approval is still pending and that the decider is not the requester; the role
+ * (approver) is re-checked here. The Home tab is then refreshed and the result sent to the DM.
+ */
+export function approvalDecided(ctx: SlackContext): Middleware<SlackActionMiddlewareArgs<BlockAction<BlockElementAction>>> {
+  return async ({ body, ack, client }) => {
+    await ack();
+    const action = body.actions[0];
+    const id = Number(action && 'value' in action ? action.value : NaN);
+    if (!action || !Number.isInteger(id) || id <= 0) return;
+    const verb = action.action_id === HOME_ACTIONS.approve ? 'approve' : 'deny';
+    const outcome = await runCommand(ctx, `${verb} A-${id}`, body.user.id, { key: `approval:${id}:${containerKey(body)}`, what: `The ${verb} button` });
+    await postResult(client, body.user.id, {}, outcome.reply, { updateCard: false });
+    if (body.container?.type === 'view') await publishHome(ctx, client, body.user.id);
+  };
+}

@@ -1,0 +1,13 @@
+import type { BlockAction, BlockElementAction, Middleware, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { postResult } from '../../answer.js';
+import { openCampaignForm } from '../../open-modals.js';
+import type { SlackContext } from '../../slack-context.js';
+
+/** "New campaign" on the Home tab opens the create form (results go to the app's DM). */
+export function homeNewCampaignClicked(ctx: SlackContext): Middleware<SlackActionMiddlewareArgs<BlockAction<BlockElementAction>>> {
+  return async ({ body, ack, client }) => {
+    await ack();
+    const result = await openCampaignForm(ctx, client, { triggerId: body.trigger_id, userId: body.user.id, origin: {} });
+    if (result !== 'opened') await postResult(client, body.user.id, {}, result.reply, { updateCard: false });
+  };
+}

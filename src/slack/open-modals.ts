@@ -1,0 +1,129 @@
+import type { webApi } from '@slack/bolt';
+import { appErrorReply } from '../commands/error-replies.js';
+import { errorReply, type Reply } from '../commands/reply.js';
+import { campaignRef } from '../domain/campaign/campaign.js';
+import { assertAction } from '../domain/campaign/campaign-deps.js';
+import { isAppError } from '../domain/errors.js';
+import { campaignFormView, type FormInitial } from './blocks/modals/campaign-form.js';
+import { formInitialFor } from './campaign-form-data.js';
+import { cancelConfirmView } from './blocks/modals/cancel-confirm.js';
+import type { ModalMetadata } from './blocks/modals/modal-kit.js';
+import { retryConfirmView } from './blocks/modals/retry-confirm.js';
+import { templateSendingView } from './blocks/modals/template-sending.js';
+import { testSendView } from './blocks/modals/test-send.js';
+import { hasRole, refusalText, type Role } from './roles.js';
+import { runCommand, type CommandOutcome } from './run-command.js';
+import type { SlackContext } from './slack-context.js';
+
+/** Where the person started (a channel, maybe a card message) so the result can be posted there. */
+export interface Origin {
+  channelId?: string;
+  messageTs?: string;
+}
+
+export interface OpenRequest {
+  triggerId: string;
+  userId: string;
+  origin: Origin;
+}
+
+/** 'opened', or the reply to show instead (refused, not found, not allowed in this status). */
+export type OpenResult = 'opened' | CommandOutcome;
+
+/** The command layer answers "Confirmation needed: …" when a command waits for --confirm. */
+export function asksConfirmation(reply: Reply): boolean {
+  return !reply.ok && reply.text.startsWith('Confirmation needed');
+}
+
+export function replyNotes(reply: Reply): string[] {
+  return reply.blocks.flatMap((b) => (b.type === 'warning' ? [b.text] : []));
+}
+
+async function requireRole(ctx: SlackContext, userId: string, needed: Role, what: string): Promise<CommandOutcome | null> {
+  const role = await ctx.roleOf(userId);
+  return hasRole(role, needed) ? null : { reply: errorReply(refusalText(needed, role, what)), skipped: 'forbidden' };
+}
+
+function metadataOf(origin: Origin, extra: ModalMetadata = {}): ModalMetadata {
+  return { ...(origin.channelId ? { channelId: origin.channelId } : {}), ...(origin.messageTs ? { messageTs: origin.messageTs } : {}), ...extra };
+}
+
+async function failure(error: unknown): Promise<CommandOutcome> {
+  if (isAppError(error)) return { reply: appErrorReply(error) };
+  throw error;
+}
+
+export async function openCampaignForm(ctx: SlackContext, client: webApi.WebClient, req: OpenRequest & { campaignId?: number }): Promise<OpenResult> {
+  const refused = await requireRole(ctx, req.userId, 'marketer', req.campaignId ? 'Editing a campaign' : 'Creating a campaign');
+  if (refused) return refused;
+  const { deps } = ctx;
+  let initial: FormInitial | undefined;
+  try {
+    if (req.campaignId !== undefined) {
+      const campaign = await deps.campaigns.get(req.campaignId);
+      if (!campaign) return { reply: errorReply(`Not found: Campaign ${campaignRef(req.campaignId)} does not exist (or was deleted).`) };
+      assertAction(campaign, 'edit');
+      initial = await formInitialFor(deps, campaign);
+    }
+  } catch (error) {
+    return failure(error);
+  }
+  const [templates, lists, segments] = await Promise.all([deps.templates.list(), deps.contacts.listLists(), deps.contacts.listSegments()]);
+  const view = campaignFormView(
+    {
+      templates: templates.map((t) => ({ name: t.name, channel: t.channel })),
+      lists: lists.map((l) => l.name),
+      segments: segments.map((s) => s.name),
+      accountTimeZone: deps.config.accountTimeZone,
+    },
+    metadataOf(req.origin, req.campaignId ? { campaignId: req.campaignId } : {}),
+    initial,
+  );
+  await client.views.open({ trigger_id: req.triggerId, view });
+  return 'opened';
+}
+
+export async function openCancelConfirm(ctx: SlackContext, client: webApi.WebClient, req: OpenRequest & { campaignId: number }): Promise<OpenResult> {
+  // Without --confirm the command layer changes nothing: it checks role and status and returns the warnings.
+  const outcome = await runCommand(ctx, `cancel ${campaignRef(req.campaignId)}`, req.userId);
+  if (outcome.skipped || !asksConfirmation(outcome.reply)) return outcome;
+  const prompt = outcome.reply.blocks.find((b) => b.type === 'text');
+  const view = cancelConfirmView({
+    campaignId: req.campaignId,
+    prompt: (prompt?.type === 'text' ? prompt.text : outcome.reply.text).replace(/ To confirm, type its id back:.*$/, ' To confirm, type its id below.'),
+    warnings: replyNotes(outcome.reply),
+    metadata: metadataOf(req.origin),
+  });
+  await client.views.open({ trigger_id: req.triggerId, view });
+  return 'opened';
+}
+
+export async function openRetryConfirm(ctx: SlackContext, client: webApi.WebClient, req: OpenRequest & { campaignId: number }): Promise<OpenResult> {
+  const outcome = await runCommand(ctx, `retry ${campaignRef(req.campaignId)} --all`, req.userId);
+  if (outcome.skipped === 'forbidden') return outcome;
+  const view = retryConfirmView({
+    campaignId: req.campaignId,
+    text: outcome.reply.text.replace(/ Confirm with \/campaign retry .*$/, ' Press Retry failed to confirm.'),
+    notes: replyNotes(outcome.reply),
+    confirmable: asksConfirmation(outcome.reply) || (outcome.reply.ok && !outcome.reply.campaign && /--confirm\b/.test(outcome.reply.text)),
+    metadata: metadataOf(req.origin),
+  });
+  await client.views.open({ trigger_id: req.triggerId, view });
+  return 'opened';
+}
+
+export async function openTestSend(ctx: SlackContext, client: webApi.WebClient, req: OpenRequest & { campaignId: number }): Promise<OpenResult> {
+  const refused = await requireRole(ctx, req.userId, 'marketer', 'A test send');
+  if (refused) return refused;
+  await client.views.open({ trigger_id: req.triggerId, view: testSendView({ campaignId: req.campaignId, metadata: metadataOf(req.origin) }) });
+  return 'opened';
+}
+
+export async function openTemplateSending(ctx: SlackContext, client: webApi.WebClient, req: OpenRequest & { templateId: number }): Promise<OpenResult> {
+  const refused = await requireRole(ctx, req.userId, 'marketer', 'Editing template sending details');
+  if (refused) return refused;
+  const template = await ctx.deps.templates.get(req.templateId);
+  if (!template || template.deletedAt) return { reply: errorReply('Not found: that template does not exist (or was deleted).') };
+  await client.views.open({ trigger_id: req.triggerId, view: templateSendingView({ template, metadata: metadataOf(req.origin) }) });
+  return 'opened';
+}

@@ -1,0 +1,44 @@
+import type { App as BoltApp } from '@slack/bolt';
+import { CARD_ACTIONS, DIRECT_CARD_ACTION_ID, HOME_ACTIONS, SLASH_COMMAND, VIEWS } from './ids.js';
+import { campaignCommand } from './listeners/commands/campaign-command.js';
+import { approvalDecided } from './listeners/actions/approval-decided.js';
+import { cardCancelClicked } from './listeners/actions/card-cancel-clicked.js';
+import { cardCommandClicked } from './listeners/actions/card-command-clicked.js';
+import { cardEditClicked } from './listeners/actions/card-edit-clicked.js';
+import { cardRetryClicked } from './listeners/actions/card-retry-clicked.js';
+import { cardTestClicked } from './listeners/actions/card-test-clicked.js';
+import { homeNewCampaignClicked } from './listeners/actions/home-new-campaign-clicked.js';
+import { homeShowClicked } from './listeners/actions/home-show-clicked.js';
+import { homeTemplateSendingClicked } from './listeners/actions/home-template-sending-clicked.js';
+import { appHomeOpened } from './listeners/events/app-home-opened.js';
+import { campaignFormSubmitted } from './listeners/views/campaign-form-submitted.js';
+import { cancelConfirmSubmitted } from './listeners/views/cancel-confirm-submitted.js';
+import { retryConfirmSubmitted } from './listeners/views/retry-confirm-submitted.js';
+import { templateSendingSubmitted } from './listeners/views/template-sending-submitted.js';
+import { testSendSubmitted } from './listeners/views/test-send-submitted.js';
+import type { SlackContext } from './slack-context.js';
+
+/** Every Slack surface Herald answers, one listener per callback (STYLE.md). */
+export function registerListeners(bolt: BoltApp, ctx: SlackContext): void {
+  bolt.command(SLASH_COMMAND, campaignCommand(ctx));
+
+  bolt.action({ type: 'block_actions', action_id: DIRECT_CARD_ACTION_ID }, cardCommandClicked(ctx));
+  bolt.action({ type: 'block_actions', action_id: CARD_ACTIONS.edit }, cardEditClicked(ctx));
+  bolt.action({ type: 'block_actions', action_id: CARD_ACTIONS.cancel }, cardCancelClicked(ctx));
+  bolt.action({ type: 'block_actions', action_id: CARD_ACTIONS.retry }, cardRetryClicked(ctx));
+  bolt.action({ type: 'block_actions', action_id: CARD_ACTIONS.test }, cardTestClicked(ctx));
+  bolt.action({ type: 'block_actions', action_id: HOME_ACTIONS.approve }, approvalDecided(ctx));
+  bolt.action({ type: 'block_actions', action_id: HOME_ACTIONS.deny }, approvalDecided(ctx));
+  bolt.action({ type: 'block_actions', action_id: HOME_ACTIONS.show }, homeShowClicked(ctx));
+  bolt.action({ type: 'block_actions', action_id: HOME_ACTIONS.newCampaign }, homeNewCampaignClicked(ctx));
+  bolt.action({ type: 'block_actions', action_id: HOME_ACTIONS.editTemplateSending }, homeTemplateSendingClicked(ctx));
+
+  bolt.view({ type: 'view_submission', callback_id: VIEWS.campaignForm }, campaignFormSubmitted(ctx));
+  bolt.view({ type: 'view_submission', callback_id: VIEWS.cancelConfirm }, cancelConfirmSubmitted(ctx));
+  bolt.view({ type: 'view_submission', callback_id: VIEWS.retryConfirm }, retryConfirmSubmitted(ctx));
+  bolt.view({ type: 'view_submission', callback_id: VIEWS.testSend }, testSendSubmitted(ctx));
+  bolt.view({ type: 'view_submission', callback_id: VIEWS.templateSending }, templateSendingSubmitted(ctx, false));
+  bolt.view({ type: 'view_submission', callback_id: VIEWS.templateSendingConfirm }, templateSendingSubmitted(ctx, true));
+
+  bolt.event('app_home_opened', appHomeOpened(ctx));
+}

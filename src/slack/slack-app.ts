@@ -1,0 +1,164 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { App as BoltApp, HTTPReceiver, LogLevel, SocketModeReceiver, type Authorize } from '@slack/bolt';
+import { createCommandHandler } from '../commands/handle-command.js';
+import type { Config } from '../config.js';
+import type { Clock } from '../domain/ports/clock.js';
+import type { IdempotencyStore } from '../domain/ports/idempotency-store.js';
+import type { CommandContext } from '../commands/command-context.js';
+import { registerListeners } from './register-listeners.js';
+import { createRoleResolver } from './roles.js';
+import type { SlackContext, SlackLogger } from './slack-context.js';
+
+export interface SlackRoute {
+  method: 'POST';
+  path: string;
+  handler(req: IncomingMessage, res: ServerResponse): void;
+}
+
+export interface SlackEdge {
+  bolt: BoltApp;
+  /** HTTP mode: mount these on Herald's HTTP server. Socket Mode: empty. */
+  routes: SlackRoute[];
+  /** Socket Mode: opens the socket. HTTP mode: nothing, unless `listen` is given (the receiver's own server). */
+  start(listen?: { port: number; host: string }): Promise<Server | void>;
+  stop(): Promise<void>;
+}
+
+/** What the Slack edge is given by wiring: the command layer's context and the idempotency store. */
+export type SlackServices = CommandContext & { stores: { idempotency: IdempotencyStore } };
+
+export interface SlackEdgeOptions {
+  app: SlackServices;
+  config: NonNullable<Config['slack']>;
+  clock?: Clock;
+  logger?: SlackLogger;
+  /**
+   * true: the HTTP answer waits until the listener finishes (tests; FaaS). false (default): the
+   * answer goes out at ack(), so Slack's 3-second limit never waits on the command layer.
+   */
+  processBeforeResponse?: boolean;
+  /** Web API retries; few by default so a Slack outage surfaces instead of queueing for minutes. */
+  webApiRetries?: number;
+  logLevel?: LogLevel;
+  /** How long a user group's members are trusted before asking Slack again. */
+  groupCacheMs?: number;
+}
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+const consoleLogger: SlackLogger = {
+  info: (m, c) => console.log(m, c ?? ''),
+  warn: (m, c) => console.warn(m, c ?? ''),
+  error: (m, c) => console.error(m, c ?? ''),
+};
+
+/**
+ * The Slack edge: a Bolt app whose listeners call the same command layer as the console. HTTP mode
+ * (signing secret) exposes one route for Herald's HTTP server; Socket Mode (app token) is for
+ * development. The receivers only move bytes; every decision is in the listeners and below.
+ */
+export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
+  const { app, config } = options;
+  const logger = options.logger ?? consoleLogger;
+  const clock = options.clock ?? app.deps.clock;
+  const logLevel = options.logLevel ?? LogLevel.INFO;
+  const receiver = config.socketMode
+    ? new SocketModeReceiver({ appToken: requireValue(config.appToken, 'SLACK_APP_TOKEN'), logLevel })
+    : new HTTPReceiver({
+        signingSecret: requireValue(config.signingSecret, 'SLACK_SIGNING_SECRET'),
+        endpoints: [SLACK_EVENTS_PATH],
+        processBeforeResponse: options.processBeforeResponse ?? false,
+        logLevel,
+      });
+
+  const bolt: BoltApp = new BoltApp({
+    receiver,
+    authorize: cachedAuthorize(config.botToken, (): BoltApp['client'] => bolt.client, logger),
+    convoStore: false,
+    logLevel,
+    clientOptions: {
+      ...(config.apiUrl ? { slackApiUrl: config.apiUrl.endsWith('/') ? config.apiUrl : `${config.apiUrl}/` } : {}),
+      retryConfig: { retries: options.webApiRetries ?? 2 },
+      // A 429 on one channel must not pause every other person's modal behind it (NOTES.md).
+      rejectRateLimitedCalls: true,
+    },
+  });
+
+  const handle = createCommandHandler(app, { error: (m, c) => logger.error(m, c) });
+  const roleOf = createRoleResolver({
+    config: { roles: config.roles, defaultRole: config.defaultRole },
+    members: async (usergroup) => (await bolt.client.usergroups.users.list({ token: config.botToken, usergroup })).users ?? [],
+    clock,
+    ...(options.groupCacheMs !== undefined ? { ttlMs: options.groupCacheMs } : {}),
+    logger,
+  });
+  const ctx: SlackContext = {
+    handle,
+    deps: app.deps,
+    roleOf,
+    idempotency: app.stores.idempotency,
+    logger,
+  };
+  registerListeners(bolt, ctx);
+  // One error handler: a listener that throws is logged with what Slack sent, never with tokens.
+  bolt.error(async (error) => {
+    logger.error('slack listener failed', { code: (error as { code?: string }).code, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  });
+
+  const routes: SlackRoute[] =
+    receiver instanceof HTTPReceiver
+      ? [{
+          method: 'POST',
+          path: SLACK_EVENTS_PATH,
+          handler: (req, res) => {
+            try {
+              receiver.requestListener(req, res);
+            } catch {
+              res.writeHead(404).end();
+            }
+          },
+        }]
+      : [];
+
+  let started = false;
+  return {
+    bolt,
+    routes,
+    async start(listen) {
+      if (config.socketMode) {
+        await bolt.start();
+        started = true;
+        return;
+      }
+      if (listen) {
+        started = true;
+        return (await bolt.start(listen)) as Server;
+      }
+    },
+    async stop() {
+      if (started) await bolt.stop();
+      started = false;
+    },
+  };
+}
+
+/** One auth.test per process (lazily, retried after a failure) instead of one per request. */
+function cachedAuthorize(botToken: string, client: () => BoltApp['client'], logger: SlackLogger): Authorize<boolean> {
+  let identity: Promise<{ botId?: string; botUserId?: string }> | null = null;
+  return async () => {
+    identity ??= client()
+      .auth.test({ token: botToken })
+      .then((r) => ({ ...(r.bot_id ? { botId: r.bot_id } : {}), ...(r.user_id ? { botUserId: r.user_id } : {}) }))
+      .catch((error: unknown) => {
+        logger.warn('auth.test failed; continuing without the bot identity', { error: error instanceof Error ? error.message : String(error) });
+        identity = null;
+        return {};
+      });
+    return { botToken, ...(await identity) };
+  };
+}
+
+function requireValue(value: string | null, name: string): string {
+  if (!value) throw new Error(`${name} is required for this Slack mode`);
+  return value;
+}

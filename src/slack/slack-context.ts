@@ -1,0 +1,22 @@
+import type { Actor } from '../commands/handle-command.js';
+import type { Reply } from '../commands/reply.js';
+import type { CampaignDeps } from '../domain/campaign/campaign-deps.js';
+import type { IdempotencyStore } from '../domain/ports/idempotency-store.js';
+import type { RoleOrNone } from './roles.js';
+
+/** Everything a listener needs; built once in slack-app.ts, faked in listener unit tests. */
+export interface SlackContext {
+  /** The command layer shared with the console. */
+  handle(line: string, actor: Actor): Promise<Reply>;
+  /** Domain reads for modals and App Home (option lists, my campaigns); writes go through `handle`. */
+  deps: CampaignDeps;
+  roleOf(userId: string): Promise<RoleOrNone>;
+  idempotency: IdempotencyStore;
+  logger: SlackLogger;
+}
+
+export interface SlackLogger {
+  info(message: string, context?: Record<string, unknown>): void;
+  warn(message: string, context?: Record<string, unknown>): void;
+  error(message: string, context?: Record<string, unknown>): void;
+}

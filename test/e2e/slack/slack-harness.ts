@@ -1,0 +1,144 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LogLevel } from '@slack/bolt';
+import type { Config } from '../../../src/config.js';
+import { createSlackEdge, type SlackEdge } from '../../../src/slack/slack-app.js';
+import { FakeSlackApi } from '../../fakes/slack-api-server.js';
+import { form, payloadForm, postSigned, type SignedPost } from '../../fakes/slack-signing.js';
+import { createTestApp, type TestApp } from '../../support/test-app.js';
+import type { Engine } from '../../support/test-database.js';
+
+export const SECRET = 'test-signing-secret';
+export const USERS = { admin: 'UADMIN', marketer: 'UMARK', approver: 'UAPPR', viewer: 'UVIEW', groupMember: 'UGRP', stranger: 'USTRANGER' } as const;
+
+export function slackConfig(apiUrl: string): NonNullable<Config['slack']> {
+  return {
+    botToken: 'xoxb-test',
+    signingSecret: SECRET,
+    appToken: null,
+    socketMode: false,
+    apiUrl,
+    roles: { admin: [USERS.admin], approver: [USERS.approver], marketer: [USERS.marketer, 'SMARKETERS'], viewer: [USERS.viewer] },
+    defaultRole: 'none',
+    alertsChannel: null,
+    activityChannel: null,
+  };
+}
+
+/**
+ * The real Bolt app over real HTTP: Herald's Slack route mounted on a loopback server the way
+ * main.ts mounts it on Herald's own, the Web API and response_url pointed at a fake Slack.
+ */
+export interface SlackHarness {
+  t: TestApp;
+  slack: FakeSlackApi;
+  edge: SlackEdge;
+  url: string;
+  post(req: SignedPost): ReturnType<typeof postSigned>;
+  command(text: string, user?: string, extra?: Record<string, string>): Promise<{ status: number; responseUrl: string; triggerId: string }>;
+  action(payload: Record<string, unknown>): ReturnType<typeof postSigned>;
+  close(): Promise<void>;
+}
+
+let triggers = 0;
+
+export async function createSlackHarness(engine: Engine = 'embedded', options: { processBeforeResponse?: boolean } = {}): Promise<SlackHarness> {
+  const t = await createTestApp(engine);
+  const slack = new FakeSlackApi();
+  slack.groups = { SMARKETERS: [USERS.groupMember] };
+  await slack.start();
+  const edge = createSlackEdge({
+    app: t.app,
+    config: slackConfig(slack.apiUrl),
+    clock: t.clock,
+    logger: { info: () => {}, warn: () => {}, error: (m, c) => console.error(m, c) },
+    processBeforeResponse: options.processBeforeResponse ?? true,
+    webApiRetries: 0,
+    logLevel: LogLevel.ERROR,
+  });
+  const route = edge.routes[0]!;
+  const server = http.createServer((req, res) => {
+    if (req.method === route.method && req.url?.split('?')[0] === route.path) return route.handler(req, res);
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${route.path}`;
+  const post = (req: SignedPost) => postSigned(url, SECRET, req);
+  return {
+    t,
+    slack,
+    edge,
+    url,
+    post,
+    async command(text, user = USERS.marketer, extra = {}) {
+      triggers += 1;
+      const responseUrl = slack.responseUrl(`cmd-${triggers}`);
+      const triggerId = `trig-${triggers}`;
+      const res = await post({
+        body: form({
+          command: '/campaign', text, user_id: user, user_name: user.toLowerCase(), team_id: 'T1', channel_id: 'CCHAN', channel_name: 'marketing',
+          response_url: responseUrl, trigger_id: triggerId, api_app_id: 'A1', token: 'legacy', ...extra,
+        }),
+      });
+      return { status: res.status, responseUrl, triggerId };
+    },
+    action(payload) {
+      return post({ body: payloadForm(payload) });
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await edge.stop();
+      await slack.stop();
+      await t.close();
+    },
+  };
+}
+
+/** A block_actions payload for a card button, as Slack sends it from a channel message. */
+export function buttonClick(input: { actionId: string; value: string; user: string; responseUrl: string; messageTs?: string; actionTs?: string; ephemeral?: boolean }) {
+  triggers += 1;
+  return {
+    type: 'block_actions',
+    team: { id: 'T1', domain: 'acme' },
+    user: { id: input.user, username: input.user.toLowerCase(), team_id: 'T1' },
+    api_app_id: 'A1',
+    token: 'legacy',
+    container: { type: 'message', message_ts: input.messageTs ?? '1700000000.000100', channel_id: 'CCHAN', is_ephemeral: input.ephemeral ?? false },
+    trigger_id: `trig-btn-${triggers}`,
+    channel: { id: 'CCHAN', name: 'marketing' },
+    message: { type: 'message', ts: input.messageTs ?? '1700000000.000100', text: 'card' },
+    response_url: input.responseUrl,
+    actions: [{ type: 'button', action_id: input.actionId, block_id: 'card', value: input.value, action_ts: input.actionTs ?? `${Date.now() / 1000}`, text: { type: 'plain_text', text: 'x' } }],
+  };
+}
+
+/** A view_submission payload: `values` maps block_id -> action_id -> state value. */
+export function viewSubmission(input: { callbackId: string; user: string; values: Record<string, Record<string, unknown>>; privateMetadata: string; viewId?: string }) {
+  return {
+    type: 'view_submission',
+    team: { id: 'T1', domain: 'acme' },
+    user: { id: input.user, username: input.user.toLowerCase(), team_id: 'T1' },
+    api_app_id: 'A1',
+    token: 'legacy',
+    trigger_id: `trig-view-${++triggers}`,
+    view: {
+      id: input.viewId ?? `VSUB${triggers}`,
+      team_id: 'T1',
+      type: 'modal',
+      callback_id: input.callbackId,
+      private_metadata: input.privateMetadata,
+      hash: `h${triggers}`,
+      blocks: [],
+      title: { type: 'plain_text', text: 'x' },
+      state: { values: input.values },
+      app_id: 'A1',
+      bot_id: 'BHERALD',
+    },
+  };
+}
+
+export const text = (value: string) => ({ type: 'plain_text_input', value });
+export const select = (value: string) => ({ type: 'static_select', selected_option: { value, text: { type: 'plain_text', text: value } } });
+export const date = (value: string) => ({ type: 'datepicker', selected_date: value });
+export const time = (value: string) => ({ type: 'timepicker', selected_time: value });

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import type { Reply } from '../../../src/commands/reply.js';
+import type { Campaign } from '../../../src/domain/campaign/campaign.js';
+import { ACTIONS_BY_STATUS, CAMPAIGN_STATUSES } from '../../../src/domain/campaign/campaign-status.js';
+import { appHomeView } from '../../../src/slack/blocks/app-home.js';
+import { campaignCardMessage, cardActions } from '../../../src/slack/blocks/campaign-card.js';
+import { campaignFormView } from '../../../src/slack/blocks/modals/campaign-form.js';
+import { cancelConfirmView } from '../../../src/slack/blocks/modals/cancel-confirm.js';
+import { decodeMetadata } from '../../../src/slack/blocks/modals/modal-kit.js';
+import { retryConfirmView } from '../../../src/slack/blocks/modals/retry-confirm.js';
+import { replyToMessage } from '../../../src/slack/blocks/reply-blocks.js';
+
+/** Walks a Block Kit tree and checks every limit NOTES.md lists. */
+function assertWithinLimits(blocks: any[], maxBlocks: number): void {
+  expect(blocks.length).toBeLessThanOrEqual(maxBlocks);
+  for (const b of blocks) {
+    if (b.type === 'section') {
+      if (b.text) expect(b.text.text.length).toBeLessThanOrEqual(3000);
+      if (b.fields) {
+        expect(b.fields.length).toBeLessThanOrEqual(10);
+        for (const f of b.fields) expect(f.text.length).toBeLessThanOrEqual(2000);
+      }
+      if (b.accessory?.type === 'button') expect(b.accessory.text.text.length).toBeLessThanOrEqual(75);
+    }
+    if (b.type === 'header') expect(b.text.text.length).toBeLessThanOrEqual(150);
+    if (b.type === 'actions') {
+      expect(b.elements.length).toBeLessThanOrEqual(25);
+      for (const e of b.elements) expect(e.text.text.length).toBeLessThanOrEqual(75);
+    }
+    if (b.type === 'input' && b.element.options) expect(b.element.options.length).toBeLessThanOrEqual(100);
+  }
+}
+
+const bigTable = (rows: number): Reply => ({
+  ok: true,
+  text: `Campaigns: ${rows}`,
+  visibility: 'ephemeral',
+  blocks: [
+    { type: 'header', text: 'H'.repeat(400) },
+    { type: 'table', columns: ['ID', 'Name', 'Status'], rows: Array.from({ length: rows }, (_, i) => [`C-${i}`, `Campaign with a long name number ${i} `.repeat(3), 'draft']) },
+    { type: 'context', text: 'page 1 of 9 · next: /campaign list --page 2' },
+  ],
+});
+
+function campaign(over: Partial<Campaign> = {}): Campaign {
+  const now = new Date('2026-11-22T10:00:00Z');
+  return {
+    id: 1042, name: 'N'.repeat(300), description: '', tags: [], channel: 'email', status: 'draft', resumeTo: null, statusReason: null, statusDetails: null,
+    launchType: 'scheduled', sendAt: now, timeZone: 'UTC', cron: null, nextRunAt: null, templateId: null, listId: null, includeSegmentIds: [], excludeSegmentIds: [],
+    oneTimeFilter: null, smsTtlSeconds: null, variants: [], createdBy: 'U1', createdAt: now, updatedAt: now, clonedFromId: null, version: 1, ...over,
+  };
+}
+
+describe('Block Kit builders respect Slack limits', () => {
+  it('a reply with a huge table stays under 50 blocks and 3,000 characters per section, saying how many rows were left out', () => {
+    const m = replyToMessage(bigTable(5000));
+    assertWithinLimits(m.blocks, 50);
+    const texts = JSON.stringify(m.blocks);
+    expect(texts).toMatch(/more rows not shown/);
+    expect(texts).toContain('--page 2');
+    expect(m.text).toBe('Campaigns: 5000');
+  });
+
+  it('a small table is one monospace section', () => {
+    const m = replyToMessage(bigTable(3));
+    expect(m.blocks).toHaveLength(3);
+    expect((m.blocks[1] as any).text.text.startsWith('```')).toBe(true);
+  });
+
+  it('splits more than 10 fields and escapes Slack control characters', () => {
+    const fields = Array.from({ length: 23 }, (_, i) => [`<f${i}>`, 'x'.repeat(2500)] as [string, string]);
+    const m = replyToMessage({ ok: true, text: 't', visibility: 'ephemeral', blocks: [{ type: 'fields', fields }, { type: 'text', text: 'y'.repeat(9000) }] });
+    assertWithinLimits(m.blocks, 50);
+    expect(m.blocks.filter((b) => (b as any).fields)).toHaveLength(3);
+    expect(JSON.stringify(m.blocks)).toContain('&lt;f0&gt;');
+  });
+
+  it('the card offers only what each status allows, under 50 blocks with the buttons last', () => {
+    for (const status of CAMPAIGN_STATUSES) {
+      const reply: Reply = { ...bigTable(5000), campaign: { id: 7, name: 'x', status, actions: ACTIONS_BY_STATUS[status] } };
+      const m = campaignCardMessage(reply);
+      assertWithinLimits(m.blocks, 50);
+      const actions = m.blocks.at(-1) as any;
+      expect(actions.type).toBe('actions');
+      for (const e of actions.elements) expect(e.value).toBe('7');
+    }
+    expect(cardActions({ status: 'scheduled', actions: ACTIONS_BY_STATUS.scheduled })).toEqual(['edit', 'preview', 'test', 'clone', 'pause', 'stop', 'cancel']);
+    expect(cardActions({ status: 'completed', actions: ACTIONS_BY_STATUS.completed })).toEqual(['preview', 'test', 'clone', 'retry', 'export']);
+    expect(cardActions({ status: 'cancelled', actions: ACTIONS_BY_STATUS.cancelled })).toEqual(['preview', 'clone', 'export']);
+  });
+
+  it('modals: titles ≤ 24 characters, ≤ 100 blocks, ≤ 100 options, private_metadata ids only', () => {
+    const many = Array.from({ length: 250 }, (_, i) => `Item ${i} ${'z'.repeat(100)}`);
+    const form = campaignFormView({ templates: many.map((name) => ({ name, channel: 'email' })), lists: many, segments: many, accountTimeZone: 'UTC' }, { channelId: 'C1', campaignId: 2147483647 }, {
+      campaign: campaign({ id: 2147483647 }), template: null, list: null, include: [], exclude: [], variants: [],
+    });
+    const cancel = cancelConfirmView({ campaignId: 2147483647, prompt: 'p'.repeat(5000), warnings: ['w'], metadata: { channelId: 'C1' } });
+    const retry = retryConfirmView({ campaignId: 2147483647, text: 'r', notes: [], confirmable: false, metadata: {} });
+    for (const view of [form, cancel, retry]) {
+      expect(view.title.text.length).toBeLessThanOrEqual(24);
+      expect((view.private_metadata ?? '').length).toBeLessThanOrEqual(3000);
+      assertWithinLimits(view.blocks as any[], 100);
+    }
+    expect(retry.submit).toBeUndefined();
+    expect(decodeMetadata(form.private_metadata)).toEqual({ channelId: 'C1', campaignId: 2147483647 });
+    expect(decodeMetadata('{"campaignId":"1 OR 1=1","channelId":"<script>"}')).toEqual({});
+  });
+
+  it('App Home stays under 100 blocks however much there is', () => {
+    const c = campaign({ status: 'scheduled' });
+    const view = appHomeView({
+      role: 'admin',
+      zone: 'UTC',
+      mine: { items: Array.from({ length: 10 }, () => c), total: 500 },
+      byStatus: CAMPAIGN_STATUSES.map((status) => ({ status, total: 99, sample: [c, c, c] })),
+      approvals: Array.from({ length: 40 }, (_, i) => ({ approval: { id: i, campaignId: 1, action: 'cancel' as const, status: 'pending' as const, requestedBy: 'U1', reason: 'r'.repeat(500), requestedAt: c.createdAt, expiresAt: c.createdAt, decidedBy: null, decidedAt: null }, campaign: c })),
+      upcoming: Array.from({ length: 200 }, () => ({ at: c.createdAt, campaign: c, occurrence: null })),
+      templates: Array.from({ length: 40 }, (_, i) => ({ id: i + 1, name: `T${i}`, channel: 'email' })),
+    });
+    assertWithinLimits(view.blocks as any[], 100);
+  });
+});
