@@ -77,7 +77,7 @@ export const deliveryCommands = {
       const text =
         `Retry ${outcome.retryable} message${outcome.retryable === 1 ? '' : 's'} of ${ref} (${what})? ` +
         `This puts ${ref} back to sending; opted-out recipients are never retried. Confirm with /campaign retry ${ref} ${ids === 'all' ? '--all' : ids.map((i) => `--message M-${i}`).join(' ')} --confirm`;
-      return { ...reply(text, [{ type: 'text', text }, ...warnings(outcome.warnings), ...refused]), ok: true };
+      return { ...reply(text, [{ type: 'text', text }, ...warnings(outcome.warnings), ...refused]), code: 'CONFIRMATION_REQUIRED' };
     }
     ctx.worker?.wake();
     const headline =

@@ -21,5 +21,5 @@ const LEAD: Record<ErrorCode, string> = {
 export function appErrorReply(error: AppError): Reply {
   const notes = Array.isArray(error.details.warnings) ? (error.details.warnings as string[]) : [];
   const r = errorReply(`${LEAD[error.code]}: ${error.message}`, warnings(notes));
-  return { ...r, text: `${LEAD[error.code]}: ${error.message}` };
+  return { ...r, text: `${LEAD[error.code]}: ${error.message}`, code: error.code };
 }

@@ -30,7 +30,7 @@ export function createCommandHandler(ctx: CommandContext, logger: CommandLogger 
       command = parseCommand(line);
     } catch (error) {
       if (error instanceof CommandSyntaxError) {
-        return errorReply(error.message, [{ type: 'text', text: `Usage:\n${error.usage}` }]);
+        return { ...errorReply(error.message, [{ type: 'text', text: `Usage:\n${error.usage}` }]), code: error.code };
       }
       throw error;
     }

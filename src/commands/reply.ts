@@ -31,6 +31,12 @@ export interface Reply {
   visibility: 'ephemeral' | 'in_channel';
   /** Set when the reply shows one campaign (show, and every change that answers with the card). */
   campaign?: ReplyCampaign;
+  /**
+   * The stable code behind the reply, for edges that act on it (Slack maps field errors, opens a
+   * confirmation): the domain error code or syntax error code of a refusal, or
+   * `CONFIRMATION_REQUIRED` when the command only counted and waits for `--confirm`.
+   */
+  code?: string;
 }
 
 export function reply(text: string, blocks: ReplyBlock[] = [], visibility: Reply['visibility'] = 'ephemeral'): Reply {

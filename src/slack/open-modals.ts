@@ -30,9 +30,9 @@ export interface OpenRequest {
 /** 'opened', or the reply to show instead (refused, not found, not allowed in this status). */
 export type OpenResult = 'opened' | CommandOutcome;
 
-/** The command layer answers "Confirmation needed: …" when a command waits for --confirm. */
+/** The command layer marks a reply that waits for --confirm (a refusal, or a count to confirm). */
 export function asksConfirmation(reply: Reply): boolean {
-  return !reply.ok && reply.text.startsWith('Confirmation needed');
+  return reply.code === 'CONFIRMATION_REQUIRED';
 }
 
 export function replyNotes(reply: Reply): string[] {
@@ -105,7 +105,7 @@ export async function openRetryConfirm(ctx: SlackContext, client: webApi.WebClie
     campaignId: req.campaignId,
     text: outcome.reply.text.replace(/ Confirm with \/campaign retry .*$/, ' Press Retry failed to confirm.'),
     notes: replyNotes(outcome.reply),
-    confirmable: asksConfirmation(outcome.reply) || (outcome.reply.ok && !outcome.reply.campaign && /--confirm\b/.test(outcome.reply.text)),
+    confirmable: asksConfirmation(outcome.reply),
     metadata: metadataOf(req.origin),
   });
   await client.views.open({ trigger_id: req.triggerId, view });
