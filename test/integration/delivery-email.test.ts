@@ -157,6 +157,79 @@ describe.each(ENGINES)('email delivery on %s', (engine) => {
     expect(await campaignStatus(t, id)).toBe('completed');
   });
 
+  it('stops within one batch; a relaunch sends only to those the stopped run did not reach', async () => {
+    const { deliveryTick } = await import('../../src/domain/delivery/delivery-tick.js');
+    await importContacts(t, 'Halted', 'email,first_name', Array.from({ length: 25 }, (_, i) => `h${i}@halted.example.com,H${i}`));
+    const created = await ok(t, 'new --name Halted --channel email --template Welcome --list Halted');
+    const id = Number(/Created C-(\d+)/.exec(created)![1]);
+    await ok(t, `run C-${id}`);
+    await deliveryTick(t.app.delivery);
+    await t.app.worker.runOnce(); // one batch of 10
+    await ok(t, `stop C-${id} --reason "wrong offer"`);
+    await t.app.worker.drain();
+    expect(Object.values(await statuses(t, id)).filter((s) => s === 'delivered')).toHaveLength(10);
+    const relaunch = await ok(t, `relaunch C-${id}`);
+    expect(relaunch).toMatch(/ready/);
+    t.clock.advance(60_000);
+    const run2 = await ok(t, `run C-${id}`);
+    expect(run2).toMatch(/run 2 has 15 messages; 10 recipients were left out because an earlier run already reached them/);
+    await t.app.worker.drain();
+    const received = sink.perRecipient();
+    const halted = [...received.entries()].filter(([to]) => to.endsWith('@halted.example.com'));
+    expect(halted).toHaveLength(25);
+    expect(halted.every(([, n]) => n === 1)).toBe(true);
+    expect(await campaignStatus(t, id)).toBe('completed');
+  });
+
+  it('prebuilds a scheduled campaign at the lead time and sends it at its send time, not before', async () => {
+    const { deliveryTick } = await import('../../src/domain/delivery/delivery-tick.js');
+    t.clock.set(new Date('2026-12-01T00:00:00Z'));
+    await importContacts(t, 'Later', 'email,first_name', ['l1@later.example.com,L1', 'l2@later.example.com,L2']);
+    const created = await ok(t, 'new --name Later --channel email --template Welcome --list Later');
+    const id = Number(/Created C-(\d+)/.exec(created)![1]);
+    await ok(t, `schedule C-${id} --at "2026-12-02 09:00" --tz UTC`);
+    await t.app.worker.drain();
+    expect(await campaignStatus(t, id)).toBe('scheduled');
+    t.clock.set(new Date('2026-12-01T21:00:01Z')); // within PREBUILD_LEAD_HOURS (12 h)
+    await deliveryTick(t.app.delivery);
+    expect(await campaignStatus(t, id)).toBe('queued');
+    expect(Object.values(await statuses(t, id))).toEqual(['queued', 'queued']);
+    await t.app.worker.drain();
+    expect(Object.values(await statuses(t, id))).toEqual(['queued', 'queued']);
+    t.clock.set(new Date('2026-12-02T09:00:00Z'));
+    await t.app.worker.drain();
+    expect(Object.values(await statuses(t, id))).toEqual(['delivered', 'delivered']);
+    expect(await campaignStatus(t, id)).toBe('completed');
+  });
+
+  it('gives a recurring campaign a new run with its own messages at each firing', async () => {
+    const { deliveryTick } = await import('../../src/domain/delivery/delivery-tick.js');
+    t.clock.set(new Date('2026-12-10T00:00:00Z'));
+    await importContacts(t, 'Weekly', 'email,first_name', ['w1@weekly.example.com,W1', 'w2@weekly.example.com,W2']);
+    const created = await ok(t, 'new --name Weekly --channel email --template Welcome --list Weekly');
+    const id = Number(/Created C-(\d+)/.exec(created)![1]);
+    await ok(t, `schedule C-${id} --cron "0 9 * * *" --tz UTC`);
+    const before = sink.mails.filter((m) => m.to.endsWith('@weekly.example.com')).length;
+    for (const day of ['2026-12-10', '2026-12-11']) {
+      t.clock.set(new Date(`${day}T09:00:00Z`));
+      await deliveryTick(t.app.delivery);
+      await t.app.worker.drain();
+      const campaign = await t.app.deps.campaigns.get(id);
+      expect(campaign?.status).toBe('scheduled');
+      expect(campaign?.nextRunAt?.toISOString()).toBe(new Date(new Date(`${day}T09:00:00Z`).getTime() + 86_400_000).toISOString());
+    }
+    const runs = await t.db.prisma.run.findMany({ where: { campaignId: id }, orderBy: { number: 'asc' } });
+    expect(runs.map((r) => [r.number, r.status, r.audienceCount])).toEqual([
+      [1, 'completed', 2],
+      [2, 'completed', 2],
+    ]);
+    const counts = await t.db.prisma.$queryRaw<{ run: number; n: number }[]>`
+      SELECT r.number AS run, count(*)::int AS n FROM message m JOIN run r ON r.id = m.run_id
+      WHERE r.campaign_id = ${id} AND m.status = 'delivered' GROUP BY r.number ORDER BY r.number`;
+    expect(counts).toEqual([{ run: 1, n: 2 }, { run: 2, n: 2 }]);
+    expect(sink.mails.filter((m) => m.to.endsWith('@weekly.example.com')).length - before).toBe(4);
+  });
+
   it('previews with sample data or a real contact, and sends a test outside the ledger', async () => {
     const preview = await t.run('preview C-1001 --contact u3@ok.example.com');
     expect(preview.text).toMatch(/Subject:\s+Hi U3/);
