@@ -39,7 +39,9 @@ async function main(): Promise<number> {
   const { port } = await http.listen(config.http.port, config.http.host);
   app.setPublicBaseUrl(config.http.publicBaseUrl ?? `http://${config.http.host}:${port}`);
   await app.worker.recoverDeadOwners();
-  app.worker.start();
+  const interactive = process.stdin.isTTY === true;
+  // A script sends what is due when its input ends (drain below); a terminal or Slack sends all along.
+  if (interactive || slack) app.worker.start();
   const scheduler = startScheduler(app.delivery, config.delivery.tickMs, () => app.worker.wake());
 
   let closing = false;
@@ -64,7 +66,6 @@ async function main(): Promise<number> {
     await new Promise<void>(() => {});
   }
   const where = app.database.engine === 'embedded' ? `embedded database in ${config.dataDir}/db` : 'PostgreSQL (DATABASE_URL)';
-  const interactive = process.stdin.isTTY === true;
   const failures = await runConsole({
     input: process.stdin,
     output: process.stdout,

@@ -19,6 +19,7 @@ import { NodeCronSchedule } from './adapters/cron/node-cron-schedule.js';
 import { TokenBucketPacer } from './adapters/pacing/token-bucket-pacer.js';
 import { LiquidTemplateEngine } from './adapters/templating/liquid-template-engine.js';
 import type { Channel } from './domain/campaign/campaign.js';
+import { channelSpecs, EMAIL_CHANNEL, SMS_CHANNEL } from './domain/channels/channel-spec.js';
 import type { CampaignDeps } from './domain/campaign/campaign-deps.js';
 import type { DeliveryDeps } from './domain/delivery/delivery-deps.js';
 import type { ChannelProvider } from './domain/ports/channel-provider.js';
@@ -62,6 +63,12 @@ export interface AppOverrides {
 
 /** Builds every service and adapter once; tests pass overrides (a fixed clock, a test database, providers). */
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const clock = overrides.clock ?? systemClock;
+  const channelSet = overrides.providers ? null : await createChannelProviders(config, clock);
+  const providers = overrides.providers ?? channelSet!.providers;
+  // The built-in channels always exist (a campaign may be prepared before its provider is set up);
+  // providers add theirs.
+  const channels = channelSpecs([EMAIL_CHANNEL, SMS_CHANNEL, ...Object.values(providers).flatMap((p) => (p ? [p.spec] : []))]);
   const database =
     overrides.database ??
     (await openDatabase({
@@ -70,7 +77,6 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       poolSize: config.dbPoolSize,
     }));
   const prisma = database.prisma;
-  const clock = overrides.clock ?? systemClock;
   const deps: CampaignDeps = {
     campaigns: new PrismaCampaignStore(prisma),
     templates: new PrismaTemplateStore(prisma),
@@ -86,13 +92,14 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       approvalTtlMs: config.approvalTtlMs,
       defaultSmsSender: config.defaultSmsSender,
       contentPolicy: { blockedTerms: config.contentBlocklist },
+      channels,
     },
   };
   const signer = new HmacTokenSigner(await signingSecret(prisma, config.secret));
-  const channels = overrides.providers ? null : await createChannelProviders(config, clock);
-  const providers = overrides.providers ?? channels!.providers;
   let publicBaseUrl = config.http.publicBaseUrl;
-  const rates = { email: config.email.ratePerSecond, sms: config.sms.segmentsPerSecond };
+  const rates: Record<string, number> = Object.fromEntries([...channels.values()].map((c) => [c.name, c.defaultRatePerSecond]));
+  rates.email = config.email.ratePerSecond;
+  rates.sms = config.sms.segmentsPerSecond;
   const suppressions = new PrismaSuppressionStore(prisma);
   const delivery: DeliveryDeps = {
     campaign: deps,
@@ -134,13 +141,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       unsubscribes: new PrismaUnsubscribeStore(prisma),
       idempotency: new PrismaIdempotencyStore(prisma),
     },
-    outbox: channels?.outbox ?? null,
+    outbox: channelSet?.outbox ?? null,
     setPublicBaseUrl(url) {
       publicBaseUrl = url.replace(/\/+$/, '');
     },
     async close() {
       await worker.stop();
-      await channels?.close();
+      await channelSet?.close();
       if (!overrides.database) await database.close();
     },
   };

@@ -90,8 +90,9 @@ export const deliveryCommands = {
   async preview(ctx: CommandContext, cmd: Of<'preview'>): Promise<Reply> {
     const { campaign, message, contactLabel } = await previewMessage(ctx.delivery, { campaignId: cmd.campaignId, contact: cmd.contact });
     const ref = campaignRef(campaign.id);
+    const spec = ctx.deps.config.channels.get(campaign.channel);
     const fields: [string, string][] =
-      campaign.channel === 'email'
+      spec?.content === 'email'
         ? [
             ['From', message.from?.name ? `${message.from.name} <${message.from.address}>` : (message.from?.address ?? '—')],
             ['Reply-To', message.replyTo ?? '—'],
@@ -99,9 +100,9 @@ export const deliveryCommands = {
             ['Subject', message.subject ?? ''],
           ]
         : [
-            ['From', message.sender || '—'],
+            ...(message.sender !== undefined ? [['From', message.sender || '—'] as [string, string]] : []),
             ['To', message.to || '—'],
-            ['Segments', String(ctx.delivery.providers.sms?.segments(message.text) ?? 1)],
+            ...(spec?.segmented ? [['Segments', String(ctx.delivery.providers[campaign.channel]?.segments(message.text) ?? 1)] as [string, string]] : []),
           ];
     const blocks: ReplyBlock[] = [
       { type: 'header', text: `Preview: ${ref} ${campaign.name}` },

@@ -40,7 +40,7 @@ function templateCard(t: Template, zone: string): ReplyBlock[] {
     fields.push(['From', t.sending.fromEmail ? `${t.sending.fromName ? `${t.sending.fromName} ` : ''}<${t.sending.fromEmail}>` : '— (needed to launch)']);
     if (t.sending.replyTo) fields.push(['Reply-To', t.sending.replyTo]);
     fields.push(['Subject', t.content.subject ?? '— (needed to launch)']);
-  } else {
+  } else if (t.channel === 'sms') {
     fields.push(['SMS sender', t.sending.smsSender ?? '— (default from TWILIO_FROM / TWILIO_MESSAGING_SERVICE_SID)']);
   }
   fields.push(['Updated', formatTime(t.updatedAt, zone)]);

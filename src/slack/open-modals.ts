@@ -75,6 +75,7 @@ export async function openCampaignForm(ctx: SlackContext, client: webApi.WebClie
       lists: lists.map((l) => l.name),
       segments: segments.map((s) => s.name),
       accountTimeZone: deps.config.accountTimeZone,
+      channels: [...deps.config.channels.keys()],
     },
     metadataOf(req.origin, req.campaignId ? { campaignId: req.campaignId } : {}),
     initial,

@@ -69,6 +69,6 @@ describe('console driven by a script on stdin', () => {
     expect(code).toBe(1);
     expect(stdout).toContain('Unknown subcommand "frobnicate"');
     expect(stdout).toContain('Campaign C-999999 does not exist');
-    expect(stdout).toContain('--channel must be one of email, sms (got "fax")');
+    expect(stdout).toContain('Unknown channel "fax". This Herald sends on email, sms.');
   });
 });

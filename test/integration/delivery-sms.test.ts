@@ -1,3 +1,4 @@
+import { SMS_CHANNEL } from '../../src/domain/channels/channel-spec.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mapTwilioStatus, TwilioSmsProvider } from '../../src/adapters/channels/twilio-sms-provider.js';
 import { deliveryTick } from '../../src/domain/delivery/delivery-tick.js';
@@ -43,6 +44,7 @@ interface Row {
 /** The real Twilio provider plus a hook run as soon as Twilio accepted a message, before the engine records it. */
 class HookedSmsProvider implements ChannelProvider {
   readonly channel = 'sms' as const;
+  readonly spec = SMS_CHANNEL;
   readonly name: string;
   afterAccepted: ((sid: string, to: string) => Promise<void>) | null = null;
   constructor(private readonly inner: TwilioSmsProvider) {

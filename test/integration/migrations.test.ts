@@ -56,11 +56,13 @@ describe.each(ENGINES)('migrations on %s', (engine) => {
     expect(second).toEqual({ applied: [], alreadyApplied: ALL.length, modified: [] });
   });
 
-  it('bring a database at the previous migration up to date, and report a migration edited after it was applied', async () => {
+  it('bring a database at the previous migration up to date, keeping its data, and report a migration edited after it was applied', async () => {
     db = await emptyDatabase(engine);
     await applyMigrations(db.url, ALL.slice(0, -1));
+    await query(db.url, `INSERT INTO template (name, channel, created_by, updated_at) VALUES ('Kept', 'sms', 'test', now())`);
     const report = await applyMigrations(db.url);
     expect(report.applied).toEqual([ALL[ALL.length - 1]!.name]);
+    expect(await query(db.url, `SELECT name, channel FROM template`)).toEqual([{ name: 'Kept', channel: 'sms' }]);
 
     const edited: MigrationFile[] = ALL.map((m, i) => (i === 0 ? { ...m, sql: `${m.sql}\n-- edited`, checksum: 'x'.repeat(64) } : m));
     expect((await applyMigrations(db.url, edited)).modified).toEqual([ALL[0]!.name]);

@@ -38,11 +38,11 @@ describe.each(ENGINES)('HTTP edge: Twilio webhooks and unsubscribe on %s', (engi
   async function addMessage(label: string, opts: { channel: 'sms' | 'email'; recipient: string; status: string; providerId?: string }): Promise<void> {
     const column = opts.channel === 'sms' ? 'phone' : 'email';
     const [contact] = await db.prisma.$queryRawUnsafe<{ id: number }[]>(`INSERT INTO contact (${column}) VALUES ($1) RETURNING id`, opts.recipient);
-    const [campaign] = await db.prisma.$queryRaw<{ id: number }[]>`SELECT id FROM campaign WHERE channel = ${opts.channel}::"Channel"`;
+    const [campaign] = await db.prisma.$queryRaw<{ id: number }[]>`SELECT id FROM campaign WHERE channel = ${opts.channel}`;
     const [run] = await db.prisma.$queryRaw<{ id: number }[]>`SELECT id FROM run WHERE campaign_id = ${campaign!.id}`;
     const [message] = await db.prisma.$queryRaw<{ id: bigint }[]>`
       INSERT INTO message (run_id, campaign_id, contact_id, channel, recipient, status, provider_message_id)
-      VALUES (${run!.id}, ${campaign!.id}, ${contact!.id}, ${opts.channel}::"Channel", ${opts.recipient}, ${opts.status}::"MessageStatus", ${opts.providerId ?? null})
+      VALUES (${run!.id}, ${campaign!.id}, ${contact!.id}, ${opts.channel}, ${opts.recipient}, ${opts.status}::"MessageStatus", ${opts.providerId ?? null})
       RETURNING id`;
     ids[label] = message!.id;
   }
@@ -81,7 +81,7 @@ describe.each(ENGINES)('HTTP edge: Twilio webhooks and unsubscribe on %s', (engi
     db = await createTestDatabase(engine);
     for (const channel of ['sms', 'email']) {
       const [campaign] = await db.prisma.$queryRawUnsafe<{ id: number }[]>(
-        `INSERT INTO campaign (name, channel, status, created_by, updated_at) VALUES ($1, $2::"Channel", 'sending', 'test', now()) RETURNING id`,
+        `INSERT INTO campaign (name, channel, status, created_by, updated_at) VALUES ($1, $2, 'sending', 'test', now()) RETURNING id`,
         `${channel} campaign`,
         channel,
       );

@@ -31,7 +31,7 @@ export async function createTestApp(engine: Engine, env: NodeJS.ProcessEnv = {},
     database: db,
     clock,
   });
-  const handle = createCommandHandler(app, { error: () => {} });
+  const handle = createCommandHandler(app, { error: (m, c) => process.env.HERALD_TEST_LOG && console.error(m, c) });
   return {
     app,
     db,

@@ -1,3 +1,4 @@
+import { EMAIL_CHANNEL } from '../../domain/channels/channel-spec.js';
 import { createPrivateKey } from 'node:crypto';
 import { createTransport } from 'nodemailer';
 import type { SMTPPoolOptions, SendMailOptions, Transporter } from 'nodemailer';
@@ -161,6 +162,7 @@ function assertUsableDkimKey(privateKey: string): void {
 /** Email over SMTP through a nodemailer connection pool; also how mail reaches the local capture server. */
 export class SmtpEmailProvider implements ChannelProvider {
   readonly channel = 'email' as const;
+  readonly spec = EMAIL_CHANNEL;
   readonly name = 'smtp';
   private readonly transport: Transporter;
 

@@ -1,3 +1,4 @@
+import { SMS_CHANNEL } from '../../domain/channels/channel-spec.js';
 import twilio from 'twilio';
 import RequestClient from 'twilio/lib/base/RequestClient.js';
 import type TwilioResponseModule from 'twilio/lib/http/response.js';
@@ -28,6 +29,7 @@ type FailedResult = Exclude<SendResult, { outcome: 'sent' }>;
 /** SMS through Twilio's Messages API with the official client; never throws for a delivery problem. */
 export class TwilioSmsProvider implements ChannelProvider {
   readonly channel = 'sms' as const;
+  readonly spec = SMS_CHANNEL;
   readonly name = 'twilio';
   private readonly httpClient: HeraldRequestClient;
   private readonly client: twilio.Twilio;

@@ -68,9 +68,10 @@ function equals(x: Prisma.Sql, value: string): Prisma.Sql {
   return Prisma.sql`coalesce(${x} = ${value}::text, false)`;
 }
 
-/** The channel's address column of contact `c`. */
-export function recipientColumn(channel: AudienceSpec['channel']): Prisma.Sql {
-  return channel === 'email' ? Prisma.raw('c.email') : Prisma.raw('c.phone');
+/** Contact `c`'s address for the channel: its email or phone column, or a custom attribute. */
+export function recipientColumn(address: AudienceSpec['address']): Prisma.Sql {
+  if ('field' in address) return address.field === 'email' ? Prisma.raw('c.email') : Prisma.raw('c.phone');
+  return Prisma.sql`nullif(c.attributes ->> ${address.attribute}::text, '')`;
 }
 
 /** Matches at least one include segment; true when there is none. */
@@ -100,19 +101,22 @@ export function excludeAndOneTimeSql(spec: Pick<AudienceSpec, 'exclude' | 'oneTi
 }
 
 /**
- * The audience of a run as a plain SELECT of `(contact_id, recipient)`, one row per recipient,
- * ordered: list members with an address for the channel, matching any include segment (all when
- * none), no exclude segment, and the one-time filter. Suppressed addresses are included: the
- * caller turns them into `opted_out` messages. Meant for `INSERT INTO message … SELECT … FROM (…) a`.
+ * The audience of a run as a plain SELECT of `(contact_id, recipient)`, one row per recipient: list
+ * members with an address for the channel, matching any include segment (all when none), no exclude
+ * segment, and the one-time filter. Suppressed addresses are included: the caller turns them into
+ * `opted_out` messages. Meant for `INSERT INTO message … SELECT … FROM (…) a`.
  */
 export function audienceQuery(spec: AudienceSpec): Prisma.Sql {
-  const recipient = recipientColumn(spec.channel);
-  return Prisma.sql`SELECT DISTINCT ON (${recipient}) c.id AS contact_id, ${recipient} AS recipient
+  const recipient = recipientColumn(spec.address);
+  const members = Prisma.sql`SELECT c.id AS contact_id, ${recipient} AS recipient
 FROM contact c
 JOIN list_member m ON m.contact_id = c.id
 WHERE m.list_id = ${spec.listId}::int
   AND ${recipient} IS NOT NULL
   AND ${includeSql(spec)}
-  AND ${excludeAndOneTimeSql(spec)}
-ORDER BY ${recipient}, c.id`;
+  AND ${excludeAndOneTimeSql(spec)}`;
+  // Emails and phones are unique per contact and a contact is in a list once, so those recipients
+  // are distinct already (no sort of a million rows); an attribute address may repeat across contacts.
+  if ('field' in spec.address) return members;
+  return Prisma.sql`SELECT DISTINCT ON (d.recipient) d.contact_id, d.recipient FROM (${members}) d ORDER BY d.recipient, d.contact_id`;
 }

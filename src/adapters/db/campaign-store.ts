@@ -160,7 +160,7 @@ export class PrismaCampaignStore implements CampaignStore {
           include: filters.include,
           exclude: filters.exclude,
           oneTime: campaign.oneTimeFilter,
-          channel: campaign.channel,
+          address: build.address,
         });
         // A one-off campaign relaunched after a stop must not reach anyone twice: recipients an earlier
         // run already sent to (or may have: unknown) are left out. Recurring runs reach everyone each time.
@@ -176,7 +176,7 @@ export class PrismaCampaignStore implements CampaignStore {
         // One set-based statement writes the whole ledger for this run (NOTES.md: never row by row).
         const inserted = await tx.$executeRaw`
           INSERT INTO message (run_id, campaign_id, contact_id, channel, recipient, variant, status, next_attempt_at)
-          SELECT ${run.id}, ${id}, a.contact_id, ${campaign.channel}::"Channel", a.recipient, ${variantCase(campaign)},
+          SELECT ${run.id}, ${id}, a.contact_id, ${campaign.channel}, a.recipient, ${variantCase(campaign)},
                  CASE WHEN EXISTS (SELECT 1 FROM suppression s WHERE s.address = a.recipient)
                         OR EXISTS (SELECT 1 FROM suppression s WHERE s.contact_id = a.contact_id)
                       THEN 'opted_out'::"MessageStatus" ELSE 'queued'::"MessageStatus" END,

@@ -253,14 +253,15 @@ export class PrismaContactStore implements ContactStore {
    * recipient address or the contact itself is on the suppression list.
    */
   async countAudience(spec: AudienceSpec): Promise<AudienceCount> {
-    const recipient = recipientColumn(spec.channel);
+    const recipient = recipientColumn(spec.address);
     const rows = await this.prisma.$queryRaw<AudienceCount[]>`
       SELECT count(*)::int AS "listMembers",
              count(*) FILTER (WHERE a.recipient IS NOT NULL)::int AS "reachable",
              count(*) FILTER (WHERE a.recipient IS NOT NULL AND a.included)::int AS "afterInclude",
              count(*) FILTER (WHERE a.recipient IS NOT NULL AND a.included AND a.kept)::int AS "final",
              count(*) FILTER (WHERE a.recipient IS NOT NULL AND a.included AND a.kept AND EXISTS (
-               SELECT 1 FROM suppression s WHERE s.address = a.recipient OR s.contact_id = a.id))::int AS "suppressed"
+               SELECT 1 FROM suppression s WHERE s.address = a.recipient) OR EXISTS (
+               SELECT 1 FROM suppression s WHERE s.contact_id = a.id))::int AS "suppressed"
       FROM (
         SELECT c.id, ${recipient} AS recipient, ${includeSql(spec)} AS included, ${excludeAndOneTimeSql(spec)} AS kept
         FROM list_member m

@@ -54,7 +54,7 @@ export class PrismaDeliveryStore implements DeliveryStore {
     const rows = await this.prisma.$queryRaw<{ runId: number; campaignId: number; channel: Channel; snapshot: unknown; ttl: number | null }[]>`
       SELECT r.id AS "runId", r.campaign_id AS "campaignId", c.channel::text AS channel, r.snapshot, c.sms_ttl_seconds AS ttl
       FROM run r JOIN campaign c ON c.id = r.campaign_id
-      WHERE r.status = 'sending' AND c.status = 'sending' AND c.channel = ${channel}::"Channel"
+      WHERE r.status = 'sending' AND c.status = 'sending' AND c.channel = ${channel}
       ORDER BY r.started_at, r.id`;
     return rows.map((r) => ({ runId: r.runId, campaignId: r.campaignId, channel: r.channel, snapshot: r.snapshot as RunSnapshot, smsTtlSeconds: r.ttl }));
   }
@@ -231,7 +231,7 @@ export class PrismaDeliveryStore implements DeliveryStore {
 
   async otherSendingCampaign(campaignId: number, channel: Channel): Promise<number | null> {
     const rows = await this.prisma.$queryRaw<{ id: number }[]>`
-      SELECT id FROM campaign WHERE status = 'sending' AND channel = ${channel}::"Channel" AND id <> ${campaignId} AND deleted_at IS NULL ORDER BY id LIMIT 1`;
+      SELECT id FROM campaign WHERE status = 'sending' AND channel = ${channel} AND id <> ${campaignId} AND deleted_at IS NULL ORDER BY id LIMIT 1`;
     return rows[0]?.id ?? null;
   }
 

@@ -1,6 +1,6 @@
 import { HELP_GROUPS, SUBCOMMANDS, SUBCOMMAND_NAMES, findSubcommand } from './commands.js';
 import type { SubcommandSpec } from './commands.js';
-import { closestMatch } from './schemas/closest-match.js';
+import { closestMatch } from '../../domain/text/closest-match.js';
 
 /**
  * `/campaign help` text, written in Slack mrkdwn (`*bold*`, `code`), which also reads fine as

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { ACTION_GROUPS, COMMAND_SCHEMAS, SUBCOMMAND_NAMES, SUBCOMMANDS, findSubcommand } from './commands.js';
 import type { Command, SubcommandSpec } from './commands.js';
 import type { FlagSpec } from './schemas/flags.js';
-import { closestMatch } from './schemas/closest-match.js';
+import { closestMatch } from '../../domain/text/closest-match.js';
 import { UnterminatedQuoteError, tokenize } from './tokenize.js';
 import type { Token, WordToken } from './tokenize.js';
 

@@ -15,6 +15,7 @@ import {
   type CampaignStatus,
 } from './campaign-status.js';
 import type { ContentPolicy } from './content-policy.js';
+import type { ChannelSpecs } from '../channels/channel-spec.js';
 
 export interface CampaignSettingsConfig {
   accountTimeZone: string;
@@ -26,6 +27,8 @@ export interface CampaignSettingsConfig {
   approvalTtlMs: number;
   defaultSmsSender: string | null;
   contentPolicy: ContentPolicy;
+  /** The channels this Herald can send on, declared by their providers. */
+  channels: ChannelSpecs;
 }
 
 /** Everything campaign use cases need; built once in wiring.ts, faked in unit tests. */

@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import { AppError } from '../errors.js';
+import { channelSpec } from '../channels/channel-spec.js';
 import { parseSegmentFilter, type Condition } from '../contacts/segment-filter.js';
 import { campaignRef, type Campaign, type CampaignSettings, type Channel, type LaunchType, type Variant } from './campaign.js';
 import type { CampaignDeps } from './campaign-deps.js';
@@ -51,7 +52,7 @@ export async function resolveSettings(deps: CampaignDeps, input: SettingsInput, 
   }
   if (input.description !== undefined) out.description = input.description.trim();
   if (input.tags !== undefined) out.tags = [...new Set(input.tags.map((t) => t.trim().toLowerCase()).filter(Boolean))];
-  if (input.channel !== undefined) out.channel = input.channel;
+  if (input.channel !== undefined) out.channel = channelSpec(deps.config.channels, input.channel).name;
 
   if (input.template !== undefined) {
     const template = await deps.templates.findByName(input.template);
@@ -98,7 +99,7 @@ export async function resolveSettings(deps: CampaignDeps, input: SettingsInput, 
     out.launchType ??= 'recurring';
   }
   if (input.ttlSeconds !== undefined) {
-    if (channel !== 'sms') throw new AppError('INVALID_INPUT', '--ttl applies to SMS campaigns only.');
+    if (!channel || !deps.config.channels.get(channel)?.ttl) throw new AppError('INVALID_INPUT', `--ttl applies to channels with a validity period (SMS); this campaign is ${channel ?? 'without a channel'}.`);
     if (input.ttlSeconds < 1 || input.ttlSeconds > SMS_TTL_MAX_S) {
       throw new AppError('INVALID_INPUT', `--ttl must be between 1 s and ${SMS_TTL_MAX_S} s (10 h, Twilio's validity limit); got ${input.ttlSeconds} s.`);
     }

@@ -2,8 +2,8 @@ import type { SegmentFilter } from '../contacts/segment-filter.js';
 import { AppError } from '../errors.js';
 import type { CampaignStatus } from './campaign-status.js';
 
-export type Channel = 'email' | 'sms';
-export const CHANNELS: readonly Channel[] = ['email', 'sms'];
+/** A delivery channel's name (`email`, `sms`, or one a provider adapter declares; see ChannelSpec). */
+export type Channel = string;
 export type LaunchType = 'now' | 'manual' | 'scheduled' | 'recurring';
 
 export interface Variant {

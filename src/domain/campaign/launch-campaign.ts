@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { AppError } from '../errors.js';
+import { channelSpec } from '../channels/channel-spec.js';
 import type { Template } from '../templates/template.js';
 import { campaignRef, type Campaign, type StatusReason } from './campaign.js';
 import {
@@ -29,14 +30,15 @@ export async function checkLaunch(deps: CampaignDeps, campaign: Campaign): Promi
   const include = await Promise.all(campaign.includeSegmentIds.map(segment));
   const exclude = await Promise.all(campaign.excludeSegmentIds.map(segment));
   const liveSegments = [...include, ...exclude].every((s) => s.segment && !s.segment.deletedAt);
+  const channel = deps.config.channels.get(campaign.channel) ?? null;
   const audience =
-    list && !list.deletedAt && liveSegments
+    channel && list && !list.deletedAt && liveSegments
       ? await deps.contacts.countAudience({
           listId: list.id,
           include: include.map((s) => s.segment!.filter),
           exclude: exclude.map((s) => s.segment!.filter),
           oneTime: campaign.oneTimeFilter,
-          channel: campaign.channel,
+          address: channel.address,
         })
       : null;
   const facts: LaunchFacts = {
@@ -46,6 +48,7 @@ export async function checkLaunch(deps: CampaignDeps, campaign: Campaign): Promi
     exclude,
     audience,
     defaultSmsSender: deps.config.defaultSmsSender,
+    channel,
     templateSyntax: templateSyntaxErrors(deps, templates.map((t) => t.template)),
   };
   return validateLaunch(campaign, facts, deps.config.contentPolicy);
@@ -125,6 +128,7 @@ export async function queueNow(
     {
       scheduledFor: scheduledFor ?? deps.clock.now(),
       templateId,
+      address: channelSpec(deps.config.channels, campaign.channel).address,
       snapshot: {
         templateId: template.id,
         templateName: template.name,

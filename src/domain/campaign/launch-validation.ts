@@ -2,6 +2,7 @@ import type { SegmentInfo, ContactListInfo, AudienceCount } from '../ports/conta
 import { describeFilter } from '../contacts/segment-filter.js';
 import type { Template } from '../templates/template.js';
 import { missingSendingDetails } from '../templates/template.js';
+import { addressNoun, type ChannelSpec } from '../channels/channel-spec.js';
 import type { Campaign, StatusReason } from './campaign.js';
 import { checkContent, type ContentPolicy } from './content-policy.js';
 
@@ -13,6 +14,8 @@ export interface LaunchFacts {
   exclude: { id: number; segment: SegmentInfo | null }[];
   audience: AudienceCount | null;
   defaultSmsSender: string | null;
+  /** The campaign's channel as its provider declares it; null when no provider serves it. */
+  channel: ChannelSpec | null;
   /** Syntax errors of the templates' merge fields, by template name. */
   templateSyntax: { name: string; error: string }[];
 }
@@ -32,6 +35,8 @@ export function validateLaunch(campaign: Campaign, facts: LaunchFacts, policy: C
   const failures: StatusReason[] = [];
   const rejections: StatusReason[] = [];
 
+  const channel = facts.channel;
+  if (!channel) failures.push({ code: 'UNKNOWN_CHANNEL', message: `no provider sends on the "${campaign.channel}" channel` });
   if (facts.templates.length === 0) failures.push({ code: 'MISSING_TEMPLATE', message: 'no template is set' });
   for (const { role, id, template } of facts.templates) {
     if (!template) {
@@ -41,10 +46,10 @@ export function validateLaunch(campaign: Campaign, facts: LaunchFacts, policy: C
     } else if (template.channel !== campaign.channel) {
       failures.push({ code: 'TEMPLATE_CHANNEL', message: `${role} template "${template.name}" is for ${template.channel}, the campaign is ${campaign.channel}` });
     } else {
-      for (const missing of missingSendingDetails(campaign.channel, template.sending, facts.defaultSmsSender)) {
+      for (const missing of channel ? missingSendingDetails(channel, template.sending, facts.defaultSmsSender) : []) {
         failures.push({ code: 'MISSING_SENDER', message: `${role} template "${template.name}" has no ${missing}` });
       }
-      if (campaign.channel === 'email' && !template.content.subject) {
+      if (channel?.content === 'email' && !template.content.subject) {
         failures.push({ code: 'MISSING_SUBJECT', message: `${role} template "${template.name}" has no subject` });
       }
       rejections.push(...checkContent([template.content.subject, template.content.html, template.content.text], policy));
@@ -72,7 +77,7 @@ export function validateLaunch(campaign: Campaign, facts: LaunchFacts, policy: C
     if (audience.listMembers === 0) {
       failures.push({ code: 'EMPTY_AUDIENCE', message: `contact list "${displayName(facts.list?.name ?? '')}" has no contacts` });
     } else if (audience.reachable === 0) {
-      failures.push({ code: 'EMPTY_AUDIENCE', message: `no contact in the list has ${campaign.channel === 'email' ? 'an email address' : 'a phone number'}` });
+      failures.push({ code: 'EMPTY_AUDIENCE', message: `no contact in the list has ${channel ? addressNoun(channel) : 'an address for the channel'}` });
     } else if (audience.afterInclude === 0) {
       failures.push({ code: 'EMPTY_AUDIENCE', message: 'no contact matches the include segments' });
     } else if (audience.final === 0 && conflicts.length === 0) {

@@ -1,10 +1,10 @@
-import type { Channel } from '../campaign/campaign.js';
+import type { ChannelSpec } from '../channels/channel-spec.js';
 import type { SendResult } from '../ports/channel-provider.js';
 import type { ClaimedMessage, MessageOutcome } from '../ports/delivery-store.js';
 import { backoffMs } from './backoff.js';
 
 export interface OutcomePolicy {
-  channel: Channel;
+  channel: ChannelSpec;
   providerName: string;
   maxAttempts: number;
   retryBaseMs: number;
@@ -52,7 +52,7 @@ export function decideOutcome(m: ClaimedMessage, result: SendResult, now: Date, 
         suppress: { address: m.recipient, reason: 'provider_opt_out', source: policy.providerName },
       };
     case 'invalid_recipient':
-      if (policy.channel === 'email') {
+      if (policy.channel.content === 'email') {
         // A hard bounce: mailing a dead address again hurts the sender's reputation.
         return {
           outcome: { id: m.id, status: 'bounced', category, reason, countsAsFailure: true },

@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import { channelSpec } from '../channels/channel-spec.js';
 import { campaignRef, type Campaign } from '../campaign/campaign.js';
 import { loadCampaign } from '../campaign/campaign-deps.js';
 import type { OutboundMessage } from '../ports/channel-provider.js';
@@ -29,14 +30,15 @@ export async function previewMessage(
     ({ attributes, email, phone } = contact);
     contactLabel = contact.email ?? contact.phone ?? input.contact;
   }
-  const to = input.to ?? (campaign.channel === 'email' ? email : phone) ?? '';
+  const spec = channelSpec(deps.campaign.config.channels, campaign.channel);
+  const to = input.to ?? ('field' in spec.address ? (spec.address.field === 'email' ? email : phone) : attributes[spec.address.attribute]) ?? '';
   const m: ClaimedMessage = { id: 'preview', runId: 0, campaignId: campaign.id, contactId: 0, recipient: to, variant: null, attempts: 0, attributes, email, phone, timeZone: null, suppressed: false };
   const message = await renderMessage(deps.campaign.templateEngine, {
-    channel: campaign.channel,
+    channel: spec,
     snapshot,
     smsTtlSeconds: campaign.smsTtlSeconds,
     defaultSmsSender: deps.campaign.config.defaultSmsSender,
-    unsubscribeUrl: () => (campaign.channel === 'email' ? deps.links.unsubscribeUrl('0') : null),
+    unsubscribeUrl: () => (spec.content === 'email' ? deps.links.unsubscribeUrl('0') : null),
     statusCallbackUrl: null,
   }, m);
   return { campaign, message, contactLabel };

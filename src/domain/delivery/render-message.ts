@@ -1,11 +1,11 @@
-import type { Channel } from '../campaign/campaign.js';
+import type { ChannelSpec } from '../channels/channel-spec.js';
 import type { OutboundMessage } from '../ports/channel-provider.js';
 import type { ClaimedMessage, RunSnapshot } from '../ports/delivery-store.js';
 import type { TemplateEngine } from '../ports/template-engine.js';
 import type { SendingDetails, TemplateContent } from '../templates/template.js';
 
 export interface RenderContext {
-  channel: Channel;
+  channel: ChannelSpec;
   snapshot: RunSnapshot;
   smsTtlSeconds: number | null;
   defaultSmsSender: string | null;
@@ -29,8 +29,8 @@ export async function renderMessage(engine: TemplateEngine, ctx: RenderContext, 
   const { content, sending } = contentFor(ctx.snapshot, m.variant);
   const unsubscribeUrl = ctx.unsubscribeUrl(m.id);
   const data = mergeData(m, unsubscribeUrl);
-  const base = { messageId: m.id, campaignId: m.campaignId, runId: m.runId, channel: ctx.channel, to: m.recipient };
-  if (ctx.channel === 'email') {
+  const base = { messageId: m.id, campaignId: m.campaignId, runId: m.runId, channel: ctx.channel.name, to: m.recipient };
+  if (ctx.channel.content === 'email') {
     return {
       ...base,
       from: { name: sending.fromName, address: sending.fromEmail ?? '' },
@@ -45,8 +45,8 @@ export async function renderMessage(engine: TemplateEngine, ctx: RenderContext, 
   return {
     ...base,
     text: await engine.render(content.text, data),
-    sender: sending.smsSender ?? ctx.defaultSmsSender ?? '',
-    ttlSeconds: ctx.smsTtlSeconds,
+    ...(ctx.channel.sender === 'sms' ? { sender: sending.smsSender ?? ctx.defaultSmsSender ?? '' } : {}),
+    ttlSeconds: ctx.channel.ttl ? ctx.smsTtlSeconds : null,
     // Our id rides along, so a receipt racing the engine's write of the provider id still matches.
     statusCallbackUrl: ctx.statusCallbackUrl ? `${ctx.statusCallbackUrl}?m=${encodeURIComponent(m.id)}` : null,
   };

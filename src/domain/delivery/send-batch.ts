@@ -15,18 +15,20 @@ export async function sendRunBatch(deps: DeliveryDeps, run: ActiveRun, owner: st
   const provider = deps.providers[run.channel];
   if (!provider) return 0;
   const { config } = deps;
-  const limit = Math.max(1, Math.min(config.batchSize, Math.ceil(config.rates[run.channel] * 2)));
+  const spec = provider.spec;
+  const rate = config.rates[run.channel] ?? spec.defaultRatePerSecond;
+  const limit = Math.max(1, Math.min(config.batchSize, Math.ceil(rate * 2)));
   const claimed = await deps.delivery.claim(run.runId, owner, deps.campaign.clock.now(), config.leaseMs, limit);
   if (claimed.length === 0) return 0;
   const ctx: RenderContext = {
-    channel: run.channel,
+    channel: spec,
     snapshot: run.snapshot,
     smsTtlSeconds: run.smsTtlSeconds,
     defaultSmsSender: deps.campaign.config.defaultSmsSender,
-    unsubscribeUrl: (id) => (run.channel === 'email' ? deps.links.unsubscribeUrl(id) : null),
-    statusCallbackUrl: run.channel === 'sms' ? deps.links.smsStatusCallbackUrl : null,
+    unsubscribeUrl: (id) => (spec.content === 'email' ? deps.links.unsubscribeUrl(id) : null),
+    statusCallbackUrl: spec.receipts ? deps.links.smsStatusCallbackUrl : null,
   };
-  const policy = { channel: run.channel, providerName: provider.name, maxAttempts: config.maxAttempts, retryBaseMs: config.retryBaseMs, random: deps.random };
+  const policy = { channel: spec, providerName: provider.name, maxAttempts: config.maxAttempts, retryBaseMs: config.retryBaseMs, random: deps.random };
   let suspendedFor: string | null = null;
 
   const decisions = await mapWithConcurrency(claimed, config.concurrency, async (m): Promise<Decision> => {
@@ -35,7 +37,7 @@ export async function sendRunBatch(deps: DeliveryDeps, run: ActiveRun, owner: st
     if (suspendedFor) return { outcome: { id: m.id, status: 'queued', nextAttemptAt: now, notAnAttempt: true } };
     // Opted out after the run was built (a STOP while it waited for quiet hours or a back-off).
     if (m.suppressed) return { outcome: { id: m.id, status: 'opted_out', reason: 'on the suppression list when its turn came', notAnAttempt: true } };
-    if (run.channel === 'sms') {
+    if (spec.quietHours) {
       const opening = nextWindowOpening(now, m.timeZone, deps.campaign.config.accountTimeZone, config.smsSendWindow);
       if (opening) return { outcome: { id: m.id, status: 'queued', nextAttemptAt: opening, notAnAttempt: true, reason: 'held for quiet hours' } };
     }
@@ -75,7 +77,7 @@ async function attempt(deps: DeliveryDeps, provider: NonNullable<DeliveryDeps['p
     // A template that fails to render fails for everyone: stop the campaign rather than fail each message.
     return { outcome: 'permanent', category: 'configuration', reason: `template did not render: ${(error as Error).message}` };
   }
-  await deps.pacer.acquire(ctx.channel, ctx.channel === 'sms' ? provider.segments(message.text) : 1);
+  await deps.pacer.acquire(ctx.channel.name, ctx.channel.segmented ? provider.segments(message.text) : 1);
   try {
     return await provider.send(message);
   } catch (error) {

@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import { channelSpec } from '../channels/channel-spec.js';
 import { normalizeEmail, normalizePhone } from '../contacts/contact-row.js';
 import type { SendResult } from '../ports/channel-provider.js';
 import type { DeliveryDeps } from './delivery-deps.js';
@@ -10,15 +11,20 @@ import { previewMessage } from './preview-message.js';
  */
 export async function sendTestMessage(deps: DeliveryDeps, input: { campaignId: number; to: string; actor: string }): Promise<{ result: SendResult; to: string; channel: string }> {
   const campaign = (await previewMessage(deps, { campaignId: input.campaignId })).campaign;
-  const to = campaign.channel === 'email' ? normalizeEmail(input.to) : normalizePhone(input.to);
+  const spec = channelSpec(deps.campaign.config.channels, campaign.channel);
+  const field = 'field' in spec.address ? spec.address.field : null;
+  const to = field === 'email' ? normalizeEmail(input.to) : field === 'phone' ? normalizePhone(input.to) : input.to.trim() || null;
   if (!to) {
-    throw new AppError('INVALID_INPUT', campaign.channel === 'email' ? `--to "${input.to}" is not an email address.` : `--to "${input.to}" is not a phone number in E.164 form (+14155550123).`);
+    throw new AppError(
+      'INVALID_INPUT',
+      field === 'email' ? `--to "${input.to}" is not an email address.` : field === 'phone' ? `--to "${input.to}" is not a phone number in E.164 form (+14155550123).` : '--to is empty.',
+    );
   }
   const { message } = await previewMessage(deps, { campaignId: input.campaignId, to });
   const provider = deps.providers[campaign.channel];
   if (!provider) throw new AppError('NOT_AVAILABLE', `No ${campaign.channel} provider is configured.`);
   const test = { ...message, messageId: `test-${campaign.id}`, subject: message.subject !== undefined ? `[TEST] ${message.subject}` : undefined, unsubscribeUrl: null, statusCallbackUrl: null };
-  await deps.pacer.acquire(campaign.channel, campaign.channel === 'sms' ? provider.segments(test.text) : 1);
+  await deps.pacer.acquire(campaign.channel, spec.segmented ? provider.segments(test.text) : 1);
   const result = await provider.send(test);
   deps.log('delivery.test_send', { campaignId: campaign.id, by: input.actor, channel: campaign.channel, outcome: result.outcome });
   return { result, to, channel: campaign.channel };

@@ -1,3 +1,4 @@
+import type { ChannelSpec } from '../channels/channel-spec.js';
 import type { Campaign, CampaignSettings, Channel, StatusReason } from '../campaign/campaign.js';
 import type { CampaignStatus } from '../campaign/campaign-status.js';
 
@@ -50,6 +51,8 @@ export type CampaignRef = { templateId: number } | { listId: number } | { segmen
 export interface RunBuild {
   scheduledFor: Date;
   templateId: number;
+  /** Where the channel finds each contact's address. */
+  address: ChannelSpec['address'];
   snapshot: Record<string, unknown>;
 }
 

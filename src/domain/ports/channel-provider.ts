@@ -1,5 +1,6 @@
 import type { Channel } from '../campaign/campaign.js';
 import type { FailureCategory } from '../delivery/message-status.js';
+import type { ChannelSpec } from '../channels/channel-spec.js';
 
 /** One rendered message, ready for a provider. Built by the delivery engine from the run's snapshot. */
 export interface OutboundMessage {
@@ -51,9 +52,14 @@ export type SendResult =
   | { outcome: 'retryable'; category: FailureCategory; reason: string; retryAfterMs?: number }
   | { outcome: 'permanent'; category: FailureCategory; reason: string };
 
-/** A delivery channel's provider (SMTP, Twilio, local capture, …): one adapter file each. */
+/**
+ * A delivery channel's provider (SMTP, Twilio, local capture, …): one adapter file each. Its `spec`
+ * tells the rest of Herald how the channel addresses contacts and what its templates hold, so a new
+ * channel needs no change elsewhere.
+ */
 export interface ChannelProvider {
   readonly channel: Channel;
+  readonly spec: ChannelSpec;
   /** Short name for logs and the README ("smtp", "twilio", "capture"). */
   readonly name: string;
   /** Sends one message; resolves to a result, never rejects for a delivery problem. */

@@ -1,3 +1,4 @@
+import type { ChannelSpec } from '../channels/channel-spec.js';
 import type { SegmentFilter } from '../contacts/segment-filter.js';
 
 /** A validated CSV row, ready to store; `line` is its line in the file, for error reports. */
@@ -58,7 +59,8 @@ export interface AudienceSpec {
   include: SegmentFilter[];
   exclude: SegmentFilter[];
   oneTime: SegmentFilter | null;
-  channel: 'email' | 'sms';
+  /** Where the channel finds a contact's address (ChannelSpec.address). */
+  address: ChannelSpec['address'];
 }
 
 /** Each step of the audience funnel, for launch checks ("no contact matches the include segments"). */

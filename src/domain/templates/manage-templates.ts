@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
 import { campaignRef, type Channel } from '../campaign/campaign.js';
+import { channelSpec, type ChannelSpec, type ChannelSpecs } from '../channels/channel-spec.js';
 import { NOT_YET_LAUNCHED } from '../campaign/campaign-status.js';
 import type { CampaignStore } from '../ports/campaign-store.js';
 import type { TemplateEngine } from '../ports/template-engine.js';
@@ -11,6 +12,7 @@ export interface TemplateDeps {
   templates: TemplateStore;
   campaigns: CampaignStore;
   templateEngine: TemplateEngine;
+  config: { channels: ChannelSpecs };
 }
 
 export interface TemplateInput {
@@ -33,9 +35,10 @@ export async function createTemplate(deps: TemplateDeps, input: TemplateInput & 
   const name = input.name.trim();
   if (!name) throw new AppError('INVALID_INPUT', 'A template needs a name.');
   if (await deps.templates.findByName(name)) throw new AppError('ALREADY_EXISTS', `A template named "${name}" already exists: edit it with /campaign templates edit "${name}".`);
-  const content = checkContent(deps, input.channel, { subject: input.subject ?? null, html: input.html ?? null, text: input.text ?? '' });
-  const sending = checkSending(input.channel, { ...EMPTY_SENDING, ...definedSending(input) });
-  return deps.templates.create({ name, channel: input.channel, content, sending, createdBy: input.actor });
+  const channel = channelSpec(deps.config.channels, input.channel);
+  const content = checkContent(deps, channel, { subject: input.subject ?? null, html: input.html ?? null, text: input.text ?? '' });
+  const sending = checkSending(channel, { ...EMPTY_SENDING, ...definedSending(input) });
+  return deps.templates.create({ name, channel: channel.name, content, sending, createdBy: input.actor });
 }
 
 export interface TemplateEditOutcome {
@@ -58,13 +61,13 @@ export async function editTemplate(deps: TemplateDeps, input: TemplateInput & { 
   const sendingChange = Object.entries(sendingPatch).some(([k, v]) => template.sending[k as keyof SendingDetails] !== v);
   if (!contentChange && !sendingChange) throw new AppError('INVALID_INPUT', 'Nothing to change: give new content or sending details.');
   const content = contentChange
-    ? checkContent(deps, template.channel, {
+    ? checkContent(deps, channelSpec(deps.config.channels, template.channel), {
         subject: input.subject ?? template.content.subject,
         html: input.html ?? template.content.html,
         text: input.text ?? template.content.text,
       })
     : undefined;
-  const sending = sendingChange ? checkSending(template.channel, { ...template.sending, ...sendingPatch }) : undefined;
+  const sending = sendingChange ? checkSending(channelSpec(deps.config.channels, template.channel), { ...template.sending, ...sendingPatch }) : undefined;
   let affected: string[] | undefined;
   if (sending) {
     affected = (await deps.campaigns.campaignsUsing({ templateId: template.id }, NOT_YET_LAUNCHED)).map((c) => `${campaignRef(c.id)} "${c.name}"`);
@@ -91,24 +94,29 @@ function definedSending(input: TemplateInput): Partial<SendingDetails> {
   return out;
 }
 
-function checkSending(channel: Channel, s: SendingDetails): SendingDetails {
+function checkSending(channel: ChannelSpec, s: SendingDetails): SendingDetails {
   if (s.fromEmail && !EMAIL.test(s.fromEmail)) throw new AppError('INVALID_INPUT', `--from-email "${s.fromEmail}" is not an email address.`);
   if (s.replyTo && !EMAIL.test(s.replyTo)) throw new AppError('INVALID_INPUT', `--reply-to "${s.replyTo}" is not an email address.`);
   if (s.smsSender && !SMS_SENDER.test(s.smsSender)) {
     throw new AppError('INVALID_INPUT', `--sms-sender "${s.smsSender}" must be an E.164 number (+14155550123), an alphanumeric id of up to 11 characters, or a Messaging Service SID (MG…).`);
   }
-  if (channel === 'sms' && (s.fromEmail || s.replyTo || s.fromName)) throw new AppError('INVALID_INPUT', 'SMS templates take --sms-sender, not email sending details.');
-  if (channel === 'email' && s.smsSender) throw new AppError('INVALID_INPUT', 'Email templates take --from-email/--from-name/--reply-to, not --sms-sender.');
+  if (channel.sender !== 'email' && (s.fromEmail || s.replyTo || s.fromName)) {
+    throw new AppError('INVALID_INPUT', `${channel.name === 'sms' ? 'SMS' : `"${channel.name}"`} templates take ${channel.sender === 'sms' ? '--sms-sender' : 'no sending details'}, not email sending details.`);
+  }
+  if (channel.sender !== 'sms' && s.smsSender) {
+    throw new AppError('INVALID_INPUT', `${channel.name === 'email' ? 'Email' : `"${channel.name}"`} templates take ${channel.sender === 'email' ? '--from-email/--from-name/--reply-to' : 'no sending details'}, not --sms-sender.`);
+  }
   return s;
 }
 
-function checkContent(deps: TemplateDeps, channel: Channel, c: TemplateContent): TemplateContent {
-  if (!c.text.trim() && !(channel === 'email' && c.html?.trim())) {
-    throw new AppError('INVALID_INPUT', channel === 'sms' ? 'An SMS template needs --text.' : 'An email template needs --text or --html.');
+function checkContent(deps: TemplateDeps, channel: ChannelSpec, c: TemplateContent): TemplateContent {
+  const label = channel.name === 'sms' ? 'An SMS' : channel.name === 'email' ? 'An email' : `A "${channel.name}"`;
+  if (!c.text.trim() && !(channel.content === 'email' && c.html?.trim())) {
+    throw new AppError('INVALID_INPUT', channel.content === 'email' ? `${label} template needs --text or --html.` : `${label} template needs --text.`);
   }
-  if (channel === 'sms') {
-    if (c.subject || c.html) throw new AppError('INVALID_INPUT', 'SMS templates have a --text body only (no --subject or --html).');
-    if (c.text.length > SMS_MAX) throw new AppError('INVALID_INPUT', `The SMS body is ${c.text.length} characters; at most ${SMS_MAX} (10 segments).`);
+  if (channel.content === 'text') {
+    if (c.subject || c.html) throw new AppError('INVALID_INPUT', `${label.replace(/^An? /, '')} templates have a --text body only (no --subject or --html).`);
+    if (channel.segmented && c.text.length > SMS_MAX) throw new AppError('INVALID_INPUT', `The SMS body is ${c.text.length} characters; at most ${SMS_MAX} (10 segments).`);
   }
   for (const [field, source] of [['--subject', c.subject], ['--html', c.html], ['--text', c.text]] as const) {
     const problem = source ? deps.templateEngine.check(source) : null;

@@ -1,4 +1,5 @@
 import type { Channel } from '../campaign/campaign.js';
+import type { ChannelSpec } from '../channels/channel-spec.js';
 
 /** Who a message comes from. Lives on the template: an edit reaches every future campaign using it. */
 export interface SendingDetails {
@@ -32,7 +33,8 @@ export interface Template {
 export const EMPTY_SENDING: SendingDetails = { fromName: null, fromEmail: null, replyTo: null, smsSender: null };
 
 /** Sending details a channel needs before anything can go out; empty when complete. */
-export function missingSendingDetails(channel: Channel, sending: SendingDetails, defaultSmsSender: string | null): string[] {
-  if (channel === 'email') return sending.fromEmail ? [] : ['a from address (--from-email)'];
-  return sending.smsSender || defaultSmsSender ? [] : ['an SMS sender (--sms-sender, or TWILIO_FROM / TWILIO_MESSAGING_SERVICE_SID)'];
+export function missingSendingDetails(channel: Pick<ChannelSpec, 'sender'>, sending: SendingDetails, defaultSmsSender: string | null): string[] {
+  if (channel.sender === 'email') return sending.fromEmail ? [] : ['a from address (--from-email)'];
+  if (channel.sender === 'sms') return sending.smsSender || defaultSmsSender ? [] : ['an SMS sender (--sms-sender, or TWILIO_FROM / TWILIO_MESSAGING_SERVICE_SID)'];
+  return [];
 }

@@ -42,8 +42,11 @@ export interface SlackHarness {
 
 let triggers = 0;
 
-export async function createSlackHarness(engine: Engine = 'embedded', options: { processBeforeResponse?: boolean } = {}): Promise<SlackHarness> {
-  const t = await createTestApp(engine);
+export async function createSlackHarness(
+  engine: Engine = 'embedded',
+  options: { processBeforeResponse?: boolean; env?: NodeJS.ProcessEnv; overrides?: Parameters<typeof createTestApp>[2] } = {},
+): Promise<SlackHarness> {
+  const t = await createTestApp(engine, options.env, options.overrides);
   const slack = new FakeSlackApi();
   slack.groups = { SMARKETERS: [USERS.groupMember] };
   await slack.start();

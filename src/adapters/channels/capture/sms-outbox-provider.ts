@@ -1,3 +1,4 @@
+import { SMS_CHANNEL } from '../../../domain/channels/channel-spec.js';
 import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -30,6 +31,7 @@ export const SMS_OUTBOX_FILE = 'sms.jsonl';
  */
 export class SmsOutboxProvider implements ChannelProvider {
   readonly channel = 'sms' as const;
+  readonly spec = SMS_CHANNEL;
   readonly name = 'capture';
   private readonly file: string;
   private ready: Promise<unknown> | null = null;

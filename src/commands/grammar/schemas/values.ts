@@ -1,11 +1,11 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
-import { closestMatch } from './closest-match.js';
+import { closestMatch } from '../../../domain/text/closest-match.js';
 
 /**
  * Value formats of the `/campaign` grammar. Each `read…` function is pure and returns the
  * normalised value or a {@link ValueProblem} whose message completes a sentence that starts with
- * the flag or argument (`--channel` + ` must be one of email, sms (got "fax")`). The zod schemas
+ * the flag or argument (`--launch` + ` must be one of now, manual, scheduled, recurring (got "later")`). The zod schemas
  * below wrap them so the command schemas stay declarative, and so Slack modals can reuse them.
  */
 
@@ -17,7 +17,7 @@ export const SEGMENT_MATCHES = ['all', 'any'] as const;
 export const CONDITION_OPS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'contains', 'exists', 'not_exists'] as const;
 
 export type CampaignStatusValue = (typeof CAMPAIGN_STATUSES)[number];
-export type ChannelValue = (typeof CHANNELS)[number];
+export type ChannelValue = string;
 export type LaunchTypeValue = (typeof LAUNCH_TYPES)[number];
 export type MessageStatusValue = (typeof MESSAGE_STATUSES)[number];
 export type SegmentMatchValue = (typeof SEGMENT_MATCHES)[number];
@@ -238,7 +238,17 @@ export const approvalIdSchema = valueSchema(readApprovalId);
 export const messageIdSchema = valueSchema(readMessageId);
 export const linkIdSchema = valueSchema(readLinkId);
 export const campaignStatusListSchema = valueSchema(readStatusList);
-export const channelSchema = valueSchema((raw) => readChoice(raw, CHANNELS));
+/**
+ * A channel is a provider's name (`email`, `sms`, or one an adapter adds), so the grammar checks its
+ * shape and the domain checks that a provider sends on it.
+ */
+export function readChannel(raw: string): string | ValueProblem {
+  const value = raw.trim().toLowerCase();
+  if (/^[a-z][a-z0-9_-]{0,30}$/.test(value)) return value;
+  return new ValueProblem(`must be a channel name such as ${CHANNELS.join(' or ')} (letters, digits, _ and -; got ${quote(raw)})`);
+}
+
+export const channelSchema = valueSchema(readChannel);
 export const launchTypeSchema = valueSchema((raw) => readChoice(raw, LAUNCH_TYPES));
 export const messageStatusSchema = valueSchema((raw) => readChoice(raw, MESSAGE_STATUSES));
 export const segmentMatchSchema = valueSchema((raw) => readChoice(raw, SEGMENT_MATCHES));

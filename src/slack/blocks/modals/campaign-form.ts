@@ -5,11 +5,15 @@ import { section } from '../reply-blocks.js';
 import { modal, multiSelectInput, option, selectInput, textInput, type KnownBlock, type ModalMetadata, type ModalView } from './modal-kit.js';
 
 /** Names the form offers; values are names because the command grammar takes names. */
+const CHANNEL_LABELS: Record<string, string> = { email: 'Email', sms: 'SMS' };
+
 export interface FormChoices {
   templates: { name: string; channel: string }[];
   lists: string[];
   segments: string[];
   accountTimeZone: string;
+  /** Channel names this Herald sends on (its providers'); email and sms when not given. */
+  channels?: string[];
 }
 
 /** The campaign as the edit form shows it (names resolved by the caller). */
@@ -38,7 +42,7 @@ export function campaignFormView(choices: FormChoices, metadata: ModalMetadata, 
   const blocks: (KnownBlock | null)[] = [
     ...(c ? [section(`Editing *${campaignRef(c.id)}* (${c.status}). Only what you change is saved.`)] : []),
     textInput('name', 'Name', { initial: c?.name, optional: !!c }),
-    selectInput('channel', 'Channel', [option('Email', 'email'), option('SMS', 'sms')], { initial: c?.channel ?? 'email', optional: !!c }),
+    selectInput('channel', 'Channel', (choices.channels ?? ['email', 'sms']).map((name) => option(CHANNEL_LABELS[name] ?? name, name)), { initial: c?.channel ?? 'email', optional: !!c }),
     textInput('description', 'Description', { initial: c?.description, multiline: true }),
     selectInput('template', 'Template', choices.templates.map((t) => option(`${t.name} (${t.channel})`, t.name)), { initial: initial?.template }),
     selectInput('list', 'Audience list', choices.lists.map((l) => option(l, l)), { initial: initial?.list }),
