@@ -47,18 +47,27 @@ export class DeliveryWorker {
     return claimed;
   }
 
-  /** Ticks and sends until nothing is due now (tests, and the console's script mode before it exits). */
-  async drain(maxRounds = 1_000_000): Promise<number> {
+  /**
+   * Ticks and sends until nothing is due now (tests, and the console's script mode before it exits).
+   * One lane by default, so tests see batches in order; more lanes overlap one batch's database
+   * writes with another's sends, as the running worker does.
+   */
+  async drain(options: { lanes?: number } = {}): Promise<number> {
+    const lanes = Math.max(1, options.lanes ?? 1);
     let total = 0;
-    for (let round = 0; round < maxRounds; round++) {
+    for (;;) {
+      // The tick starts what became due (and completes what finished) between rounds of sending.
       await deliveryTick(this.deps);
-      const claimed = await this.runOnce();
+      const perLane = await Promise.all(this.channels().flatMap((channel) => Array.from({ length: lanes }, () => this.untilIdle(channel))));
+      const claimed = perLane.reduce((a, b) => a + b, 0);
       total += claimed;
-      if (claimed === 0) {
-        await deliveryTick(this.deps);
-        if ((await this.runOnce()) === 0) return total;
-      }
+      if (claimed === 0) return total;
     }
+  }
+
+  private async untilIdle(channel: Channel): Promise<number> {
+    let total = 0;
+    for (let claimed = await this.sendChannel(channel); claimed > 0; claimed = await this.sendChannel(channel)) total += claimed;
     return total;
   }
 

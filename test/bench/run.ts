@@ -2,6 +2,10 @@
  * `npm run bench`: one JSON object per line, {"name","value","unit"} (NOTES.md / README). Runs on
  * the embedded engine, and on PostgreSQL too when HERALD_TEST_POSTGRES_URL is set.
  * Sizes: BENCH_CONTACTS (default 100,000 recipients for the run build, 50,000 CSV rows).
+ * Delivery figures (see each module's header for its sizes): email_send_per_s / email_send_ratio
+ * (delivery-bench.ts), sms_pacing_error_pct / sms_pacing_max_window_ratio (once, embedded),
+ * prebuild_1m_s (prebuild.ts), send_rss_mb (send-rss.ts, child processes). BENCH_ONLY=a,b picks
+ * parts: core, email, sms, prebuild, rss. Notes go to stderr; stdout is JSON lines only.
  */
 import { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
@@ -17,6 +21,10 @@ import { createTemplate } from '../../src/domain/templates/manage-templates.js';
 import { buildApp } from '../../src/wiring.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
 import { ENGINES, createTestDatabase, type Engine } from '../support/test-database.js';
+import { emit as emitFigure, note } from './bench-util.js';
+import { emailSendBench, smsPacingBench } from './delivery-bench.js';
+import { prebuildBench } from './prebuild.js';
+import { sendRssBench } from './send-rss.js';
 
 const RECIPIENTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
 const CSV_ROWS = Math.min(RECIPIENTS, 50_000);
@@ -75,5 +83,20 @@ async function bench(engine: Engine): Promise<void> {
   }
 }
 
-for (const engine of ENGINES) await bench(engine);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'core,email,sms,prebuild,rss').split(',').map((p) => p.trim()));
+const started = performance.now();
+async function part(name: string, engine: Engine | null, fn: () => Promise<void>): Promise<void> {
+  if (!ONLY.has(name)) return;
+  const t0 = performance.now();
+  await fn();
+  note(`${name}${engine ? ` ${engine}` : ''} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+}
+for (const engine of ENGINES) {
+  await part('core', engine, () => bench(engine));
+  await part('email', engine, () => emailSendBench(engine, emitFigure));
+  if (engine === ENGINES[0]) await part('sms', engine, () => smsPacingBench(engine, emitFigure));
+  await part('prebuild', engine, () => prebuildBench(engine, emitFigure));
+  await part('rss', engine, () => sendRssBench(engine));
+}
+note(`bench took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 process.exit(0);

@@ -181,6 +181,20 @@ describe.each(ENGINES)('email delivery on %s', (engine) => {
     expect(await campaignStatus(t, id)).toBe('completed');
   });
 
+  it('shares a run between several concurrent lanes without sending anyone twice', async () => {
+    await importContacts(t, 'Lanes', 'email,first_name', Array.from({ length: 60 }, (_, i) => `l${i}@lanes.example.com,L${i}`));
+    const created = await ok(t, 'new --name Lanes --channel email --template Welcome --list Lanes');
+    const id = Number(/Created C-(\d+)/.exec(created)![1]);
+    await ok(t, `run C-${id}`);
+    // Concurrent claims, sends and writes on one database.
+    await t.app.worker.drain({ lanes: 4 });
+    expect(Object.values(await statuses(t, id))).toEqual(Array(60).fill('delivered'));
+    const lanes = [...sink.perRecipient().entries()].filter(([to]) => to.endsWith('@lanes.example.com'));
+    expect(lanes).toHaveLength(60);
+    expect(lanes.every(([, n]) => n === 1)).toBe(true);
+    expect(await campaignStatus(t, id)).toBe('completed');
+  });
+
   it('prebuilds a scheduled campaign at the lead time and sends it at its send time, not before', async () => {
     const { deliveryTick } = await import('../../src/domain/delivery/delivery-tick.js');
     t.clock.set(new Date('2026-12-01T00:00:00Z'));

@@ -24,7 +24,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const url = options.databaseUrl ?? (embedded = await startEmbeddedPostgres({ dataDir: options.dataDir })).url;
   try {
     const migrations = await applyMigrations(url);
-    const prisma = createPrismaClient(url, options.poolSize);
+    // PGlite serves every socket connection from one backend session, and its socket server queues
+    // protocol messages one by one: two connections' extended-protocol queries interleave ("unnamed
+    // prepared statement does not exist"). One connection keeps each query whole; PGlite runs one
+    // query at a time anyway, so nothing is lost.
+    const prisma = embedded ? createPrismaClient(url, 1, { maxWaitMs: 300_000 }) : createPrismaClient(url, options.poolSize);
     return {
       prisma,
       url,
