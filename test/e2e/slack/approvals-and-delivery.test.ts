@@ -120,6 +120,8 @@ describe('approvals, retry, test send and template sending details through the r
     const answers = dmTexts(USERS.approver);
     expect(answers.filter((t) => t.startsWith(`Approved A-${aid}: C-${id} is cancelled.`))).toHaveLength(1);
     expect(answers.filter((t) => /^Already done/.test(t))).toHaveLength(2);
+    // The requester hears the decision once.
+    expect(dmTexts(USERS.marketer).filter((t) => t === `<@${USERS.approver}> approved your request A-${aid} to cancel C-${id}: it is cancelled.`)).toHaveLength(1);
     // The decision is visible: the approver's Home was republished without the approval.
     const after = h.slack.callsOf('views.publish').filter((c) => c.body.user_id === USERS.approver).at(-1)!.body.view;
     expect(JSON.stringify(after.blocks)).toContain('Pending approvals* (0)');

@@ -1,10 +1,25 @@
-import type { BlockAction, BlockElementAction, Middleware, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockAction, BlockElementAction, Middleware, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { campaignRef } from '../../../domain/campaign/campaign.js';
 import { postResult } from '../../answer.js';
 import { HOME_ACTIONS } from '../../ids.js';
 import { publishHome } from '../../publish-home.js';
 import { runCommand } from '../../run-command.js';
 import type { SlackContext } from '../../slack-context.js';
 import { containerKey } from './action-payload.js';
+
+/** The person who asked hears the decision in the app's DM (when they asked from Slack). */
+async function tellRequester(ctx: SlackContext, client: AllMiddlewareArgs['client'], approvalId: number, decider: string, verb: 'approve' | 'deny'): Promise<void> {
+  const approval = await ctx.deps.approvals.get(approvalId);
+  if (!approval || approval.requestedBy === decider || !/^[UW][A-Z0-9]+$/.test(approval.requestedBy)) return;
+  const text = `<@${decider}> ${verb === 'approve' ? 'approved' : 'denied'} your request A-${approval.id} to cancel ${campaignRef(approval.campaignId)}${
+    verb === 'approve' ? ': it is cancelled.' : '; it keeps sending.'
+  }`;
+  try {
+    await client.chat.postMessage({ channel: approval.requestedBy, text });
+  } catch (error) {
+    ctx.logger.warn('could not tell the requester about an approval decision', { approvalId, error: error instanceof Error ? error.message : String(error) });
+  }
+}
 
 /**
  * Approve / Deny on a pending cancel: `approve A-7` or `deny A-7` through the command layer, which
@@ -21,5 +36,6 @@ export function approvalDecided(ctx: SlackContext): Middleware<SlackActionMiddle
     const outcome = await runCommand(ctx, `${verb} A-${id}`, body.user.id, { key: `approval:${id}:${containerKey(body)}`, what: `The ${verb} button` });
     await postResult(client, body.user.id, {}, outcome.reply, { updateCard: false });
     if (body.container?.type === 'view') await publishHome(ctx, client, body.user.id);
+    if (outcome.reply.ok && !outcome.skipped) await tellRequester(ctx, client, id, body.user.id, verb);
   };
 }
