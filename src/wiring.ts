@@ -6,6 +6,7 @@ import { createChannelProviders } from './adapters/channels/channel-providers.js
 import { HmacTokenSigner } from './adapters/crypto/hmac-token-signer.js';
 import { signingSecret } from './adapters/db/app-settings.js';
 import { openDatabase, type Database } from './adapters/db/database.js';
+import { isProcessAlive } from './adapters/db/embedded-postgres.js';
 import { PrismaApprovalStore } from './adapters/db/approval-store.js';
 import { PrismaCampaignStore } from './adapters/db/campaign-store.js';
 import { createContactStore } from './adapters/db/contact-store.js';
@@ -127,7 +128,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     },
     log: overrides.log ?? ((event, fields) => console.error(JSON.stringify({ level: 'info', event, ...fields }))),
   };
-  const worker = new DeliveryWorker(delivery, { owner: `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`, idleMs: Math.min(config.delivery.tickMs, 1000) });
+  const worker = new DeliveryWorker(delivery, { owner: `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`, idleMs: Math.min(config.delivery.tickMs, 1000), isAlive: isProcessAlive });
   return {
     config,
     database,

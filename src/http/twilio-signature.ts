@@ -1,5 +1,8 @@
 import type http from 'node:http';
 import twilio from 'twilio';
+import { readForm } from './request-body.js';
+import { sendText } from './reply.js';
+import type { HttpLogger } from './route.js';
 
 /**
  * True when `X-Twilio-Signature` matches the form fields for the URL Twilio called. Behind a proxy
@@ -21,4 +24,21 @@ export function hasValidTwilioSignature(
   } catch {
     return false;
   }
+}
+
+/**
+ * Reads a Twilio webhook's form and checks its signature; on a bad or missing one it logs, answers
+ * 403 and returns null, so the route does nothing.
+ */
+export async function readSignedTwilioForm(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  deps: { authToken: string; publicBaseUrl: string | null; maxBodyBytes?: number; log: HttpLogger },
+  what: string,
+): Promise<Record<string, string> | null> {
+  const form = await readForm(req, deps.maxBodyBytes);
+  if (hasValidTwilioSignature(req, form, deps.authToken, deps.publicBaseUrl)) return form;
+  deps.log.warn(`${what} with a bad signature`, { path: req.url?.split('?')[0] });
+  sendText(res, 403, 'Forbidden');
+  return null;
 }

@@ -3,15 +3,6 @@ import type { DeliveryDeps } from '../domain/delivery/delivery-deps.js';
 import { deliveryTick } from '../domain/delivery/delivery-tick.js';
 import { sendRunBatch } from '../domain/delivery/send-batch.js';
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export interface DeliveryWorkerOptions {
   /** Names this process in message leases (host:pid:random). */
   owner: string;
@@ -19,6 +10,8 @@ export interface DeliveryWorkerOptions {
   idleMs: number;
   /** Batches in flight per channel; two keep the provider busy while a batch's outcomes are written. */
   lanes?: number;
+  /** Whether a process of this host is alive (to end the leases of one that died). */
+  isAlive: (pid: number) => boolean;
 }
 
 /**
@@ -83,7 +76,7 @@ export class DeliveryWorker {
    * Leases held by an earlier process on this host that is no longer alive end now (their messages
    * become `unknown`), instead of when the lease runs out: a restart after a crash resumes at once.
    */
-  async recoverDeadOwners(isAlive: (pid: number) => boolean = processAlive): Promise<number> {
+  async recoverDeadOwners(isAlive: (pid: number) => boolean = this.options.isAlive): Promise<number> {
     const [host] = this.options.owner.split(':');
     let expired = 0;
     for (const owner of await this.deps.delivery.inFlightOwners()) {

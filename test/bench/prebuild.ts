@@ -93,7 +93,7 @@ async function breakdown(db: TestDatabase, engine: Engine, label: string, listId
 
   // queueRun's statement, for a second run of the same campaign (run_id differs, so no unique clash).
   const insert = (table: string) => `INSERT INTO ${table} (run_id, campaign_id, contact_id, channel, recipient, variant, status, next_attempt_at)
-    SELECT ${runId + 1000}, ${campaignId}, a.contact_id, 'email'::"Channel", a.recipient, NULL,
+    SELECT ${runId + 1000}, ${campaignId}, a.contact_id, 'email', a.recipient, NULL,
            CASE WHEN EXISTS (SELECT 1 FROM suppression s WHERE s.address = a.recipient)
                   OR EXISTS (SELECT 1 FROM suppression s WHERE s.contact_id = a.contact_id)
                 THEN 'opted_out'::"MessageStatus" ELSE 'queued'::"MessageStatus" END,

@@ -4,7 +4,7 @@
  * Sizes: BENCH_CONTACTS (default 100,000 recipients for the run build, 50,000 CSV rows).
  * Delivery figures (see each module's header for its sizes): email_send_per_s / email_send_ratio
  * (delivery-bench.ts), sms_pacing_error_pct / sms_pacing_max_window_ratio (once, embedded),
- * prebuild_1m_s (prebuild.ts), send_rss_mb (send-rss.ts, child processes). BENCH_ONLY=a,b picks
+ * prebuild_1m_s (prebuild.ts), send_rss_mb (send-rss.ts, child processes). BENCH_ENGINES=postgres narrows the engines; BENCH_ONLY=a,b picks
  * parts: core, email, sms, prebuild, rss. Notes go to stderr; stdout is JSON lines only.
  */
 import { Readable } from 'node:stream';
@@ -91,10 +91,12 @@ async function part(name: string, engine: Engine | null, fn: () => Promise<void>
   await fn();
   note(`${name}${engine ? ` ${engine}` : ''} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
-for (const engine of ENGINES) {
+// BENCH_ENGINES=postgres (or embedded) narrows the engines measured.
+const engines = process.env.BENCH_ENGINES ? ENGINES.filter((e) => process.env.BENCH_ENGINES!.split(',').includes(e)) : ENGINES;
+for (const engine of engines) {
   await part('core', engine, () => bench(engine));
   await part('email', engine, () => emailSendBench(engine, emitFigure));
-  if (engine === ENGINES[0]) await part('sms', engine, () => smsPacingBench(engine, emitFigure));
+  if (engine === engines[0]) await part('sms', engine, () => smsPacingBench(engine, emitFigure));
   await part('prebuild', engine, () => prebuildBench(engine, emitFigure));
   await part('rss', engine, () => sendRssBench(engine));
 }

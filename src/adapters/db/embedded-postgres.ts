@@ -73,7 +73,7 @@ function takeDataDirLock(dataDir: string): () => void {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const holder = Number(fs.readFileSync(lockPath, 'utf8').trim());
-    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isProcessAlive(holder)) {
       throw new DataDirInUseError(
         `The embedded database in ${dataDir} is in use by process ${holder}. ` +
           'Stop that Herald first, or set HERALD_DATA_DIR to another folder, or DATABASE_URL to a PostgreSQL server.',
@@ -91,7 +91,8 @@ function takeDataDirLock(dataDir: string): () => void {
   };
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process of this host is alive (EPERM: alive, owned by someone else). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

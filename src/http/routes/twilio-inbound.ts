@@ -1,8 +1,7 @@
 import type { SuppressionStore } from '../../domain/ports/suppression-store.js';
-import { readForm } from '../request-body.js';
-import { escapeHtml, sendText, sendTwiml } from '../reply.js';
+import { escapeHtml, sendTwiml } from '../reply.js';
 import type { HttpLogger, HttpRoute } from '../route.js';
-import { hasValidTwilioSignature } from '../twilio-signature.js';
+import { readSignedTwilioForm } from '../twilio-signature.js';
 
 /** Twilio's default opt-out, opt-in and help keywords (NOTES.md). */
 export const SMS_STOP_KEYWORDS: readonly string[] = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT'];
@@ -43,11 +42,8 @@ export function twilioInboundRoute(deps: TwilioInboundRouteDeps): HttpRoute {
     method: 'POST',
     path: TWILIO_INBOUND_PATH,
     async handler(req, res) {
-      const form = await readForm(req, deps.maxBodyBytes);
-      if (!hasValidTwilioSignature(req, form, deps.authToken, deps.publicBaseUrl)) {
-        deps.log.warn('twilio inbound webhook with a bad signature', { path: TWILIO_INBOUND_PATH });
-        return sendText(res, 403, 'Forbidden');
-      }
+      const form = await readSignedTwilioForm(req, res, deps, 'twilio inbound webhook');
+      if (!form) return;
       const from = form.From?.trim();
       const keyword = from ? smsKeyword(form.Body ?? '') : null;
       if (from && keyword === 'stop') {

@@ -1,10 +1,9 @@
 import type { FailureCategory, MessageStatus } from '../../domain/delivery/message-status.js';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { ReceiptSink } from '../../domain/ports/receipt-sink.js';
-import { readForm } from '../request-body.js';
 import { sendText, sendTwiml } from '../reply.js';
 import type { HttpLogger, HttpRoute } from '../route.js';
-import { hasValidTwilioSignature } from '../twilio-signature.js';
+import { readSignedTwilioForm } from '../twilio-signature.js';
 
 /** Maps a provider's callback status and error code to the ledger's words (the Twilio adapter's `mapTwilioStatus`). */
 export type SmsStatusMapper = (status: string, errorCode: string | null) => { status: MessageStatus; category: FailureCategory | null };
@@ -31,11 +30,8 @@ export function twilioStatusRoute(deps: TwilioStatusRouteDeps): HttpRoute {
     method: 'POST',
     path: TWILIO_STATUS_PATH,
     async handler(req, res) {
-      const form = await readForm(req, deps.maxBodyBytes);
-      if (!hasValidTwilioSignature(req, form, deps.authToken, deps.publicBaseUrl)) {
-        deps.log.warn('twilio status callback with a bad signature', { path: TWILIO_STATUS_PATH });
-        return sendText(res, 403, 'Forbidden');
-      }
+      const form = await readSignedTwilioForm(req, res, deps, 'twilio status callback');
+      if (!form) return;
       const sid = form.MessageSid ?? form.SmsSid;
       const twilioStatus = form.MessageStatus ?? form.SmsStatus;
       if (!sid || !twilioStatus) return sendText(res, 400, 'MessageSid and MessageStatus are required');
