@@ -244,6 +244,23 @@ describe.each(ENGINES)('email delivery on %s', (engine) => {
     expect(sink.mails.filter((m) => m.to.endsWith('@weekly.example.com')).length - before).toBe(4);
   });
 
+  it('finishes a retry whose process stopped between re-queueing the messages and re-opening the campaign', async () => {
+    await importContacts(t, 'Halfway', 'email,first_name', ['x1@halfway.example.com,X1', 'x2@halfway.example.com,X2']);
+    sink.verdict = (to) => (to === 'x2@halfway.example.com' ? { code: 553, text: '5.3.0 Other mail system problem' } : 'accept');
+    const created = await ok(t, 'new --name Halfway --channel email --template Welcome --list Halfway');
+    const id = Number(/Created C-(\d+)/.exec(created)![1]);
+    await ok(t, `run C-${id}`);
+    await t.app.worker.drain();
+    expect(await campaignStatus(t, id)).toBe('completed');
+    sink.verdict = () => 'accept';
+    // Only the first half of a retry: the messages and their run are re-opened, the campaign is not.
+    const failed = (await t.app.delivery.delivery.selectForRetry(id, 'all')).retryable.map((m) => m.id);
+    await t.app.delivery.delivery.requeue(id, failed, t.clock.now());
+    await t.app.worker.drain();
+    expect(await statuses(t, id)).toEqual({ 'x1@halfway.example.com': 'delivered', 'x2@halfway.example.com': 'delivered' });
+    expect(await campaignStatus(t, id)).toBe('completed');
+  });
+
   it('previews with sample data or a real contact, and sends a test outside the ledger', async () => {
     const preview = await t.run('preview C-1001 --contact u3@ok.example.com');
     expect(preview.text).toMatch(/Subject:\s+Hi U3/);

@@ -172,11 +172,20 @@ export class PrismaDeliveryStore implements DeliveryStore {
       UPDATE run SET status = c.status::text::"RunStatus", finished_at = ${ts(now)}
       FROM campaign c
       WHERE run.campaign_id = c.id AND run.status IN ('queued', 'sending', 'paused', 'suspended') AND c.status IN ('stopped', 'cancelled')`;
-    // A crash between completing the campaign and its run leaves the run sending: finish it.
+    // A crash between completing the campaign and its run leaves the run sending: finish it. Only
+    // when nothing is left to send: a retry re-opens the run just before it re-opens the campaign.
     await this.prisma.$executeRaw`
       UPDATE run SET status = 'completed', finished_at = ${ts(now)}
       FROM campaign c
-      WHERE run.campaign_id = c.id AND run.status = 'sending' AND c.status IN ('completed', 'scheduled')`;
+      WHERE run.campaign_id = c.id AND run.status = 'sending' AND c.status IN ('completed', 'scheduled')
+        AND NOT EXISTS (SELECT 1 FROM message m WHERE m.run_id = run.id AND m.status IN ${PENDING})`;
+  }
+
+  async reopenedRunsOfCompletedCampaigns(): Promise<{ runId: number; campaignId: number }[]> {
+    return this.prisma.$queryRaw<{ runId: number; campaignId: number }[]>`
+      SELECT r.id AS "runId", r.campaign_id AS "campaignId" FROM run r JOIN campaign c ON c.id = r.campaign_id
+      WHERE r.status = 'sending' AND c.status = 'completed'
+        AND EXISTS (SELECT 1 FROM message m WHERE m.run_id = r.id AND m.status IN ${PENDING})`;
   }
 
   async finishedRuns(): Promise<{ runId: number; campaignId: number; number: number }[]> {

@@ -46,6 +46,17 @@ export async function deliveryTick(deps: DeliveryDeps): Promise<TickReport> {
   }
 
   await deps.delivery.closeHaltedRuns(now);
+  // A retry re-opens its runs, then its campaign; if the process stopped in between, finish the job.
+  for (const orphan of await deps.delivery.reopenedRunsOfCompletedCampaigns()) {
+    await guarded(deps, 'retry', orphan.campaignId, async () => {
+      await deps.campaign.campaigns.transition(orphan.campaignId, ['completed'], 'sending', {}, {
+        actor: SYSTEM_ACTOR,
+        action: 'retry',
+        runId: orphan.runId,
+        reason: 'a retry re-queued messages of this run',
+      });
+    });
+  }
 
   const finished = await deps.delivery.finishedRuns();
   for (const campaignId of new Set(finished.map((r) => r.campaignId))) {

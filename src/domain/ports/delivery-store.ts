@@ -125,6 +125,8 @@ export interface DeliveryStore {
   assumeDelivered(now: Date, timeoutMs: number): Promise<number>;
   /** Runs whose campaign was stopped or cancelled take that status too. */
   closeHaltedRuns(now: Date): Promise<void>;
+  /** Runs a retry re-opened whose campaign did not get back to sending (the process stopped in between). */
+  reopenedRunsOfCompletedCampaigns(): Promise<{ runId: number; campaignId: number }[]>;
   /** Sending runs with nothing left to send or in flight. */
   finishedRuns(): Promise<{ runId: number; campaignId: number; number: number }[]>;
   /** Marks a run completed with its final counts; false when it was not sending. */
