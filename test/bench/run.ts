@@ -7,6 +7,7 @@
  * prebuild_1m_s (prebuild.ts), send_rss_mb (send-rss.ts, child processes). BENCH_ENGINES=postgres narrows the engines; BENCH_ONLY=a,b picks
  * parts: core, email, sms, prebuild, rss. Notes go to stderr; stdout is JSON lines only.
  */
+import { spawnSync } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../../src/config.js';
@@ -83,7 +84,7 @@ async function bench(engine: Engine): Promise<void> {
   }
 }
 
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'core,email,sms,prebuild,rss').split(',').map((p) => p.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'core,email,sms,prebuild,rss,slack').split(',').map((p) => p.trim()));
 const started = performance.now();
 async function part(name: string, engine: Engine | null, fn: () => Promise<void>): Promise<void> {
   if (!ONLY.has(name)) return;
@@ -100,5 +101,15 @@ for (const engine of engines) {
   await part('prebuild', engine, () => prebuildBench(engine, emitFigure));
   await part('rss', engine, () => sendRssBench(engine));
 }
+// Slack ack latency in its own process (its own event loop and embedded database).
+await part('slack', null, async () => {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', 'test/bench/slack-ack.ts'], { encoding: 'utf8', env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = (child.stdout ?? '').split('\n').filter((l) => l.startsWith('{'));
+  for (const line of lines) {
+    const figure = JSON.parse(line) as { name: string; value: number; unit: string };
+    emitFigure(figure.name, figure.value, figure.unit, figure.name === 'ack_p99_ms' ? { goal: '< 100', concurrency: 20 } : {});
+  }
+  if (child.status !== 0) note(`slack ack bench failed with status ${child.status}`);
+});
 note(`bench took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 process.exit(0);
