@@ -1,11 +1,9 @@
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirInUseError } from './adapters/db/embedded-postgres.js';
-import { mapTwilioStatus } from './adapters/channels/twilio-sms-provider.js';
 import { createCommandHandler } from './commands/handle-command.js';
 import { runConsole } from './console/run-console.js';
 import { createHttpServer } from './http/http-server.js';
 import { startScheduler } from './jobs/scheduler.js';
-import { createSlackEdge } from './slack/slack-app.js';
 import { buildApp } from './wiring.js';
 
 /**
@@ -16,7 +14,9 @@ import { buildApp } from './wiring.js';
 async function main(): Promise<number> {
   const config = loadConfig();
   const app = await buildApp(config);
-  const slack = config.slack ? createSlackEdge({ app, config: config.slack }) : null;
+  // Bolt (~40 MB) and the twilio SDK are loaded only when configured.
+  const slack = config.slack ? (await import('./slack/slack-app.js')).createSlackEdge({ app, config: config.slack }) : null;
+  const mapTwilioStatus = config.sms.twilio ? (await import('./adapters/channels/twilio-sms-provider.js')).mapTwilioStatus : null;
   const log = (level: string) => (message: string, context: Record<string, unknown> = {}) =>
     process.stderr.write(`${JSON.stringify({ level, message, ...context })}\n`);
   const http = createHttpServer(
@@ -31,7 +31,7 @@ async function main(): Promise<number> {
     },
     {
       publicBaseUrl: config.http.publicBaseUrl,
-      twilio: config.sms.twilio ? { authToken: config.sms.twilio.authToken, mapStatus: mapTwilioStatus } : null,
+      twilio: config.sms.twilio && mapTwilioStatus ? { authToken: config.sms.twilio.authToken, mapStatus: mapTwilioStatus } : null,
       // HTTP mode: Slack posts commands, clicks and events to POST /slack/events on this same server.
       extraRoutes: slack?.routes ?? [],
     },

@@ -1,5 +1,4 @@
 import type http from 'node:http';
-import twilio from 'twilio';
 import { readForm } from './request-body.js';
 import { sendText } from './reply.js';
 import type { HttpLogger } from './route.js';
@@ -10,16 +9,18 @@ import type { HttpLogger } from './route.js';
  * (or, with none configured, the Host header: the HMAC still needs the auth token, so a forged host
  * cannot make a forged request pass).
  */
-export function hasValidTwilioSignature(
+export async function hasValidTwilioSignature(
   req: http.IncomingMessage,
   params: Record<string, string>,
   authToken: string,
   publicBaseUrl: string | null,
-): boolean {
+): Promise<boolean> {
   const signature = req.headers['x-twilio-signature'];
   if (typeof signature !== 'string' || signature === '') return false;
   const base = publicBaseUrl?.replace(/\/+$/, '') ?? `http://${req.headers.host ?? 'localhost'}`;
   try {
+    // Loaded on the first webhook: these routes exist only with Twilio configured.
+    const { default: twilio } = await import('twilio');
     return twilio.validateRequest(authToken, signature, base + (req.url ?? '/'), params);
   } catch {
     return false;
@@ -37,7 +38,7 @@ export async function readSignedTwilioForm(
   what: string,
 ): Promise<Record<string, string> | null> {
   const form = await readForm(req, deps.maxBodyBytes);
-  if (hasValidTwilioSignature(req, form, deps.authToken, deps.publicBaseUrl)) return form;
+  if (await hasValidTwilioSignature(req, form, deps.authToken, deps.publicBaseUrl)) return form;
   deps.log.warn(`${what} with a bad signature`, { path: req.url?.split('?')[0] });
   sendText(res, 403, 'Forbidden');
   return null;

@@ -6,7 +6,6 @@ import type { Clock } from '../../domain/ports/clock.js';
 import { startCaptureSmtpServer } from './capture/capture-smtp-server.js';
 import { SmsOutboxProvider } from './capture/sms-outbox-provider.js';
 import { SmtpEmailProvider } from './smtp-email-provider.js';
-import { TwilioSmsProvider } from './twilio-sms-provider.js';
 
 export interface ChannelProviders {
   providers: Partial<Record<Channel, ChannelProvider>>;
@@ -35,8 +34,9 @@ export async function createChannelProviders(config: Config, clock: Clock): Prom
   const email = new SmtpEmailProvider({ url: smtpUrl, poolSize: config.email.poolSize, dkim: config.email.dkim });
   closers.unshift(() => email.close());
   const twilio = config.sms.twilio;
+  // The twilio SDK (~25 MB resident) is loaded only when Twilio is configured.
   const sms: ChannelProvider = twilio
-    ? new TwilioSmsProvider({
+    ? new (await import('./twilio-sms-provider.js')).TwilioSmsProvider({
         accountSid: twilio.accountSid,
         authToken: twilio.authToken,
         apiBaseUrl: twilio.apiBaseUrl,
