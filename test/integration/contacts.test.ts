@@ -251,7 +251,10 @@ describe.each(ENGINES)('contacts, lists and segments on %s', (engine) => {
       expect((await contacts.countAudience(full)).suppressed).toBe(1);
       const oneTime = filter('all', { field: 'name', op: 'contains', value: 'jones' });
       expect(await contacts.countAudience({ ...full, oneTime })).toEqual({ listMembers: 7, reachable: 6, afterInclude: 4, final: 1, suppressed: 1 });
-      expect(await contacts.findContact('s2@example.com')).toMatchObject({ suppressed: true, lists: ['Parallel', 'Segments'] });
+      // Which of the two racing imports named the list ("Parallel" or "parallel") is up to the race.
+      const s2 = await contacts.findContact('s2@example.com');
+      expect(s2).toMatchObject({ suppressed: true });
+      expect(s2!.lists.map((l) => l.toLowerCase()).sort()).toEqual(['parallel', 'segments']);
 
       // Excluding on an attribute some contacts lack keeps them (no NULL surprises).
       expect((await contacts.countAudience(spec({ exclude: [us.filter] }))).final).toBe(3);
