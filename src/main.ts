@@ -6,6 +6,9 @@ import { createHttpServer } from './http/http-server.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { buildApp } from './wiring.js';
 
+/** A start-up problem the person can fix, said plainly without a stack. */
+class StartupError extends Error {}
+
 /**
  * Start-up: config -> wiring -> HTTP edge (webhooks, unsubscribe, Slack in HTTP mode) -> delivery
  * worker and scheduler -> Slack when configured, else the console -> clean shutdown that lets
@@ -36,7 +39,20 @@ async function main(): Promise<number> {
       extraRoutes: slack?.routes ?? [],
     },
   );
-  const { port } = await http.listen(config.http.port, config.http.host);
+  let port: number;
+  try {
+    ({ port } = await http.listen(config.http.port, config.http.host));
+  } catch (error) {
+    await app.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES') {
+      throw new StartupError(
+        `Herald cannot listen on ${config.http.host}:${config.http.port} (${code === 'EADDRINUSE' ? 'in use, perhaps by another Herald' : 'not permitted'}). ` +
+          'Set HTTP_PORT to another port, or HTTP_PORT=0 for any free one.',
+      );
+    }
+    throw error;
+  }
   app.setPublicBaseUrl(config.http.publicBaseUrl ?? `http://${config.http.host}:${port}`);
   await app.worker.recoverDeadOwners();
   const interactive = process.stdin.isTTY === true;
@@ -86,7 +102,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const expected = error instanceof ConfigError || error instanceof DataDirInUseError;
+    const expected = error instanceof ConfigError || error instanceof DataDirInUseError || error instanceof StartupError;
     process.stderr.write(`${expected ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(error instanceof ConfigError ? 78 : 1);
   },
