@@ -12,6 +12,7 @@ import type {
   StatusPatch,
 } from '../../domain/ports/campaign-store.js';
 import { audienceQuery } from './audience-sql.js';
+import { messageCountsByStatus, utcTimestamp } from './ledger-sql.js';
 import { Prisma, type Db } from './prisma-client.js';
 
 type Tx = Prisma.TransactionClient;
@@ -168,11 +169,10 @@ export class PrismaCampaignStore implements CampaignStore {
           campaign.launchType === 'recurring'
             ? []
             : (await tx.run.findMany({ where: { campaignId: id, id: { not: run.id } }, select: { id: true } })).map((r) => r.id);
-        const notReachedBefore = earlierRuns.length
-          ? Prisma.sql`AND NOT EXISTS (SELECT 1 FROM message p WHERE p.run_id = ANY(${earlierRuns}::int[]) AND p.recipient = a.recipient
+        const reachedBefore = earlierRuns.length
+          ? Prisma.sql`EXISTS (SELECT 1 FROM message p WHERE p.run_id = ANY(${earlierRuns}::int[]) AND p.recipient = a.recipient
                          AND p.status IN ('sending', 'delivered', 'assumed_delivered', 'bounced', 'complained', 'blocked', 'unknown'))`
-          : Prisma.empty;
-        const notBefore = build.scheduledFor.toISOString().replace('T', ' ').replace('Z', '');
+          : null;
         // One set-based statement writes the whole ledger for this run (NOTES.md: never row by row).
         // Rows go in recipient order so the (run, recipient) index fills in key order (a smaller index
         // and less WAL: about 10-15 % faster for a million on PostgreSQL), with the memory to sort them.
@@ -185,24 +185,18 @@ export class PrismaCampaignStore implements CampaignStore {
                    CASE WHEN EXISTS (SELECT 1 FROM suppression s WHERE s.address = a.recipient)
                           OR EXISTS (SELECT 1 FROM suppression s WHERE s.contact_id = a.contact_id)
                         THEN 'opted_out'::"MessageStatus" ELSE 'queued'::"MessageStatus" END,
-                   ${notBefore}::timestamp
+                   ${utcTimestamp(build.scheduledFor)}
             FROM (${audience}) a
-            WHERE TRUE ${notReachedBefore}
+            WHERE ${reachedBefore ? Prisma.sql`NOT ${reachedBefore}` : Prisma.sql`TRUE`}
             ORDER BY a.recipient
             RETURNING status
           )
           SELECT count(*)::int AS inserted, (count(*) FILTER (WHERE status = 'opted_out'))::int AS "optedOut" FROM ins`;
         const inserted = written?.inserted ?? 0;
         const optedOut = written?.optedOut ?? 0;
-        const skipped = earlierRuns.length
-          ? Number(
-              (
-                await tx.$queryRaw<{ n: number }[]>`
-                  SELECT count(*)::int AS n FROM (${audience}) a
-                  WHERE EXISTS (SELECT 1 FROM message p WHERE p.run_id = ANY(${earlierRuns}::int[]) AND p.recipient = a.recipient
-                                AND p.status IN ('sending', 'delivered', 'assumed_delivered', 'bounced', 'complained', 'blocked', 'unknown'))`
-              )[0]?.n ?? 0,
-            )
+        // Only on a relaunch: how many the earlier runs already reached (for the person, and the run).
+        const skipped = reachedBefore
+          ? ((await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (${audience}) a WHERE ${reachedBefore}`)[0]?.n ?? 0)
           : 0;
         await tx.run.update({ where: { id: run.id }, data: { audienceCount: inserted, skippedCount: skipped } });
         await tx.campaign.update({
@@ -280,12 +274,8 @@ export class PrismaCampaignStore implements CampaignStore {
     return rows.map(toCampaign);
   }
 
-  async messageCounts(id: number): Promise<Record<string, number>> {
-    // Through the runs: the ledger is indexed by (run, status), not by campaign.
-    const rows = await this.prisma.$queryRaw<{ status: string; n: number }[]>`
-      SELECT m.status::text AS status, count(*)::int AS n FROM message m
-      WHERE m.run_id IN (SELECT id FROM run WHERE campaign_id = ${id}) GROUP BY m.status`;
-    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  messageCounts(id: number): Promise<Record<string, number>> {
+    return messageCountsByStatus(this.prisma, id);
   }
 }
 

@@ -10,15 +10,9 @@ import type {
   RetrySelection,
   RunSnapshot,
 } from '../../domain/ports/delivery-store.js';
+import { messageCountsByStatus, utcText, utcTimestamp as ts } from './ledger-sql.js';
 import { Prisma, type Db } from './prisma-client.js';
 
-/**
- * `timestamp(3)` columns hold UTC wall time (as Prisma writes them). Times from the injected clock are
- * passed as UTC text so no session time zone can shift them.
- */
-function ts(date: Date): Prisma.Sql {
-  return Prisma.sql`${date.toISOString().replace('T', ' ').replace('Z', '')}::timestamp`;
-}
 
 /** Statuses of messages that still have to go out. */
 const PENDING = Prisma.sql`('queued', 'retrying')`;
@@ -89,7 +83,6 @@ export class PrismaDeliveryStore implements DeliveryStore {
   async record(runId: number, owner: string, now: Date, outcomes: MessageOutcome[]): Promise<{ windowAttempts: number; windowFailures: number }> {
     if (outcomes.length === 0) return this.window(runId);
     const col = <T>(f: (o: MessageOutcome) => T) => outcomes.map(f);
-    const iso = (d: Date | null | undefined) => (d ? d.toISOString().replace('T', ' ').replace('Z', '') : null);
     return this.prisma.$transaction(async (tx) => {
       // A late answer still lands on a message the lease sweeper marked `unknown`: the truth beats a guess.
       await tx.$executeRaw`
@@ -108,7 +101,7 @@ export class PrismaDeliveryStore implements DeliveryStore {
           updated_at = ${ts(now)}
         FROM unnest(
           ${col((o) => o.id)}::bigint[], ${col((o) => o.status)}::text[], ${col((o) => o.providerMessageId ?? null)}::text[],
-          ${col((o) => o.category ?? null)}::text[], ${col((o) => o.reason ?? null)}::text[], ${col((o) => iso(o.nextAttemptAt))}::text[],
+          ${col((o) => o.category ?? null)}::text[], ${col((o) => o.reason ?? null)}::text[], ${col((o) => (o.nextAttemptAt ? utcText(o.nextAttemptAt) : null))}::text[],
           ${col((o) => o.sent === true)}::boolean[], ${col((o) => o.segments ?? null)}::int[], ${col((o) => (o.costMicros == null ? null : String(o.costMicros)))}::bigint[],
           ${col((o) => o.notAnAttempt === true)}::boolean[]
         ) AS v(id, status, pid, category, reason, next, sent, segments, cost, uncount)
@@ -200,24 +193,13 @@ export class PrismaDeliveryStore implements DeliveryStore {
       ORDER BY r.campaign_id, r.number`;
   }
 
-  async completeRun(runId: number, now: Date): Promise<Record<string, number> | null> {
+  async completeRun(runId: number, now: Date): Promise<boolean> {
     const n = await this.prisma.$executeRaw`UPDATE run SET status = 'completed', finished_at = ${ts(now)} WHERE id = ${runId} AND status = 'sending'`;
-    if (n !== 1) return null;
-    return this.runCounts(runId);
+    return n === 1;
   }
 
-  private async runCounts(runId: number): Promise<Record<string, number>> {
-    const rows = await this.prisma.$queryRaw<{ status: string; n: number }[]>`
-      SELECT status::text AS status, count(*)::int AS n FROM message WHERE run_id = ${runId} GROUP BY status`;
-    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
-  }
-
-  async counts(campaignId: number, runId?: number): Promise<Record<string, number>> {
-    if (runId !== undefined) return this.runCounts(runId);
-    const rows = await this.prisma.$queryRaw<{ status: string; n: number }[]>`
-      SELECT m.status::text AS status, count(*)::int AS n FROM message m
-      WHERE m.run_id IN (SELECT id FROM run WHERE campaign_id = ${campaignId}) GROUP BY m.status`;
-    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  counts(campaignId: number, runId?: number): Promise<Record<string, number>> {
+    return messageCountsByStatus(this.prisma, campaignId, runId);
   }
 
   async listMessages(filter: MessageFilter): Promise<{ items: MessageRow[]; total: number }> {

@@ -1,7 +1,7 @@
 import { AppError } from '../errors.js';
 import { campaignRef, type Campaign } from '../campaign/campaign.js';
 import { actionRefused, loadCampaign } from '../campaign/campaign-deps.js';
-import { SYSTEM_ACTOR, type DeliveryDeps } from './delivery-deps.js';
+import type { DeliveryDeps } from './delivery-deps.js';
 
 export interface RetryInput {
   campaignId: number;
@@ -69,6 +69,6 @@ export async function retryMessages(deps: DeliveryDeps, input: RetryInput): Prom
   } else {
     updated = await deps.campaign.campaigns.update(campaign.id, ['sending'], {}, { actor: input.actor, action: 'retry', detail });
   }
-  deps.log('delivery.retry', { campaignId: campaign.id, by: input.actor, actor: SYSTEM_ACTOR, ...detail });
+  deps.log('delivery.retry', { campaignId: campaign.id, by: input.actor, ...detail });
   return { ...base, campaign: updated ?? campaign, applied: true, requeued: done.requeued, optedOut: done.optedOut };
 }

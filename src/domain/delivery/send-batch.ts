@@ -1,5 +1,5 @@
 import type { ActiveRun, ClaimedMessage } from '../ports/delivery-store.js';
-import type { SendResult } from '../ports/channel-provider.js';
+import type { ChannelProvider, SendResult } from '../ports/channel-provider.js';
 import { budgetSpent, decideOutcome, type Decision } from './outcome-policy.js';
 import { SYSTEM_ACTOR, type DeliveryDeps } from './delivery-deps.js';
 import { mapWithConcurrency } from './map-with-concurrency.js';
@@ -69,7 +69,7 @@ export async function sendRunBatch(deps: DeliveryDeps, run: ActiveRun, owner: st
   return claimed.length;
 }
 
-async function attempt(deps: DeliveryDeps, provider: NonNullable<DeliveryDeps['providers']['email']>, ctx: RenderContext, m: ClaimedMessage): Promise<SendResult> {
+async function attempt(deps: DeliveryDeps, provider: ChannelProvider, ctx: RenderContext, m: ClaimedMessage): Promise<SendResult> {
   let message;
   try {
     message = await renderMessage(deps.campaign.templateEngine, ctx, m);

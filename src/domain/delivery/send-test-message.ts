@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import { loadCampaign } from '../campaign/campaign-deps.js';
 import { channelSpec } from '../channels/channel-spec.js';
 import { normalizeEmail, normalizePhone } from '../contacts/contact-row.js';
 import type { SendResult } from '../ports/channel-provider.js';
@@ -10,7 +11,7 @@ import { previewMessage } from './preview-message.js';
  * is marked [TEST]. Goes through the real provider and its pacing.
  */
 export async function sendTestMessage(deps: DeliveryDeps, input: { campaignId: number; to: string; actor: string }): Promise<{ result: SendResult; to: string; channel: string }> {
-  const campaign = (await previewMessage(deps, { campaignId: input.campaignId })).campaign;
+  const campaign = await loadCampaign(deps.campaign, input.campaignId);
   const spec = channelSpec(deps.campaign.config.channels, campaign.channel);
   const field = 'field' in spec.address ? spec.address.field : null;
   const to = field === 'email' ? normalizeEmail(input.to) : field === 'phone' ? normalizePhone(input.to) : input.to.trim() || null;

@@ -129,8 +129,8 @@ export interface DeliveryStore {
   reopenedRunsOfCompletedCampaigns(): Promise<{ runId: number; campaignId: number }[]>;
   /** Sending runs with nothing left to send or in flight. */
   finishedRuns(): Promise<{ runId: number; campaignId: number; number: number }[]>;
-  /** Marks a run completed with its final counts; false when it was not sending. */
-  completeRun(runId: number, now: Date): Promise<Record<string, number> | null>;
+  /** Marks a run completed; false when it was not sending. */
+  completeRun(runId: number, now: Date): Promise<boolean>;
   /** Status counts of a campaign (all runs) or one run. */
   counts(campaignId: number, runId?: number): Promise<Record<string, number>>;
   listMessages(filter: MessageFilter): Promise<{ items: MessageRow[]; total: number }>;

@@ -1,0 +1,21 @@
+import { Prisma, type Db } from './prisma-client.js';
+
+/**
+ * `timestamp(3)` columns hold UTC wall time (as Prisma writes them). Times from the injected clock go
+ * in as UTC text, so no session time zone can shift them.
+ */
+export function utcText(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+export function utcTimestamp(date: Date): Prisma.Sql {
+  return Prisma.sql`${utcText(date)}::timestamp`;
+}
+
+/** Messages by status for a campaign (all its runs) or one run, read through (run_id, recipient). */
+export async function messageCountsByStatus(prisma: Db, campaignId: number, runId?: number): Promise<Record<string, number>> {
+  const runs = runId !== undefined ? Prisma.sql`m.run_id = ${runId}` : Prisma.sql`m.run_id IN (SELECT id FROM run WHERE campaign_id = ${campaignId})`;
+  const rows = await prisma.$queryRaw<{ status: string; n: number }[]>`
+    SELECT m.status::text AS status, count(*)::int AS n FROM message m WHERE ${runs} GROUP BY m.status`;
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
