@@ -2,7 +2,7 @@ import type { AppError, ErrorCode } from '../domain/errors.js';
 import { errorReply, warnings, type Reply } from './reply.js';
 
 /** The one table that turns domain error codes into what a person reads. */
-const LEAD: Record<ErrorCode, string> = {
+export const ERROR_LEADS: Readonly<Record<ErrorCode, string>> = {
   NOT_FOUND: 'Not found',
   INVALID_INPUT: 'Invalid input',
   INVALID_TRANSITION: 'Not allowed now',
@@ -20,6 +20,6 @@ const LEAD: Record<ErrorCode, string> = {
 
 export function appErrorReply(error: AppError): Reply {
   const notes = Array.isArray(error.details.warnings) ? (error.details.warnings as string[]) : [];
-  const r = errorReply(`${LEAD[error.code]}: ${error.message}`, warnings(notes));
-  return { ...r, text: `${LEAD[error.code]}: ${error.message}`, code: error.code };
+  const r = errorReply(`${ERROR_LEADS[error.code]}: ${error.message}`, warnings(notes));
+  return { ...r, text: `${ERROR_LEADS[error.code]}: ${error.message}`, code: error.code };
 }

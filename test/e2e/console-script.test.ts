@@ -1,29 +1,12 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DateTime } from 'luxon';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, runHerald } from '../support/herald-process.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-console-'));
-
-/** Runs the real entry point with a script on stdin, as `printf … | npm start` does. */
-function runConsole(script: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, HERALD_DATA_DIR: dataDir, HTTP_PORT: '0', HERALD_ACTOR: 'script', ACCOUNT_TIME_ZONE: 'UTC' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(script);
-  });
-}
+const runConsole = (script: string) => runHerald(script, { HERALD_DATA_DIR: dataDir, HERALD_ACTOR: 'script' });
 
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
@@ -39,11 +22,13 @@ describe('console driven by a script on stdin', () => {
 
   it('imports contacts, creates a template and a campaign, schedules, pauses, resumes, cancels and prints the log; the data survives a restart', async () => {
     const csv = path.join(ROOT, 'test/fixtures/contacts-tour.csv');
+    // A send time a week from the real clock (this test runs the real process), in the zone it names.
+    const sendAt = DateTime.now().setZone('Europe/Paris').plus({ days: 7 }).toFormat('yyyy-MM-dd HH:mm');
     const script = [
       `/campaign contacts import ${csv} --list Newsletter`,
       '/campaign templates create Welcome --channel email --subject "Hi {{ first_name }}" --text "Hello {{ first_name }}" --from-email news@example.com',
       '/campaign new --name "Winter sale" --channel email --template Welcome --list Newsletter',
-      '/campaign schedule C-1001 --at "2026-12-01 09:00" --tz Europe/Paris',
+      `/campaign schedule C-1001 --at "${sendAt}" --tz Europe/Paris`,
       '/campaign pause C-1001',
       '/campaign resume C-1001',
       '/campaign cancel C-1001 --confirm C-1001',
