@@ -23,6 +23,8 @@ import type { Channel } from './domain/campaign/campaign.js';
 import { channelSpecs, EMAIL_CHANNEL, SMS_CHANNEL } from './domain/channels/channel-spec.js';
 import type { CampaignDeps } from './domain/campaign/campaign-deps.js';
 import type { DeliveryDeps } from './domain/delivery/delivery-deps.js';
+import { LedgerJournal } from './domain/delivery/ledger-journal.js';
+import { ProviderSlots } from './domain/delivery/provider-slots.js';
 import type { ChannelProvider } from './domain/ports/channel-provider.js';
 import type { Clock } from './domain/ports/clock.js';
 import type { Pacer } from './domain/ports/pacer.js';
@@ -102,12 +104,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   rates.email = config.email.ratePerSecond;
   rates.sms = config.sms.segmentsPerSecond;
   const suppressions = new PrismaSuppressionStore(prisma);
+  const deliveryStore = new PrismaDeliveryStore(prisma);
   const delivery: DeliveryDeps = {
     campaign: deps,
-    delivery: new PrismaDeliveryStore(prisma),
+    delivery: deliveryStore,
     suppressions,
     providers,
     pacer: overrides.pacer ?? new TokenBucketPacer(rates),
+    journal: new LedgerJournal(deliveryStore, clock),
+    slots: new ProviderSlots((channel) => Math.min(config.delivery.concurrency, providers[channel]?.maxInFlight ?? config.delivery.concurrency)),
     random: overrides.random ?? Math.random,
     links: {
       unsubscribeUrl: (messageId) => (publicBaseUrl ? `${publicBaseUrl}${UNSUBSCRIBE_PATH.replace(':token', signer.sign(UNSUBSCRIBE_PURPOSE, messageId))}` : null),

@@ -19,16 +19,26 @@ export function formatTime(date: Date | null, zone: string): string {
   return DateTime.fromJSDate(date, { zone }).toFormat('yyyy-LL-dd HH:mm ZZZZ');
 }
 
-export function statusLabel(c: Campaign): string {
-  return c.status;
+/**
+ * A campaign's status in a few words. A completed campaign with messages in doubt says so ("completed,
+ * 12 unknown: check before retrying") instead of "every message attempted".
+ */
+export function statusLabel(c: Pick<Campaign, 'status' | 'statusReason'>): string {
+  return c.status === 'completed' && c.statusReason ? `${c.status}, ${c.statusReason}` : c.status;
+}
+
+/** The card's status line: the label and, where the label says nothing more, what the status means. */
+export function statusLine(c: Pick<Campaign, 'status' | 'statusReason'>): string {
+  const label = statusLabel(c);
+  return label === c.status ? `${c.status} — ${STATUS_MEANING[c.status]}` : label;
 }
 
 /** The campaign card: identity, status and why, schedule, content, audience, what can be done next. */
 export function campaignCard(c: Campaign, names: CampaignNames, zone: string, counts: Record<string, number>): ReplyBlock[] {
   const tz = c.timeZone ?? zone;
   const fields: [string, string][] = [
-    ['Status', `${c.status} — ${STATUS_MEANING[c.status]}`],
-    ...(c.statusReason ? [['Reason', c.statusReason] as [string, string]] : []),
+    ['Status', statusLine(c)],
+    ...(c.statusReason && statusLabel(c) === c.status ? [['Reason', c.statusReason] as [string, string]] : []),
     ['Channel', c.channel],
     ['Launch', launchText(c, tz)],
     ['Template', c.variants.length ? c.variants.map((v) => `${v.label}: ${names.variantTemplates[v.label] ?? `#${v.templateId}`} (${v.weight})`).join(', ') : (names.template ?? '—')],
@@ -72,7 +82,7 @@ export function launchText(c: Campaign, zone: string): string {
 }
 
 export function campaignRow(c: Campaign, zone: string): string[] {
-  return [campaignRef(c.id), truncate(c.name, 40), c.status, c.channel, launchShort(c, zone), c.tags.join(',')];
+  return [campaignRef(c.id), truncate(c.name, 40), statusLabel(c), c.channel, launchShort(c, zone), c.tags.join(',')];
 }
 
 function launchShort(c: Campaign, zone: string): string {

@@ -84,9 +84,14 @@ export class DeliveryWorker {
       if (ownerHost !== host || owner === this.options.owner || !pid) continue;
       // Our own pid under another owner is an earlier incarnation (a restarted container is pid 1 again).
       if (Number(pid) !== process.pid && isAlive(Number(pid))) continue;
-      const n = await this.deps.delivery.expireLeasesOf(owner, this.deps.campaign.clock.now());
-      this.deps.log('delivery.unknown', { count: n, owner, why: 'the process holding these messages died mid-send' });
-      expired += n;
+      const { unknown, requeued } = await this.deps.delivery.expireLeasesOf(owner, this.deps.campaign.clock.now());
+      this.deps.log('delivery.recovered', {
+        owner,
+        unknown,
+        requeued,
+        why: 'the process holding these messages died mid-send: unknown ones were with the provider, the others go out again',
+      });
+      expired += unknown + requeued;
     }
     return expired;
   }

@@ -22,7 +22,7 @@ import { buildApp } from '../../src/wiring.js';
 import { startFakeTwilioServer, type RecordedTwilioRequest } from '../fakes/twilio-server.js';
 import { createTestDatabase, type Engine } from '../support/test-database.js';
 import { contactsSql, envNumber, formatTimings, note, quietLog, timeMethods, type Emit } from './bench-util.js';
-import { startSinkProcess } from './smtp-sink-process.js';
+import { startSinkProcess } from '../fakes/smtp-sink-process.js';
 
 const FROM = { name: 'News', address: 'news@example.com' };
 const TEXT = (name: string, url: string) => `Hello ${name},\n\nOur winter sale starts today: 20% off everything.\n\nUnsubscribe: ${url}\n`;

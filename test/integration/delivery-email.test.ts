@@ -1,6 +1,7 @@
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmtpEmailProvider } from '../../src/adapters/channels/smtp-email-provider.js';
+import { deliveryTick } from '../../src/domain/delivery/delivery-tick.js';
 import { startSmtpSink, type SmtpSink } from '../fakes/smtp-sink.js';
 import { campaignStatus, importContacts, noPacing, ok, statuses } from '../support/delivery-fixtures.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -259,6 +260,49 @@ describe.each(ENGINES)('email delivery on %s', (engine) => {
     await t.app.worker.drain();
     expect(await statuses(t, id)).toEqual({ 'x1@halfway.example.com': 'delivered', 'x2@halfway.example.com': 'delivered' });
     expect(await campaignStatus(t, id)).toBe('completed');
+  });
+
+  it('after a lapsed lease, puts claimed-only messages back in the queue and marks only handed-over ones unknown, then says so', async () => {
+    const rows = Array.from({ length: 6 }, (_, i) => `l${i}@lapsed.example.com,L${i}`);
+    await importContacts(t, 'Lapsed', 'email,first_name', rows);
+    const created = await ok(t, 'new --name Lapsed --channel email --template Welcome --list Lapsed');
+    const id = Number(/Created C-(\d+)/.exec(created)![1]);
+    await ok(t, `run C-${id}`);
+    await deliveryTick(t.app.delivery); // starts sending
+    const store = t.app.delivery.delivery;
+    const [run] = await store.activeRuns('email');
+    // A worker on another host claims the whole run, hands two messages over, answers one, then vanishes.
+    const ghost = 'elsewhere:4242:dead';
+    const claimed = await store.claim(run!.runId, ghost, t.clock.now(), 60_000, 10);
+    expect(claimed).toHaveLength(6);
+    const [answered, inDoubt] = claimed;
+    expect(await store.writeLedger(t.clock.now(), { handOvers: [{ id: answered!.id, owner: ghost }, { id: inDoubt!.id, owner: ghost }], outcomes: [] })).toHaveLength(2);
+    await store.writeLedger(t.clock.now(), { handOvers: [], outcomes: [{ runId: run!.runId, owner: ghost, outcome: { id: answered!.id, status: 'delivered', sent: true } }] });
+    // Someone else's claim is not ours to hand over.
+    expect(await store.writeLedger(t.clock.now(), { handOvers: [{ id: claimed[2]!.id, owner: 'another:1:x' }], outcomes: [] })).toEqual([]);
+
+    const sentBefore = sink.mails.length;
+    t.clock.advance(60_001);
+    await t.app.worker.drain();
+    const after = await statuses(t, id);
+    expect(after[inDoubt!.recipient]).toBe('unknown');
+    expect(Object.values(after).filter((s) => s === 'delivered')).toHaveLength(5);
+    // The four that were only claimed went out once, now, counted as their first attempt.
+    const resent = sink.mails.slice(sentBefore).map((m) => m.to).sort();
+    expect(resent).toEqual(claimed.slice(2).map((m) => m.recipient).sort());
+    const attempts = await t.db.prisma.$queryRaw<{ attempts: number }[]>`SELECT attempts FROM message WHERE campaign_id = ${id} AND recipient = ANY(${resent}::text[])`;
+    expect(attempts.map((a) => a.attempts)).toEqual([1, 1, 1, 1]);
+
+    expect(await campaignStatus(t, id)).toBe('completed');
+    const shown = await t.run(`show C-${id}`);
+    expect(shown.text).toMatch(/Status:\s+completed, 1 unknown: check before retrying/);
+    expect(shown.text).not.toContain('every message attempted');
+    expect((await t.run(`list --search Lapsed`)).text).toContain('completed, 1 unknown: check before retrying');
+    // A retry settles the doubt: the campaign sends again and no longer carries the note.
+    await ok(t, `retry C-${id} --all --confirm`);
+    expect((await t.run(`show C-${id}`)).text).toMatch(/Status:\s+sending — messages going out/);
+    await t.app.worker.drain();
+    expect((await t.run(`show C-${id}`)).text).toMatch(/Status:\s+completed — every message attempted/);
   });
 
   it('previews with sample data or a real contact, and sends a test outside the ledger', async () => {

@@ -164,9 +164,12 @@ export class SmtpEmailProvider implements ChannelProvider {
   readonly channel = 'email' as const;
   readonly spec = EMAIL_CHANNEL;
   readonly name = 'smtp';
+  /** One message per pooled connection: more would wait inside nodemailer, handed over yet unsent. */
+  readonly maxInFlight: number;
   private readonly transport: Transporter;
 
   constructor(options: SmtpEmailProviderOptions) {
+    this.maxInFlight = options.poolSize;
     const poolOptions: SMTPPoolOptions & { pool: true } = {
       url: options.url,
       ...options.transportOptions,

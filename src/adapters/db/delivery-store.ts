@@ -4,11 +4,14 @@ import type {
   ActiveRun,
   ClaimedMessage,
   DeliveryStore,
+  HandOver,
+  LeaseRecovery,
   MessageFilter,
   MessageOutcome,
   MessageRow,
   RetrySelection,
   RunSnapshot,
+  SettledOutcome,
 } from '../../domain/ports/delivery-store.js';
 import { messageCountsByStatus, utcText, utcTimestamp as ts } from './ledger-sql.js';
 import { Prisma, type Db } from './prisma-client.js';
@@ -66,7 +69,7 @@ export class PrismaDeliveryStore implements DeliveryStore {
         LIMIT ${limit}
         FOR UPDATE OF m SKIP LOCKED
       ), claimed AS (
-        UPDATE message m SET status = 'sending', lease_until = ${ts(until)}, lease_owner = ${owner},
+        UPDATE message m SET status = 'sending', lease_until = ${ts(until)}, lease_owner = ${owner}, handed_over_at = NULL,
                attempts = m.attempts + 1, updated_at = ${ts(now)}
         FROM picked WHERE m.id = picked.id
         RETURNING m.id, m.run_id, m.campaign_id, m.contact_id, m.recipient, m.variant, m.attempts
@@ -80,12 +83,22 @@ export class PrismaDeliveryStore implements DeliveryStore {
     return rows.map((r) => ({ ...r, id: r.id.toString(), attributes: stringAttributes(r.attributes) }));
   }
 
-  async record(runId: number, owner: string, now: Date, outcomes: MessageOutcome[]): Promise<{ windowAttempts: number; windowFailures: number }> {
-    if (outcomes.length === 0) return this.window(runId);
+  async writeLedger(now: Date, entries: { handOvers: HandOver[]; outcomes: SettledOutcome[] }): Promise<string[]> {
+    const outcomes = entries.outcomes.map((e) => e.outcome);
+    const owners = entries.outcomes.map((e) => e.owner);
     const col = <T>(f: (o: MessageOutcome) => T) => outcomes.map(f);
-    return this.prisma.$transaction(async (tx) => {
-      // A late answer still lands on a message the lease sweeper marked `unknown`: the truth beats a guess.
-      await tx.$executeRaw`
+    const budget = new Map<number, { attempts: number; failures: number }>();
+    for (const { runId, outcome: o } of entries.outcomes) {
+      const b = budget.get(runId) ?? { attempts: 0, failures: 0 };
+      if (!o.notAnAttempt && o.status !== 'queued') b.attempts += 1;
+      if (o.countsAsFailure) b.failures += 1;
+      budget.set(runId, b);
+    }
+    const runs = [...budget.entries()].filter(([, b]) => b.attempts > 0 || b.failures > 0);
+    // One statement, so one atomic write and one round trip: the outcomes, the error budget and the
+    // hand-overs touch different rows (a message is handed over, then settled in a later write).
+    const handed = await this.prisma.$queryRaw<{ id: bigint }[]>`
+      WITH outcome AS (
         UPDATE message m SET
           status = v.status::"MessageStatus",
           provider_message_id = coalesce(v.pid, m.provider_message_id),
@@ -93,6 +106,7 @@ export class PrismaDeliveryStore implements DeliveryStore {
           failure_reason = v.reason,
           next_attempt_at = coalesce(v.next::timestamp, m.next_attempt_at),
           lease_until = NULL,
+          handed_over_at = CASE WHEN v.status = 'queued' OR v.status = 'retrying' THEN NULL ELSE m.handed_over_at END,
           sent_at = CASE WHEN v.sent THEN ${ts(now)} ELSE m.sent_at END,
           delivered_at = CASE WHEN v.status = 'delivered' THEN ${ts(now)} ELSE m.delivered_at END,
           sms_segments = coalesce(v.segments, m.sms_segments),
@@ -100,43 +114,41 @@ export class PrismaDeliveryStore implements DeliveryStore {
           attempts = CASE WHEN v.uncount THEN greatest(m.attempts - 1, 0) ELSE m.attempts END,
           updated_at = ${ts(now)}
         FROM unnest(
-          ${col((o) => o.id)}::bigint[], ${col((o) => o.status)}::text[], ${col((o) => o.providerMessageId ?? null)}::text[],
+          ${col((o) => o.id)}::bigint[], ${owners}::text[], ${col((o) => o.status)}::text[], ${col((o) => o.providerMessageId ?? null)}::text[],
           ${col((o) => o.category ?? null)}::text[], ${col((o) => o.reason ?? null)}::text[], ${col((o) => (o.nextAttemptAt ? utcText(o.nextAttemptAt) : null))}::text[],
           ${col((o) => o.sent === true)}::boolean[], ${col((o) => o.segments ?? null)}::int[], ${col((o) => (o.costMicros == null ? null : String(o.costMicros)))}::bigint[],
           ${col((o) => o.notAnAttempt === true)}::boolean[]
-        ) AS v(id, status, pid, category, reason, next, sent, segments, cost, uncount)
-        WHERE m.id = v.id AND m.lease_owner = ${owner} AND m.status IN ('sending', 'unknown')`;
-      const attempts = outcomes.filter((o) => !o.notAnAttempt && o.status !== 'queued').length;
-      const failures = outcomes.filter((o) => o.countsAsFailure).length;
-      const rows = await tx.$queryRaw<{ windowAttempts: number; windowFailures: number }[]>`
-        UPDATE run SET window_attempts = window_attempts + ${attempts}, window_failures = window_failures + ${failures}
-        WHERE id = ${runId} RETURNING window_attempts AS "windowAttempts", window_failures AS "windowFailures"`;
-      return rows[0] ?? { windowAttempts: 0, windowFailures: 0 };
-    });
+        ) AS v(id, owner, status, pid, category, reason, next, sent, segments, cost, uncount)
+        -- A late answer still lands on a message the lease sweeper marked unknown: the truth beats a guess.
+        WHERE m.id = v.id AND m.lease_owner = v.owner AND m.status IN ('sending', 'unknown')
+        RETURNING m.id
+      ), budget AS (
+        UPDATE run SET window_attempts = window_attempts + b.attempts, window_failures = window_failures + b.failures
+        FROM unnest(${runs.map(([id]) => id)}::int[], ${runs.map(([, b]) => b.attempts)}::int[], ${runs.map(([, b]) => b.failures)}::int[]) AS b(id, attempts, failures)
+        WHERE run.id = b.id
+        RETURNING run.id
+      ), handed AS (
+        UPDATE message m SET handed_over_at = ${ts(now)}, updated_at = ${ts(now)}
+        FROM unnest(${entries.handOvers.map((h) => h.id)}::bigint[], ${entries.handOvers.map((h) => h.owner)}::text[]) AS h(id, owner)
+        WHERE m.id = h.id AND m.lease_owner = h.owner AND m.status = 'sending' AND m.lease_until IS NOT NULL AND m.handed_over_at IS NULL
+        RETURNING m.id
+      )
+      SELECT id FROM handed`;
+    return handed.map((r) => r.id.toString());
   }
 
-  private async window(runId: number): Promise<{ windowAttempts: number; windowFailures: number }> {
+  async errorWindow(runId: number): Promise<{ windowAttempts: number; windowFailures: number }> {
     const rows = await this.prisma.$queryRaw<{ windowAttempts: number; windowFailures: number }[]>`
       SELECT window_attempts AS "windowAttempts", window_failures AS "windowFailures" FROM run WHERE id = ${runId}`;
     return rows[0] ?? { windowAttempts: 0, windowFailures: 0 };
-  }
-
-  async markAccepted(id: string, owner: string, providerMessageId: string, now: Date): Promise<void> {
-    await this.prisma.$executeRaw`
-      UPDATE message SET provider_message_id = ${providerMessageId}, sent_at = ${ts(now)}, lease_until = NULL, updated_at = ${ts(now)}
-      WHERE id = ${id}::bigint AND lease_owner = ${owner} AND status = 'sending'`;
   }
 
   async resetErrorBudget(runId: number): Promise<void> {
     await this.prisma.$executeRaw`UPDATE run SET window_attempts = 0, window_failures = 0 WHERE id = ${runId}`;
   }
 
-  async expireLeases(now: Date): Promise<number> {
-    return this.prisma.$executeRaw`
-      UPDATE message SET status = 'unknown', failure_category = 'ambiguous',
-             failure_reason = 'the sender (' || coalesce(lease_owner, '?') || ') stopped between handing it to the provider and recording the answer',
-             lease_until = NULL, updated_at = ${ts(now)}
-      WHERE status = 'sending' AND lease_until IS NOT NULL AND lease_until < ${ts(now)}`;
+  async expireLeases(now: Date): Promise<LeaseRecovery> {
+    return this.recoverLeases(Prisma.sql`lease_until < ${ts(now)}`, 'stopped', now);
   }
 
   async inFlightOwners(): Promise<string[]> {
@@ -145,12 +157,34 @@ export class PrismaDeliveryStore implements DeliveryStore {
     return rows.map((r) => r.owner);
   }
 
-  async expireLeasesOf(owner: string, now: Date): Promise<number> {
-    return this.prisma.$executeRaw`
-      UPDATE message SET status = 'unknown', failure_category = 'ambiguous',
-             failure_reason = 'the sender (' || lease_owner || ') died between handing it to the provider and recording the answer',
-             lease_until = NULL, updated_at = ${ts(now)}
-      WHERE status = 'sending' AND lease_until IS NOT NULL AND lease_owner = ${owner}`;
+  async expireLeasesOf(owner: string, now: Date): Promise<LeaseRecovery> {
+    return this.recoverLeases(Prisma.sql`lease_owner = ${owner}`, 'died', now);
+  }
+
+  /**
+   * Ends leases: a message handed over with no answer recorded may have been sent, so it becomes
+   * `unknown`; one that was only claimed goes back where it was (queued, or retrying after a deferral)
+   * with the attempt not counted, and is sent by whoever claims it next.
+   */
+  private async recoverLeases(which: Prisma.Sql, how: 'stopped' | 'died', now: Date): Promise<LeaseRecovery> {
+    const rows = await this.prisma.$queryRaw<{ unknown: number; requeued: number }[]>`
+      WITH ended AS (
+        UPDATE message SET
+          status = CASE WHEN handed_over_at IS NOT NULL THEN 'unknown'::"MessageStatus"
+                        WHEN failure_category IS NOT NULL THEN 'retrying'::"MessageStatus"
+                        ELSE 'queued'::"MessageStatus" END,
+          failure_category = CASE WHEN handed_over_at IS NOT NULL THEN 'ambiguous' ELSE failure_category END,
+          failure_reason = CASE WHEN handed_over_at IS NOT NULL
+                                THEN 'the sender (' || coalesce(lease_owner, '?') || ') ' || ${how} || ' between handing it to the provider and recording the answer'
+                                ELSE failure_reason END,
+          attempts = CASE WHEN handed_over_at IS NOT NULL THEN attempts ELSE greatest(attempts - 1, 0) END,
+          lease_owner = CASE WHEN handed_over_at IS NOT NULL THEN lease_owner ELSE NULL END,
+          lease_until = NULL, updated_at = ${ts(now)}
+        WHERE status = 'sending' AND lease_until IS NOT NULL AND ${which}
+        RETURNING status
+      )
+      SELECT (count(*) FILTER (WHERE status = 'unknown'))::int AS unknown, (count(*) FILTER (WHERE status <> 'unknown'))::int AS requeued FROM ended`;
+    return rows[0] ?? { unknown: 0, requeued: 0 };
   }
 
   async assumeDelivered(now: Date, timeoutMs: number): Promise<number> {
@@ -255,7 +289,7 @@ export class PrismaDeliveryStore implements DeliveryStore {
           AND (EXISTS (SELECT 1 FROM suppression s WHERE s.address = m.recipient) OR EXISTS (SELECT 1 FROM suppression s WHERE s.contact_id = m.contact_id))`;
       const runs = await tx.$queryRaw<{ runId: number }[]>`
         UPDATE message m SET status = 'queued', failure_category = NULL, failure_reason = NULL, next_attempt_at = ${ts(now)},
-               lease_until = NULL, lease_owner = NULL, updated_at = ${ts(now)}
+               lease_until = NULL, lease_owner = NULL, handed_over_at = NULL, updated_at = ${ts(now)}
         WHERE m.id = ANY(${ids}::bigint[]) AND m.campaign_id = ${campaignId} AND m.status IN ('failed', 'unknown')
         RETURNING m.run_id AS "runId"`;
       const runIds = [...new Set(runs.map((r) => r.runId))];

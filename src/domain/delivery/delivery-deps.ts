@@ -4,11 +4,13 @@ import type { ChannelProvider } from '../ports/channel-provider.js';
 import type { DeliveryStore } from '../ports/delivery-store.js';
 import type { Pacer } from '../ports/pacer.js';
 import type { SuppressionStore } from '../ports/suppression-store.js';
+import type { LedgerJournal } from './ledger-journal.js';
+import type { ProviderSlots } from './provider-slots.js';
 import type { SendWindow } from './quiet-hours.js';
 
 export interface DeliveryConfig {
   batchSize: number;
-  /** Provider calls in flight per batch. */
+  /** Provider calls in flight per channel (fewer when the provider holds fewer: `maxInFlight`). */
   concurrency: number;
   leaseMs: number;
   maxAttempts: number;
@@ -27,6 +29,10 @@ export interface DeliveryDeps {
   suppressions: SuppressionStore;
   providers: Partial<Record<Channel, ChannelProvider>>;
   pacer: Pacer;
+  /** The engine's ordered writes of hand-overs and outcomes (one per process). */
+  journal: LedgerJournal;
+  /** Provider calls in flight per channel, across every batch of the process. */
+  slots: ProviderSlots;
   random: () => number;
   links: {
     /** Signed one-click unsubscribe URL, or null when no public URL is known. */

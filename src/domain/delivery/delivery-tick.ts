@@ -18,8 +18,10 @@ export interface TickReport {
 export async function deliveryTick(deps: DeliveryDeps): Promise<TickReport> {
   const now = deps.campaign.clock.now();
   const report: TickReport = { prebuilt: [], started: [], completed: [], expiredLeases: 0, assumedDelivered: 0 };
-  report.expiredLeases = await deps.delivery.expireLeases(now);
-  if (report.expiredLeases) deps.log('delivery.unknown', { count: report.expiredLeases, why: 'lease expired: the sender stopped mid-send' });
+  const lapsed = await deps.delivery.expireLeases(now);
+  report.expiredLeases = lapsed.unknown + lapsed.requeued;
+  if (lapsed.unknown) deps.log('delivery.unknown', { count: lapsed.unknown, why: 'lease expired: the sender stopped between handing them over and recording the answer' });
+  if (lapsed.requeued) deps.log('delivery.requeued', { count: lapsed.requeued, why: 'lease expired before they were handed to the provider' });
   report.assumedDelivered = await deps.delivery.assumeDelivered(now, deps.config.smsReceiptTimeoutMs);
 
   for (const id of await deps.delivery.dueForPrebuild(now, deps.campaign.config.prebuildLeadMs)) {
@@ -49,7 +51,7 @@ export async function deliveryTick(deps: DeliveryDeps): Promise<TickReport> {
   // A retry re-opens its runs, then its campaign; if the process stopped in between, finish the job.
   for (const orphan of await deps.delivery.reopenedRunsOfCompletedCampaigns()) {
     await guarded(deps, 'retry', orphan.campaignId, async () => {
-      await deps.campaign.campaigns.transition(orphan.campaignId, ['completed'], 'sending', {}, {
+      await deps.campaign.campaigns.transition(orphan.campaignId, ['completed'], 'sending', { statusReason: null }, {
         actor: SYSTEM_ACTOR,
         action: 'retry',
         runId: orphan.runId,
@@ -71,11 +73,14 @@ export async function deliveryTick(deps: DeliveryDeps): Promise<TickReport> {
         next = deps.campaign.cron.nextRuns(campaign.cron, zone, now, 1)[0] ?? null;
       }
       const to = next ? 'scheduled' : 'completed';
-      const done = await deps.campaign.campaigns.transition(campaignId, ['sending'], to, { nextRunAt: next }, {
+      // Messages in doubt are said wherever the status shows, until a retry settles them.
+      const unknown = (next ? counts : await deps.delivery.counts(campaignId)).unknown ?? 0;
+      const doubt = unknown ? `${next ? 'last run: ' : ''}${unknown} unknown: check before retrying` : null;
+      const done = await deps.campaign.campaigns.transition(campaignId, ['sending'], to, { nextRunAt: next, statusReason: doubt }, {
         actor: SYSTEM_ACTOR,
         action: 'complete',
         runId: runs[runs.length - 1]!.runId,
-        reason: next ? `run ${runs.map((r) => r.number).join(', ')} finished; next run ${next.toISOString()}` : null,
+        reason: [next ? `run ${runs.map((r) => r.number).join(', ')} finished; next run ${next.toISOString()}` : null, doubt].filter(Boolean).join('; ') || null,
         detail: { runs: runs.map((r) => r.number), counts },
       });
       for (const r of runs) await deps.delivery.completeRun(r.runId, now);

@@ -64,7 +64,7 @@ export async function retryMessages(deps: DeliveryDeps, input: RetryInput): Prom
   const detail = { requested: input.messageIds === 'all' ? 'all' : input.messageIds, requeued: done.requeued, optedOut: done.optedOut, byStatus };
   let updated: Campaign | null;
   if (campaign.status === 'completed') {
-    updated = await deps.campaign.campaigns.transition(campaign.id, ['completed'], 'sending', {}, { actor: input.actor, action: 'retry', detail });
+    updated = await deps.campaign.campaigns.transition(campaign.id, ['completed'], 'sending', { statusReason: null }, { actor: input.actor, action: 'retry', detail });
     if (!updated) throw new AppError('CONFLICT', `${campaignRef(campaign.id)} changed a moment ago; look at it again before retrying.`);
   } else {
     updated = await deps.campaign.campaigns.update(campaign.id, ['sending'], {}, { actor: input.actor, action: 'retry', detail });

@@ -8,8 +8,10 @@ import { renderMessage, type RenderContext } from './render-message.js';
 
 /**
  * Claims one batch of a sending run and sends it. Claimed messages are `sending` (committed) before
- * any provider call; the batch is small enough (about two seconds of the channel's rate) that a crash
- * leaves few of them to become `unknown`. Returns how many messages were claimed.
+ * anything else; each is then recorded as handed over just before its provider call, holding one of
+ * the provider's slots until its outcome is queued for the ledger (see LedgerJournal). A crash thus
+ * leaves `unknown` only what was with a provider, at most one message per slot; the rest of the
+ * batch goes back to the queue. Returns how many messages were claimed.
  */
 export async function sendRunBatch(deps: DeliveryDeps, run: ActiveRun, owner: string): Promise<number> {
   const provider = deps.providers[run.channel];
@@ -30,59 +32,77 @@ export async function sendRunBatch(deps: DeliveryDeps, run: ActiveRun, owner: st
   };
   const policy = { channel: spec, providerName: provider.name, maxAttempts: config.maxAttempts, retryBaseMs: config.retryBaseMs, random: deps.random };
   let suspendedFor: string | null = null;
+  const settled: Promise<void>[] = [];
+  const settle = (decision: Decision): Decision => {
+    settled.push(deps.journal.settle({ runId: run.runId, owner, outcome: decision.outcome }));
+    return decision;
+  };
 
-  const decisions = await mapWithConcurrency(claimed, config.concurrency, async (m): Promise<Decision> => {
+  // No more lanes than the provider has slots: a lane waiting for a slot would only hold its message.
+  const lanes = Math.min(config.concurrency, provider.maxInFlight ?? config.concurrency);
+  const decisions = await mapWithConcurrency(claimed, lanes, async (m): Promise<Decision | null> => {
     const now = deps.campaign.clock.now();
     // Once the campaign must stop, the rest of the batch goes back to the queue unsent.
-    if (suspendedFor) return { outcome: { id: m.id, status: 'queued', nextAttemptAt: now, notAnAttempt: true } };
+    if (suspendedFor) return settle({ outcome: { id: m.id, status: 'queued', nextAttemptAt: now, notAnAttempt: true } });
     // Opted out after the run was built (a STOP while it waited for quiet hours or a back-off).
-    if (m.suppressed) return { outcome: { id: m.id, status: 'opted_out', reason: 'on the suppression list when its turn came', notAnAttempt: true } };
+    if (m.suppressed) return settle({ outcome: { id: m.id, status: 'opted_out', reason: 'on the suppression list when its turn came', notAnAttempt: true } });
     if (spec.quietHours) {
       const opening = nextWindowOpening(now, m.timeZone, deps.campaign.config.accountTimeZone, config.smsSendWindow);
-      if (opening) return { outcome: { id: m.id, status: 'queued', nextAttemptAt: opening, notAnAttempt: true, reason: 'held for quiet hours' } };
+      if (opening) return settle({ outcome: { id: m.id, status: 'queued', nextAttemptAt: opening, notAnAttempt: true, reason: 'held for quiet hours' } });
     }
-    const result = await attempt(deps, provider, ctx, m);
-    if (result.outcome === 'sent' && !result.final && result.providerMessageId) {
-      await deps.delivery.markAccepted(m.id, owner, result.providerMessageId, deps.campaign.clock.now());
+    let message;
+    try {
+      message = await renderMessage(deps.campaign.templateEngine, ctx, m);
+    } catch (error) {
+      // A template that fails to render fails for everyone: stop the campaign rather than fail each message.
+      return settle(decide(m, { outcome: 'permanent', category: 'configuration', reason: `template did not render: ${(error as Error).message}` }));
     }
+    const release = await deps.slots.acquire(run.channel);
+    try {
+      await deps.pacer.acquire(spec.name, spec.segmented ? provider.segments(message.text) : 1);
+      if (suspendedFor) return settle({ outcome: { id: m.id, status: 'queued', nextAttemptAt: deps.campaign.clock.now(), notAnAttempt: true } });
+      // Lost the lease meanwhile (swept, then claimed by someone else): not ours to send.
+      if (!(await deps.journal.handOver(owner, m.id))) return null;
+      return settle(decide(m, await send(provider, message)));
+    } finally {
+      release();
+    }
+  });
+
+  function decide(m: ClaimedMessage, result: SendResult): Decision {
     const decision = decideOutcome(m, result, deps.campaign.clock.now(), policy);
     if (decision.suspend) suspendedFor ??= decision.suspend;
     return decision;
-  });
+  }
 
-  const now = deps.campaign.clock.now();
-  const window = await deps.delivery.record(run.runId, owner, now, decisions.map((d) => d.outcome));
-  for (const d of decisions) {
+  await Promise.all(settled);
+  const made = decisions.filter((d): d is Decision => d !== null);
+  for (const d of made) {
     if (d.suppress) await deps.suppressions.add(d.suppress);
   }
-  const failures = decisions.filter((d) => d.outcome.countsAsFailure).length;
+  const failures = made.filter((d) => d.outcome.countsAsFailure).length;
   if (failures) deps.log('delivery.failures', { campaignId: run.campaignId, runId: run.runId, failures, batch: claimed.length });
   if (suspendedFor) {
     await suspend(deps, run, `provider problem — ${suspendedFor}`);
-  } else if (budgetSpent(window, config.errorBudget)) {
-    await suspend(
-      deps,
-      run,
-      `error budget spent: ${window.windowFailures} of ${window.windowAttempts} attempts failed for good (limit ${config.errorBudget.percent}%)`,
-    );
+  } else {
+    const window = await deps.delivery.errorWindow(run.runId);
+    if (budgetSpent(window, config.errorBudget)) {
+      await suspend(
+        deps,
+        run,
+        `error budget spent: ${window.windowFailures} of ${window.windowAttempts} attempts failed for good (limit ${config.errorBudget.percent}%)`,
+      );
+    }
   }
   return claimed.length;
 }
 
-async function attempt(deps: DeliveryDeps, provider: ChannelProvider, ctx: RenderContext, m: ClaimedMessage): Promise<SendResult> {
-  let message;
-  try {
-    message = await renderMessage(deps.campaign.templateEngine, ctx, m);
-  } catch (error) {
-    // A template that fails to render fails for everyone: stop the campaign rather than fail each message.
-    return { outcome: 'permanent', category: 'configuration', reason: `template did not render: ${(error as Error).message}` };
-  }
-  await deps.pacer.acquire(ctx.channel.name, ctx.channel.segmented ? provider.segments(message.text) : 1);
+async function send(provider: ChannelProvider, message: Parameters<ChannelProvider['send']>[0]): Promise<SendResult> {
   try {
     return await provider.send(message);
   } catch (error) {
-    // Providers should not throw; if one does, nothing says the message left: retry it.
-    return { outcome: 'retryable', category: 'provider_error', reason: `provider error: ${(error as Error).message}` };
+    // Providers should not throw. One that does may have sent: the answer is unknown, never resent by itself.
+    return { outcome: 'permanent', category: 'ambiguous', reason: `provider error after the hand-over: ${(error as Error).message}` };
   }
 }
 
@@ -99,4 +119,3 @@ async function suspend(deps: DeliveryDeps, run: ActiveRun, reason: string): Prom
     deps.log('delivery.suspended', { campaignId: run.campaignId, runId: run.runId, reason });
   }
 }
-

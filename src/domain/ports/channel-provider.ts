@@ -62,6 +62,11 @@ export interface ChannelProvider {
   readonly spec: ChannelSpec;
   /** Short name for logs and the README ("smtp", "twilio", "capture"). */
   readonly name: string;
+  /**
+   * Messages it can really be sending at once (SMTP: the pool's connections). The engine hands over
+   * no more than this, so a crash leaves no more than this many `unknown`. Unset: SEND_CONCURRENCY.
+   */
+  readonly maxInFlight?: number;
   /** Sends one message; resolves to a result, never rejects for a delivery problem. */
   send(message: OutboundMessage): Promise<SendResult>;
   /** Segments an SMS body would be billed as (email: 1). */

@@ -22,7 +22,10 @@ export interface ActiveRun {
   smsTtlSeconds: number | null;
 }
 
-/** A message claimed for sending: marked `sending` with a lease before any provider call. */
+/**
+ * A message claimed for sending: marked `sending` with a lease, committed, before anything else. Its
+ * hand-over to the provider is recorded separately, just before the provider call.
+ */
 export interface ClaimedMessage {
   id: string;
   runId: number;
@@ -57,6 +60,27 @@ export interface MessageOutcome {
   costMicros?: number | null;
   /** Counts against the run's error budget. */
   countsAsFailure?: boolean;
+}
+
+/** A message its lease owner is about to hand to the provider. */
+export interface HandOver {
+  id: string;
+  owner: string;
+}
+
+/** An attempt's outcome, written only where `owner` still holds the message. */
+export interface SettledOutcome {
+  runId: number;
+  owner: string;
+  outcome: MessageOutcome;
+}
+
+/** What a crash or a lapsed lease did to messages in flight. */
+export interface LeaseRecovery {
+  /** Handed to the provider with no answer recorded: may have been sent, never resent automatically. */
+  unknown: number;
+  /** Claimed but never handed over: back in the queue, sent by whoever claims them next. */
+  requeued: number;
 }
 
 export interface MessageRow {
@@ -106,21 +130,22 @@ export interface DeliveryStore {
   activeRuns(channel: Channel): Promise<ActiveRun[]>;
   /** Claims up to `limit` due messages of one run: `sending`, lease until `now + leaseMs`, committed before returning. */
   claim(runId: number, owner: string, now: Date, leaseMs: number, limit: number): Promise<ClaimedMessage[]>;
-  /** Writes a batch's outcomes (only where this owner still holds the message) and updates the run's error budget. */
-  record(runId: number, owner: string, now: Date, outcomes: MessageOutcome[]): Promise<{ windowAttempts: number; windowFailures: number }>;
   /**
-   * Records at once that the provider accepted a message whose receipt will follow, so a receipt that
-   * arrives before the batch is written finds it.
+   * One atomic write of the engine's journal: the outcomes (where their owner still holds the message;
+   * a late answer also replaces `unknown`), the runs' error-budget counters, and the hand-overs
+   * (`handed_over_at`, only where the owner still holds a claimed message). Returns the ids handed over.
    */
-  markAccepted(id: string, owner: string, providerMessageId: string, now: Date): Promise<void>;
+  writeLedger(now: Date, entries: { handOvers: HandOver[]; outcomes: SettledOutcome[] }): Promise<string[]>;
+  /** A run's error-budget window: attempts and failures since it started or was last reset. */
+  errorWindow(runId: number): Promise<{ windowAttempts: number; windowFailures: number }>;
   /** Resets a run's error-budget window (on suspend, so a resume starts afresh). */
   resetErrorBudget(runId: number): Promise<void>;
-  /** In-flight messages whose lease passed become `unknown` (never resent automatically). Returns how many. */
-  expireLeases(now: Date): Promise<number>;
+  /** In-flight messages whose lease passed: handed over ones become `unknown`, claimed-only ones go back to the queue. */
+  expireLeases(now: Date): Promise<LeaseRecovery>;
   /** Owners (host:pid) holding in-flight leases now. */
   inFlightOwners(): Promise<string[]>;
-  /** Ends every in-flight lease of one owner (a process known to be dead): its messages become `unknown`. */
-  expireLeasesOf(owner: string, now: Date): Promise<number>;
+  /** Ends every in-flight lease of one owner (a process known to be dead), as `expireLeases` does. */
+  expireLeasesOf(owner: string, now: Date): Promise<LeaseRecovery>;
   /** SMS handed off without a receipt for `timeoutMs` become `assumed_delivered`. Returns how many. */
   assumeDelivered(now: Date, timeoutMs: number): Promise<number>;
   /** Runs whose campaign was stopped or cancelled take that status too. */

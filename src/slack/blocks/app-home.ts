@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { formatTime } from '../../commands/render-campaign.js';
+import { formatTime, statusLabel } from '../../commands/render-campaign.js';
 import { campaignRef, type Campaign } from '../../domain/campaign/campaign.js';
 import type { CalendarEntry } from '../../domain/campaign/campaign-calendar.js';
 import type { CampaignStatus } from '../../domain/campaign/campaign-status.js';
@@ -31,7 +31,7 @@ function button(text: string, actionId: string, value: string, style?: 'primary'
 
 function campaignLine(c: Campaign, zone: string): string {
   const when = c.nextRunAt ?? c.sendAt;
-  return `*${campaignRef(c.id)}* ${escapeMrkdwn(cut(c.name, 60))} · ${c.status} · ${c.channel}${when ? ` · ${formatTime(when, c.timeZone ?? zone)}` : ''}`;
+  return `*${campaignRef(c.id)}* ${escapeMrkdwn(cut(c.name, 60))} · ${statusLabel(c)} · ${c.channel}${when ? ` · ${formatTime(when, c.timeZone ?? zone)}` : ''}`;
 }
 
 /** The App Home tab: my campaigns, campaigns by status, approvals waiting (approvers), upcoming launches. */
