@@ -13,6 +13,7 @@ import type {
 } from '../../domain/ports/contact-store.js';
 import { excludeAndOneTimeSql, includeSql, recipientColumn } from './audience-sql.js';
 import { Prisma, type Db } from './prisma-client.js';
+import { isSuppressed } from './suppression-sql.js';
 
 const NAME_MAX = 120;
 /** Serialises contact imports (two imports inserting the same new address would collide). */
@@ -191,10 +192,10 @@ export class PrismaContactStore implements ContactStore {
       include: { memberships: { where: { list: { deletedAt: null } }, include: { list: true } } },
     });
     if (!row) return null;
-    const addresses = [row.email, row.phone].filter((a): a is string => a !== null);
-    const suppressions = await this.prisma.suppression.count({
-      where: { OR: [{ address: { in: addresses } }, { contactId: row.id }] },
-    });
+    // Opted out on either channel: the send paths' rule applied to each of the contact's addresses.
+    const [flag] = await this.prisma.$queryRaw<{ suppressed: boolean }[]>`
+      SELECT (${isSuppressed({ recipient: 'c.email', contactId: 'c.id' })} OR ${isSuppressed({ recipient: 'c.phone', contactId: 'c.id' })}) AS suppressed
+      FROM contact c WHERE c.id = ${row.id}::int`;
     return {
       id: row.id,
       email: row.email,
@@ -202,7 +203,7 @@ export class PrismaContactStore implements ContactStore {
       attributes: toAttributes(row.attributes),
       timeZone: row.timeZone,
       lists: row.memberships.map((m) => m.list.name).sort((a, b) => a.localeCompare(b)),
-      suppressed: suppressions > 0,
+      suppressed: flag?.suppressed === true,
     };
   }
 
@@ -249,8 +250,8 @@ export class PrismaContactStore implements ContactStore {
   }
 
   /**
-   * The audience funnel in one pass over the list. "Suppressed" matches the prebuild's rule: the
-   * recipient address or the contact itself is on the suppression list.
+   * The audience funnel in one pass over the list. "Suppressed" is the run build's rule
+   * (`isSuppressed`), counted only among the final audience.
    */
   async countAudience(spec: AudienceSpec): Promise<AudienceCount> {
     const recipient = recipientColumn(spec.address);
@@ -259,9 +260,8 @@ export class PrismaContactStore implements ContactStore {
              count(*) FILTER (WHERE a.recipient IS NOT NULL)::int AS "reachable",
              count(*) FILTER (WHERE a.recipient IS NOT NULL AND a.included)::int AS "afterInclude",
              count(*) FILTER (WHERE a.recipient IS NOT NULL AND a.included AND a.kept)::int AS "final",
-             count(*) FILTER (WHERE a.recipient IS NOT NULL AND a.included AND a.kept AND EXISTS (
-               SELECT 1 FROM suppression s WHERE s.address = a.recipient) OR EXISTS (
-               SELECT 1 FROM suppression s WHERE s.contact_id = a.id))::int AS "suppressed"
+             count(*) FILTER (WHERE a.recipient IS NOT NULL AND a.included AND a.kept
+                                AND ${isSuppressed({ recipient: 'a.recipient', contactId: 'a.id' })})::int AS "suppressed"
       FROM (
         SELECT c.id, ${recipient} AS recipient, ${includeSql(spec)} AS included, ${excludeAndOneTimeSql(spec)} AS kept
         FROM list_member m
