@@ -309,6 +309,18 @@ describe.each(ENGINES)('contacts, lists and segments on %s', (engine) => {
       }
     });
 
+    it('counts an attribute-addressed audience as the distinct recipients a run is built for', async () => {
+      const list = await contacts.createList({ name: 'Push', description: '', createdBy: 'U_TEST' });
+      const person = (email: string, token: string | null): ContactInput => ({ line: 0, email, phone: null, attributes: token ? { push_token: token } : {}, timeZone: null });
+      // Two contacts share a device token: a run sends to it once.
+      await contacts.upsertIntoList(list.id, [person('p1@example.com', 'tok-1'), person('p2@example.com', 'tok-1'), person('p3@example.com', 'tok-3'), person('p4@example.com', null)]);
+      await new PrismaSuppressionStore(db.prisma).add({ address: 'tok-3', reason: 'unsubscribe', source: 'test' });
+      const push = spec({ listId: list.id, address: { attribute: 'push_token' } });
+      const rows = await db.prisma.$queryRaw<{ recipient: string }[]>(audienceQuery(push));
+      expect(rows.map((r) => r.recipient).sort()).toEqual(['tok-1', 'tok-3']);
+      expect(await contacts.countAudience(push)).toEqual({ listMembers: 4, reachable: 3, afterInclude: 3, final: 2, suppressed: 1 });
+    });
+
     it('stores, finds (any case), lists and soft-deletes segments', async () => {
       expect(await contacts.findSegmentByName('vip')).toMatchObject({ name: 'VIP', filter: { match: 'all', conditions: [{ field: 'vip', op: 'exists' }] } });
       expect(await codeOf(contacts.createSegment({ name: 'vip', filter: filter('all', { field: 'x', op: 'exists' }), createdBy: 'U' }))).toMatch(/^ALREADY_EXISTS/);

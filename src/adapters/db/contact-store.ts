@@ -11,7 +11,7 @@ import type {
   SegmentInfo,
   UpsertResult,
 } from '../../domain/ports/contact-store.js';
-import { excludeAndOneTimeSql, includeSql, recipientColumn } from './audience-sql.js';
+import { audienceQuery, excludeAndOneTimeSql, includeSql, recipientColumn } from './audience-sql.js';
 import { Prisma, type Db } from './prisma-client.js';
 import { isSuppressed } from './suppression-sql.js';
 
@@ -269,13 +269,22 @@ export class PrismaContactStore implements ContactStore {
         WHERE m.list_id = ${spec.listId}::int
       ) a`;
     const row = rows[0];
-    return {
+    const count: AudienceCount = {
       listMembers: row?.listMembers ?? 0,
       reachable: row?.reachable ?? 0,
       afterInclude: row?.afterInclude ?? 0,
       final: row?.final ?? 0,
       suppressed: row?.suppressed ?? 0,
     };
+    if ('field' in spec.address) return count;
+    // An attribute address may be shared by several contacts and a run reaches it once: the last
+    // two steps are counted over the very rows the run build writes (emails and phones are unique
+    // per contact, so for them the pass above already is).
+    const [built] = await this.prisma.$queryRaw<{ final: number; suppressed: number }[]>`
+      SELECT count(*)::int AS "final",
+             count(*) FILTER (WHERE ${isSuppressed({ recipient: 'a.recipient', contactId: 'a.contact_id' })})::int AS "suppressed"
+      FROM (${audienceQuery(spec)}) a`;
+    return { ...count, final: built?.final ?? 0, suppressed: built?.suppressed ?? 0 };
   }
 
   private async assertLiveList(listId: number): Promise<void> {
