@@ -126,6 +126,34 @@ describe.each(ENGINES)('campaign lifecycle on %s', (engine) => {
     expect(log.text).toContain('launch_failed');
   });
 
+  it('launches when the only suppressed list members are outside the audience', async () => {
+    // Each list: one contact the campaign reaches, one suppressed contact it never would (excluded
+    // by a segment, or with no email for an email campaign).
+    const lists = { 'Excluded opt-out': ['kept1@example.com', 'FR', 'gone1@example.com', 'US'], 'Phone opt-out': ['kept2@example.com', 'FR', null, 'FR'] } as const;
+    for (const [name, [kept, keptCountry, other, otherCountry]] of Object.entries(lists)) {
+      const list = await t.app.deps.contacts.createList({ name, description: '', createdBy: 'test' });
+      await t.app.deps.contacts.upsertIntoList(list.id, [
+        { line: 2, email: kept, phone: null, attributes: { first_name: 'K', country: keptCountry }, timeZone: null },
+        { line: 3, email: other, phone: other ? null : '+14155550401', attributes: { first_name: 'O', country: otherCountry }, timeZone: null },
+      ]);
+    }
+    await t.app.stores.suppressions.add({ address: 'gone1@example.com', reason: 'unsubscribe', source: 'test' });
+    await t.app.stores.suppressions.add({ address: '+14155550401', reason: 'sms_stop', source: 'test' });
+    await t.run('/campaign segments create Americans --where country=US');
+
+    const excluded = await t.run('/campaign new --name "Not US" --channel email --template Welcome --list "Excluded opt-out" --exclude Americans');
+    const phone = await t.run('/campaign new --name "Email only" --channel email --template Welcome --list "Phone opt-out"');
+    for (const created of [excluded, phone]) {
+      const id = Number(/C-(\d+)/.exec(created.text)![1]);
+      const r = await t.run(`/campaign run C-${id}`);
+      expect(r.ok, r.text).toBe(true);
+      expect(r.text).not.toContain('EMPTY_AUDIENCE');
+      expect(r.text).toMatch(/queued: run 1 has 1 message\b/);
+      expect(r.text).not.toContain('opted out');
+      expect(await t.app.deps.campaigns.messageCounts(id)).toEqual({ queued: 1 });
+    }
+  });
+
   it('rejects content that breaks the content rules, and resubmits after an edit', async () => {
     await t.run('/campaign templates create Phish --channel email --subject "Account" --text "Please verify your account password at http://10.0.0.1/x" --from-email a@example.com');
     const id = Number(/C-(\d+)/.exec((await t.run('/campaign new --name P --channel email --template Phish --list Newsletter')).text)![1]);

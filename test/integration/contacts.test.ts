@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readContactsCsv } from '../../src/adapters/csv/read-contacts-csv.js';
 import { audienceQuery } from '../../src/adapters/db/audience-sql.js';
 import { createContactStore } from '../../src/adapters/db/contact-store.js';
+import { PrismaSuppressionStore } from '../../src/adapters/db/suppression-store.js';
 import { validateContactRow } from '../../src/domain/contacts/contact-row.js';
 import { importContacts, type ImportReport } from '../../src/domain/contacts/import-contacts.js';
 import { matchesFilter, parseSegmentFilter, type SegmentFilter } from '../../src/domain/contacts/segment-filter.js';
@@ -272,6 +273,52 @@ describe.each(ENGINES)('contacts, lists and segments on %s', (engine) => {
       expect((await contacts.countAudience(sms)).suppressed).toBe(1);
       const rows = await db.prisma.$queryRaw<{ recipient: string }[]>(audienceQuery(sms));
       expect(rows.map((r) => r.recipient).sort()).toEqual(['+14155550201', '+14155550206']);
+    });
+
+    it('counts as suppressed only the audience, never a suppressed member left out of it', async () => {
+      const list = await contacts.createList({ name: 'Outside', description: '', createdBy: 'U_TEST' });
+      const person = (email: string | null, phone: string | null, country: string): ContactInput => ({
+        line: 0,
+        email,
+        phone,
+        attributes: { country },
+        timeZone: null,
+      });
+      await contacts.upsertIntoList(list.id, [
+        person('o-in@example.com', '+14155550301', 'FR'),
+        person('o-in-stopped@example.com', null, 'FR'),
+        person('o-excluded@example.com', null, 'US'),
+        person(null, '+14155550304', 'FR'),
+      ]);
+      // As production writes them: the suppression row is linked to the contact owning the address.
+      const suppressions = new PrismaSuppressionStore(db.prisma);
+      for (const address of ['o-in-stopped@example.com', 'o-excluded@example.com', '+14155550304']) {
+        await suppressions.add({ address, reason: 'unsubscribe', source: 'test' });
+      }
+      const us = filter('all', { field: 'country', op: 'eq', value: 'US' });
+      const email = spec({ listId: list.id, exclude: [us] });
+      // The excluded US contact and the phone-only contact are suppressed but outside the audience.
+      expect(await contacts.countAudience(email)).toEqual({ listMembers: 4, reachable: 3, afterInclude: 3, final: 2, suppressed: 1 });
+      // By SMS the two email-only suppressed contacts have no address: only the phone-only one counts.
+      const sms = spec({ listId: list.id, exclude: [us], address: { field: 'phone' } });
+      expect(await contacts.countAudience(sms)).toEqual({ listMembers: 4, reachable: 2, afterInclude: 2, final: 2, suppressed: 1 });
+      // The same count as the rows a run would be built from.
+      for (const s of [email, sms]) {
+        const rows = await db.prisma.$queryRaw<{ recipient: string }[]>(audienceQuery(s));
+        expect(rows).toHaveLength((await contacts.countAudience(s)).final);
+      }
+    });
+
+    it('counts an attribute-addressed audience as the distinct recipients a run is built for', async () => {
+      const list = await contacts.createList({ name: 'Push', description: '', createdBy: 'U_TEST' });
+      const person = (email: string, token: string | null): ContactInput => ({ line: 0, email, phone: null, attributes: token ? { push_token: token } : {}, timeZone: null });
+      // Two contacts share a device token: a run sends to it once.
+      await contacts.upsertIntoList(list.id, [person('p1@example.com', 'tok-1'), person('p2@example.com', 'tok-1'), person('p3@example.com', 'tok-3'), person('p4@example.com', null)]);
+      await new PrismaSuppressionStore(db.prisma).add({ address: 'tok-3', reason: 'unsubscribe', source: 'test' });
+      const push = spec({ listId: list.id, address: { attribute: 'push_token' } });
+      const rows = await db.prisma.$queryRaw<{ recipient: string }[]>(audienceQuery(push));
+      expect(rows.map((r) => r.recipient).sort()).toEqual(['tok-1', 'tok-3']);
+      expect(await contacts.countAudience(push)).toEqual({ listMembers: 4, reachable: 3, afterInclude: 3, final: 2, suppressed: 1 });
     });
 
     it('stores, finds (any case), lists and soft-deletes segments', async () => {

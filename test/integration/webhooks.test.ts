@@ -250,6 +250,25 @@ describe.each(ENGINES)('HTTP edge: Twilio webhooks and unsubscribe on %s', (engi
       expect(await suppression(recipient)).toBeUndefined();
     });
 
+    it('refuses a token whose last character was changed within its spare bits, and unsubscribes nobody', async () => {
+      const token = signer.sign('unsubscribe', String(ids.email));
+      const mac = token.split('.')[1]!;
+      // The substitutions Node's lenient decoder reads as the very same MAC bytes (the final
+      // character's unused low bits): the ones a verifier that only decodes would accept.
+      const aliases = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_']
+        .filter((c) => c !== token.at(-1))
+        .map((c) => token.slice(0, -1) + c)
+        .filter((t) => Buffer.from(t.split('.')[1]!, 'base64url').equals(Buffer.from(mac, 'base64url')));
+      expect(aliases).toHaveLength(15);
+      for (const bad of aliases.slice(0, 5)) {
+        const res = await fetch(`${base}/u/${bad}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+        expect(res.status, bad).toBe(404);
+        expect((await fetch(`${base}/u/${bad}`)).status).toBe(404);
+      }
+      expect(await suppression(recipient)).toBeUndefined();
+      expect(await unsubscribeEvents('email')).toBe(0);
+    });
+
     it('POST one-click unsubscribes with a 200 page, once', async () => {
       const token = signer.sign('unsubscribe', String(ids.email));
       const post = () =>

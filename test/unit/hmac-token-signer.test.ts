@@ -29,6 +29,35 @@ describe('HmacTokenSigner', () => {
     expect(signer.verify('unsubscribe', `${payload}.${mac}A`)).toBeNull();
   });
 
+  it('refuses every one-character change anywhere in a token (no spare-bit aliases)', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // Outside the alphabet: padding, standard base64, the separator, and what a URL may decode to.
+    const outside = ['=', '+', '/', '.', ' ', '%', '\n'];
+    // Payload lengths 1, 2, 3 (mod 3) so the payload's last character has 4, 2 and 0 spare bits;
+    // the 16-byte MAC's last character always has 4.
+    for (const payload of ['1', '12', '123', '12345', '9007199254740993', 'ünïcødé']) {
+      const token = signer.sign('unsubscribe', payload);
+      const accepted: string[] = [];
+      for (let i = 0; i < token.length; i++) {
+        for (const c of [...alphabet, ...outside]) {
+          if (c === token[i]) continue;
+          const variant = token.slice(0, i) + c + token.slice(i + 1);
+          if (signer.verify('unsubscribe', variant) !== null) accepted.push(variant);
+        }
+      }
+      expect(accepted, `variants of ${token} that verify`).toEqual([]);
+      expect(signer.verify('unsubscribe', token)).toBe(payload);
+    }
+  });
+
+  it('refuses a token with a character added or removed at any position', () => {
+    const token = signer.sign('unsubscribe', '12345');
+    for (let i = 0; i <= token.length; i++) {
+      for (const c of ['A', 'Q', 'g', 'w', '-', '_', '=', '.']) expect(signer.verify('unsubscribe', token.slice(0, i) + c + token.slice(i))).toBeNull();
+      if (i < token.length) expect(signer.verify('unsubscribe', token.slice(0, i) + token.slice(i + 1))).toBeNull();
+    }
+  });
+
   it('answers null for garbage instead of throwing', () => {
     for (const garbage of ['', '.', 'abc', 'a.b.c', '!!!.???', 'MTIz.', '.AAAA', 'MTIz.%%%', 'x'.repeat(10_000), 'MTIz.AAAAAAAAAAAAAAAAAAAAAA==']) {
       expect(signer.verify('unsubscribe', garbage)).toBeNull();

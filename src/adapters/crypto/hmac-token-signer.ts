@@ -30,11 +30,15 @@ export class HmacTokenSigner implements TokenSigner {
     if (parts.length !== 2) return null;
     const [encodedPayload, encodedMac] = parts as [string, string];
     if (!BASE64URL_RE.test(encodedPayload) || !BASE64URL_RE.test(encodedMac)) return null;
+    // Node's base64url decoder is lenient (spare low bits of the last character ignored, invalid
+    // characters skipped, invalid UTF-8 replaced), so several spellings decode alike: only the one
+    // canonical spelling of each part is accepted, or a changed character could still verify.
     const payload = Buffer.from(encodedPayload, 'base64url').toString('utf8');
-    // Node's base64url decoder is lenient (trailing bits, invalid UTF-8): accept only the canonical form.
     if (Buffer.from(payload, 'utf8').toString('base64url') !== encodedPayload) return null;
-    const given = Buffer.from(encodedMac, 'base64url');
-    const expected = this.mac(purpose, payload);
+    // The MAC is compared as its canonical text, in constant time: any other spelling of the same
+    // bytes differs from the expected text, so it is refused without decoding what was given.
+    const given = Buffer.from(encodedMac, 'ascii');
+    const expected = Buffer.from(this.mac(purpose, payload).toString('base64url'), 'ascii');
     if (given.length !== expected.length) return null;
     return crypto.timingSafeEqual(given, expected) ? payload : null;
   }

@@ -14,6 +14,7 @@ import type {
 import { audienceQuery } from './audience-sql.js';
 import { messageCountsByStatus, utcTimestamp } from './ledger-sql.js';
 import { Prisma, type Db } from './prisma-client.js';
+import { isSuppressed } from './suppression-sql.js';
 
 type Tx = Prisma.TransactionClient;
 
@@ -182,8 +183,7 @@ export class PrismaCampaignStore implements CampaignStore {
           WITH ins AS (
             INSERT INTO message (run_id, campaign_id, contact_id, channel, recipient, variant, status, next_attempt_at)
             SELECT ${run.id}, ${id}, a.contact_id, ${campaign.channel}, a.recipient, ${variantCase(campaign)},
-                   CASE WHEN EXISTS (SELECT 1 FROM suppression s WHERE s.address = a.recipient)
-                          OR EXISTS (SELECT 1 FROM suppression s WHERE s.contact_id = a.contact_id)
+                   CASE WHEN ${isSuppressed({ recipient: 'a.recipient', contactId: 'a.contact_id' })}
                         THEN 'opted_out'::"MessageStatus" ELSE 'queued'::"MessageStatus" END,
                    ${utcTimestamp(build.scheduledFor)}
             FROM (${audience}) a

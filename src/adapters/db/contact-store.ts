@@ -11,8 +11,9 @@ import type {
   SegmentInfo,
   UpsertResult,
 } from '../../domain/ports/contact-store.js';
-import { excludeAndOneTimeSql, includeSql, recipientColumn } from './audience-sql.js';
+import { audienceQuery, excludeAndOneTimeSql, includeSql, recipientColumn } from './audience-sql.js';
 import { Prisma, type Db } from './prisma-client.js';
+import { isSuppressed } from './suppression-sql.js';
 
 const NAME_MAX = 120;
 /** Serialises contact imports (two imports inserting the same new address would collide). */
@@ -191,10 +192,10 @@ export class PrismaContactStore implements ContactStore {
       include: { memberships: { where: { list: { deletedAt: null } }, include: { list: true } } },
     });
     if (!row) return null;
-    const addresses = [row.email, row.phone].filter((a): a is string => a !== null);
-    const suppressions = await this.prisma.suppression.count({
-      where: { OR: [{ address: { in: addresses } }, { contactId: row.id }] },
-    });
+    // Opted out on either channel: the send paths' rule applied to each of the contact's addresses.
+    const [flag] = await this.prisma.$queryRaw<{ suppressed: boolean }[]>`
+      SELECT (${isSuppressed({ recipient: 'c.email', contactId: 'c.id' })} OR ${isSuppressed({ recipient: 'c.phone', contactId: 'c.id' })}) AS suppressed
+      FROM contact c WHERE c.id = ${row.id}::int`;
     return {
       id: row.id,
       email: row.email,
@@ -202,7 +203,7 @@ export class PrismaContactStore implements ContactStore {
       attributes: toAttributes(row.attributes),
       timeZone: row.timeZone,
       lists: row.memberships.map((m) => m.list.name).sort((a, b) => a.localeCompare(b)),
-      suppressed: suppressions > 0,
+      suppressed: flag?.suppressed === true,
     };
   }
 
@@ -249,8 +250,8 @@ export class PrismaContactStore implements ContactStore {
   }
 
   /**
-   * The audience funnel in one pass over the list. "Suppressed" matches the prebuild's rule: the
-   * recipient address or the contact itself is on the suppression list.
+   * The audience funnel in one pass over the list. "Suppressed" is the run build's rule
+   * (`isSuppressed`), counted only among the final audience.
    */
   async countAudience(spec: AudienceSpec): Promise<AudienceCount> {
     const recipient = recipientColumn(spec.address);
@@ -259,9 +260,8 @@ export class PrismaContactStore implements ContactStore {
              count(*) FILTER (WHERE a.recipient IS NOT NULL)::int AS "reachable",
              count(*) FILTER (WHERE a.recipient IS NOT NULL AND a.included)::int AS "afterInclude",
              count(*) FILTER (WHERE a.recipient IS NOT NULL AND a.included AND a.kept)::int AS "final",
-             count(*) FILTER (WHERE a.recipient IS NOT NULL AND a.included AND a.kept AND EXISTS (
-               SELECT 1 FROM suppression s WHERE s.address = a.recipient) OR EXISTS (
-               SELECT 1 FROM suppression s WHERE s.contact_id = a.id))::int AS "suppressed"
+             count(*) FILTER (WHERE a.recipient IS NOT NULL AND a.included AND a.kept
+                                AND ${isSuppressed({ recipient: 'a.recipient', contactId: 'a.id' })})::int AS "suppressed"
       FROM (
         SELECT c.id, ${recipient} AS recipient, ${includeSql(spec)} AS included, ${excludeAndOneTimeSql(spec)} AS kept
         FROM list_member m
@@ -269,13 +269,22 @@ export class PrismaContactStore implements ContactStore {
         WHERE m.list_id = ${spec.listId}::int
       ) a`;
     const row = rows[0];
-    return {
+    const count: AudienceCount = {
       listMembers: row?.listMembers ?? 0,
       reachable: row?.reachable ?? 0,
       afterInclude: row?.afterInclude ?? 0,
       final: row?.final ?? 0,
       suppressed: row?.suppressed ?? 0,
     };
+    if ('field' in spec.address) return count;
+    // An attribute address may be shared by several contacts and a run reaches it once: the last
+    // two steps are counted over the very rows the run build writes (emails and phones are unique
+    // per contact, so for them the pass above already is).
+    const [built] = await this.prisma.$queryRaw<{ final: number; suppressed: number }[]>`
+      SELECT count(*)::int AS "final",
+             count(*) FILTER (WHERE ${isSuppressed({ recipient: 'a.recipient', contactId: 'a.contact_id' })})::int AS "suppressed"
+      FROM (${audienceQuery(spec)}) a`;
+    return { ...count, final: built?.final ?? 0, suppressed: built?.suppressed ?? 0 };
   }
 
   private async assertLiveList(listId: number): Promise<void> {

@@ -15,6 +15,7 @@ import type {
 } from '../../domain/ports/delivery-store.js';
 import { messageCountsByStatus, utcText, utcTimestamp as ts } from './ledger-sql.js';
 import { Prisma, type Db } from './prisma-client.js';
+import { isSuppressed } from './suppression-sql.js';
 
 
 /** Statuses of messages that still have to go out. */
@@ -76,8 +77,7 @@ export class PrismaDeliveryStore implements DeliveryStore {
       )
       SELECT cl.id, cl.run_id AS "runId", cl.campaign_id AS "campaignId", cl.contact_id AS "contactId", cl.recipient,
              cl.variant, cl.attempts, ct.attributes, ct.email, ct.phone, ct.time_zone AS "timeZone",
-             (EXISTS (SELECT 1 FROM suppression s WHERE s.address = cl.recipient)
-               OR EXISTS (SELECT 1 FROM suppression s WHERE s.contact_id = cl.contact_id)) AS suppressed
+             ${isSuppressed({ recipient: 'cl.recipient', contactId: 'cl.contact_id' })} AS suppressed
       FROM claimed cl JOIN contact ct ON ct.id = cl.contact_id
       ORDER BY cl.id`;
     return rows.map((r) => ({ ...r, id: r.id.toString(), attributes: stringAttributes(r.attributes) }));
@@ -286,7 +286,7 @@ export class PrismaDeliveryStore implements DeliveryStore {
       const optedOut = await tx.$executeRaw`
         UPDATE message m SET status = 'opted_out', failure_category = NULL, failure_reason = 'on the suppression list at retry', updated_at = ${ts(now)}
         WHERE m.id = ANY(${ids}::bigint[]) AND m.campaign_id = ${campaignId} AND m.status IN ('failed', 'unknown')
-          AND (EXISTS (SELECT 1 FROM suppression s WHERE s.address = m.recipient) OR EXISTS (SELECT 1 FROM suppression s WHERE s.contact_id = m.contact_id))`;
+          AND ${isSuppressed({ recipient: 'm.recipient', contactId: 'm.contact_id' })}`;
       const runs = await tx.$queryRaw<{ runId: number }[]>`
         UPDATE message m SET status = 'queued', failure_category = NULL, failure_reason = NULL, next_attempt_at = ${ts(now)},
                lease_until = NULL, lease_owner = NULL, handed_over_at = NULL, updated_at = ${ts(now)}

@@ -5,6 +5,6 @@
 export interface TokenSigner {
   /** A URL-safe token for `payload` under `purpose`. */
   sign(purpose: string, payload: string): string;
-  /** The payload when the token is intact and was signed for `purpose`; null when tampered or foreign. */
+  /** The payload only for the exact text `sign(purpose, …)` produced; null for any other (tampered, foreign, re-spelled). */
   verify(purpose: string, token: string): string | null;
 }
