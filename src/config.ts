@@ -168,6 +168,44 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   };
 }
 
+/**
+ * The URL recipients, Twilio and Slack reach Herald at: PUBLIC_BASE_URL, else this process's own
+ * HTTP address (`port` is the one actually bound, which HTTP_PORT=0 leaves to the system).
+ */
+export function effectivePublicBaseUrl(config: Config, port: number): string {
+  const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
+  return config.http.publicBaseUrl ?? `http://${host}:${port}`;
+}
+
+/**
+ * Settings that start but hurt, as one line each naming the variable to change. Pure, so a test
+ * needs no process; start-up prints them.
+ */
+export function startupWarnings(config: Config, port: number): string[] {
+  const warnings: string[] = [];
+  let url: URL;
+  try {
+    url = new URL(effectivePublicBaseUrl(config, port));
+  } catch {
+    return warnings; // Not a URL a warning could reason about; the links are broken either way.
+  }
+  // Plain http on this machine is a local trial; anywhere else recipients' mail clients get it.
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    const consequence = 'RFC 8058 one-click unsubscribe (required by Gmail and Yahoo) needs https://. Set PUBLIC_BASE_URL to the https:// address recipients reach Herald at.';
+    warnings.push(
+      config.http.publicBaseUrl
+        ? `Warning: PUBLIC_BASE_URL is http://${url.host}: unsubscribe links would be plain http://, and ${consequence}`
+        : `Warning: PUBLIC_BASE_URL is not set, so unsubscribe links would be plain http://${url.host} (from HTTP_HOST), and ${consequence}`,
+    );
+  }
+  return warnings;
+}
+
+/** `hostname` as the WHATWG URL parser gives it (IPv4 normalised, IPv6 in brackets). */
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(hostname) || hostname === '[::1]';
+}
+
 type Parsed = z.output<typeof ConfigSchema>;
 
 function dkimConfig(c: Parsed): Config['email']['dkim'] {

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, effectivePublicBaseUrl, loadConfig, startupWarnings } from './config.js';
 import { DataDirInUseError } from './adapters/db/embedded-postgres.js';
 import { createCommandHandler } from './commands/handle-command.js';
 import { runConsole } from './console/run-console.js';
@@ -53,7 +53,8 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  app.setPublicBaseUrl(config.http.publicBaseUrl ?? `http://${config.http.host}:${port}`);
+  app.setPublicBaseUrl(effectivePublicBaseUrl(config, port));
+  for (const warning of startupWarnings(config, port)) process.stderr.write(`${warning}\n`);
   await app.worker.recoverDeadOwners();
   const interactive = process.stdin.isTTY === true;
   // A script sends what is due when its input ends (drain below); a terminal or Slack sends all along.

@@ -103,6 +103,7 @@ function email(overrides: Partial<OutboundMessage> = {}): OutboundMessage {
     html: '<p>Hello <b>Ana</b></p>',
     text: 'Hello Ana',
     unsubscribeUrl: 'https://herald.acme.test/u/tok',
+    listId: { id: 'c-7.herald.acme.test', name: 'Spring sale' },
     ...overrides,
   };
 }
@@ -180,6 +181,7 @@ describe('SmtpEmailProvider over a real SMTP round trip', () => {
       const url = i === 0 ? longUrl : `https://herald.acme.test/u/tok-${i}`;
       expect(rawHeader(parsed, 'List-Unsubscribe')).toBe(`<${url}>`);
       expect(rawHeader(parsed, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+      expect(rawHeader(parsed, 'List-Id')).toBe('"Spring sale" <c-7.herald.acme.test>');
       expect(parsed.headers.get('x-herald-message-id')).toBe(String(2000 + i));
       expect(parsed.headers.get('x-campaign')).toBe('spring');
       const result = results[i]!;
@@ -189,18 +191,32 @@ describe('SmtpEmailProvider over a real SMTP round trip', () => {
 
   it('leaves out what a message does not have: no html part, no unsubscribe headers, no reply-to', async () => {
     provider = new SmtpEmailProvider({ url: sink.url, poolSize: 1, dkim: null });
-    const result = await provider.send(email({ html: null, unsubscribeUrl: null, replyTo: null, from: { name: null, address: 'news@acme.test' } }));
+    const result = await provider.send(email({ html: null, unsubscribeUrl: null, listId: null, replyTo: null, from: { name: null, address: 'news@acme.test' } }));
     expect(result.outcome).toBe('sent');
     const parsed = await parse(sink.messages[0]);
     expect(parsed.html).toBe(false);
     expect(parsed.text?.trim()).toBe('Hello Ana');
     expect(rawHeader(parsed, 'List-Unsubscribe')).toBeUndefined();
     expect(rawHeader(parsed, 'List-Unsubscribe-Post')).toBeUndefined();
+    expect(rawHeader(parsed, 'List-Id')).toBeUndefined();
     expect(parsed.replyTo).toBeUndefined();
     expect(parsed.from?.value).toEqual([{ name: '', address: 'news@acme.test' }]);
   });
 
-  it('signs with DKIM, covering both unsubscribe headers as RFC 8058 requires', async () => {
+  it('writes the List-Id name quoted, or encoded when it is not plain ASCII, and the id bare', async () => {
+    provider = new SmtpEmailProvider({ url: sink.url, poolSize: 1, dkim: null });
+    await provider.send(email({ to: 'quoted@example.com', listId: { id: 'c-8.herald.acme.test', name: 'The "VIP" \\ sale' } }));
+    await provider.send(email({ to: 'encoded@example.com', listId: { id: 'c-9.herald.acme.test', name: 'Soldes d’hiver — Zoë' } }));
+    await provider.send(email({ to: 'bare@example.com', listId: { id: 'c-10.herald.acme.test', name: null } }));
+    const header = async (to: string) => rawHeader(await parse(sink.messages.find((m) => m.to[0] === to)), 'List-Id');
+    expect(await header('quoted@example.com')).toBe('"The \\"VIP\\" \\\\ sale" <c-8.herald.acme.test>');
+    const encoded = (await header('encoded@example.com'))!;
+    expect(encoded).toMatch(/^=\?UTF-8\?[QB]\?.+\?= <c-9\.herald\.acme\.test>$/);
+    expect(decodeEncodedWords(encoded.replace(/ <.*$/, ''))).toBe('Soldes d’hiver — Zoë');
+    expect(await header('bare@example.com')).toBe('<c-10.herald.acme.test>');
+  });
+
+  it('signs with DKIM, covering both unsubscribe headers as RFC 8058 requires, and the List-Id', async () => {
     const { privateKey } = generateKeyPairSync('rsa', {
       modulusLength: 2048,
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
@@ -222,7 +238,7 @@ describe('SmtpEmailProvider over a real SMTP round trip', () => {
     expect(tags.s).toBe('herald');
     expect(tags.a).toBe('rsa-sha256');
     const signed = (tags.h ?? '').toLowerCase().split(':');
-    expect(signed).toEqual(expect.arrayContaining(['from', 'subject', 'list-unsubscribe', 'list-unsubscribe-post']));
+    expect(signed).toEqual(expect.arrayContaining(['from', 'subject', 'list-id', 'list-unsubscribe', 'list-unsubscribe-post']));
   });
 
   it('refuses a DKIM key that does not load, since nodemailer would send the mail unsigned', () => {

@@ -206,12 +206,18 @@ export class SmtpEmailProvider implements ChannelProvider {
     };
     if (message.replyTo) mail.replyTo = message.replyTo;
     if (message.html) mail.html = message.html;
+    const list: NonNullable<SendMailOptions['list']> = {};
+    if (message.listId) {
+      // nodemailer writes `List-ID: "name" <id>`, quoting or encoding the name (RFC 2047) as needed.
+      list.id = message.listId.name ? { url: message.listId.id, comment: message.listId.name } : { url: message.listId.id };
+    }
     if (message.unsubscribeUrl) {
       // nodemailer writes `List-Unsubscribe: <url>` (sanitised, never broken inside the URL);
       // the POST header makes it RFC 8058 one-click, which Gmail and Yahoo require of bulk senders.
-      mail.list = { unsubscribe: { url: message.unsubscribeUrl } };
+      list.unsubscribe = { url: message.unsubscribeUrl };
       headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
     }
+    if (Object.keys(list).length > 0) mail.list = list;
     try {
       const info = (await this.transport.sendMail(mail)) as { messageId?: string };
       return { outcome: 'sent', providerMessageId: info.messageId ?? null, final: true };

@@ -40,6 +40,7 @@ export async function previewMessage(
     defaultSmsSender: deps.campaign.config.defaultSmsSender,
     unsubscribeUrl: () => (spec.content === 'email' ? deps.links.unsubscribeUrl('0') : null),
     statusCallbackUrl: null,
+    campaignName: campaign.name,
   }, m);
   return { campaign, message, contactLabel };
 }

@@ -1,4 +1,5 @@
 import type { ChannelSpec } from '../channels/channel-spec.js';
+import { campaignListId } from './campaign-list-id.js';
 import type { OutboundMessage } from '../ports/channel-provider.js';
 import type { ClaimedMessage, RunSnapshot } from '../ports/delivery-store.js';
 import type { TemplateEngine } from '../ports/template-engine.js';
@@ -12,6 +13,8 @@ export interface RenderContext {
   /** Signed one-click unsubscribe URL for a message, or null when Herald has no public URL. */
   unsubscribeUrl(messageId: string): string | null;
   statusCallbackUrl: string | null;
+  /** The campaign's name: the readable part of the email `List-Id` (left out when not given). */
+  campaignName?: string | null;
 }
 
 /** The merge data a template sees: the contact's attributes, its addresses and the unsubscribe link. */
@@ -39,6 +42,8 @@ export async function renderMessage(engine: TemplateEngine, ctx: RenderContext, 
       html: content.html ? await engine.render(content.html, data, { html: true }) : null,
       text: await engine.render(content.text, data),
       unsubscribeUrl,
+      // From the run's main template, not the variant's: one campaign, one list, whatever the A/B split.
+      listId: { id: campaignListId(m.campaignId, ctx.snapshot.sending.fromEmail), name: ctx.campaignName?.trim() || null },
       headers: { 'X-Herald-Campaign': `C-${m.campaignId}` },
     };
   }

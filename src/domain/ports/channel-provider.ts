@@ -23,6 +23,12 @@ export interface OutboundMessage {
    * and `List-Unsubscribe-Post: List-Unsubscribe=One-Click`.
    */
   unsubscribeUrl?: string | null;
+  /**
+   * Email: the campaign's RFC 2919 `List-Id`, the same for every run of a campaign (`id` such as
+   * `c-1042.herald.example.com`, `name` the campaign's name or null); the provider writes the header
+   * and its DKIM signature covers it.
+   */
+  listId?: { id: string; name: string | null } | null;
   /** SMS: a phone number, alphanumeric sender, or a Twilio messaging-service SID (`MG…`). */
   sender?: string;
   /** SMS: validity period in seconds (Twilio `ValidityPeriod`). */

@@ -17,6 +17,8 @@ export interface RunSnapshot {
 export interface ActiveRun {
   runId: number;
   campaignId: number;
+  /** Readable part of the campaign's email `List-Id`. */
+  campaignName: string;
   channel: Channel;
   snapshot: RunSnapshot;
   smsTtlSeconds: number | null;
