@@ -13,8 +13,8 @@ export interface RenderContext {
   /** Signed one-click unsubscribe URL for a message, or null when Herald has no public URL. */
   unsubscribeUrl(messageId: string): string | null;
   statusCallbackUrl: string | null;
-  /** The campaign's name: the readable part of the email `List-Id` (left out when not given). */
-  campaignName?: string | null;
+  /** The campaign's name: the readable part of the email `List-Id`. */
+  campaignName: string;
 }
 
 /** The merge data a template sees: the contact's attributes, its addresses and the unsubscribe link. */
@@ -43,7 +43,7 @@ export async function renderMessage(engine: TemplateEngine, ctx: RenderContext, 
       text: await engine.render(content.text, data),
       unsubscribeUrl,
       // From the run's main template, not the variant's: one campaign, one list, whatever the A/B split.
-      listId: { id: campaignListId(m.campaignId, ctx.snapshot.sending.fromEmail), name: ctx.campaignName?.trim() || null },
+      listId: { id: campaignListId(m.campaignId, ctx.snapshot.sending.fromEmail), name: ctx.campaignName.trim() || null },
       headers: { 'X-Herald-Campaign': `C-${m.campaignId}` },
     };
   }

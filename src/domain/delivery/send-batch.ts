@@ -25,6 +25,7 @@ export async function sendRunBatch(deps: DeliveryDeps, run: ActiveRun, owner: st
   const ctx: RenderContext = {
     channel: spec,
     snapshot: run.snapshot,
+    campaignName: run.campaignName,
     smsTtlSeconds: run.smsTtlSeconds,
     defaultSmsSender: deps.campaign.config.defaultSmsSender,
     unsubscribeUrl: (id) => (spec.content === 'email' ? deps.links.unsubscribeUrl(id) : null),
