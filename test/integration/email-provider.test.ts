@@ -203,6 +203,17 @@ describe('SmtpEmailProvider over a real SMTP round trip', () => {
     expect(parsed.from?.value).toEqual([{ name: '', address: 'news@acme.test' }]);
   });
 
+  it('gives HTML-only mail a text part made from the HTML, with its links', async () => {
+    provider = new SmtpEmailProvider({ url: sink.url, poolSize: 1, dkim: null });
+    const html = '<h1>Winter sale</h1><p>Hello <b>Ana</b>, see <a href="https://shop.example.com/w">the collection</a>.</p><img src="x.png" alt="">';
+    expect((await provider.send(email({ html, text: '' }))).outcome).toBe('sent');
+    const parsed = await parse(sink.messages[0]);
+    expect(parsed.html).toContain('<b>Ana</b>');
+    expect(parsed.text).toMatch(/WINTER SALE/);
+    expect(parsed.text).toContain('Hello Ana, see the collection [https://shop.example.com/w].');
+    expect(parsed.text).not.toContain('<');
+  });
+
   it('writes the List-Id name quoted, or encoded when it is not plain ASCII, and the id bare', async () => {
     provider = new SmtpEmailProvider({ url: sink.url, poolSize: 1, dkim: null });
     await provider.send(email({ to: 'quoted@example.com', listId: { id: 'c-8.herald.acme.test', name: 'The "VIP" \\ sale' } }));

@@ -1,5 +1,6 @@
 import { EMAIL_CHANNEL } from '../../domain/channels/channel-spec.js';
 import { createPrivateKey } from 'node:crypto';
+import { convert as htmlToText } from 'html-to-text';
 import { createTransport } from 'nodemailer';
 import type { SMTPPoolOptions, SendMailOptions, Transporter } from 'nodemailer';
 import type { FailureCategory } from '../../domain/delivery/message-status.js';
@@ -149,6 +150,11 @@ function parseReply(responseCode: number | null, response: string): SmtpReply {
   return { code, enhanced: enhanced ? enhanced[1]! : null, text: response };
 }
 
+/** The text part of an HTML-only mail: links kept as `text [url]`, images by their alt text. */
+function textFromHtml(html: string): string {
+  return htmlToText(html, { wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }] });
+}
+
 /** nodemailer sends unsigned mail when the key does not load, so a bad key must stop start-up instead. */
 function assertUsableDkimKey(privateKey: string): void {
   try {
@@ -201,7 +207,9 @@ export class SmtpEmailProvider implements ChannelProvider {
       from: message.from.name ? { name: message.from.name, address: message.from.address } : message.from.address,
       to: message.to,
       subject: message.subject ?? '',
-      text: message.text,
+      // Mail with HTML and no text part reads as spam (SpamAssassin MIME_HTML_ONLY) and is unreadable
+      // in text-only clients: a template with HTML only gets its text part from the HTML.
+      text: message.text.trim() || !message.html ? message.text : textFromHtml(message.html),
       headers,
     };
     if (message.replyTo) mail.replyTo = message.replyTo;
