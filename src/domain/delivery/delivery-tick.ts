@@ -36,12 +36,12 @@ export async function deliveryTick(deps: DeliveryDeps): Promise<TickReport> {
   for (const due of await deps.delivery.dueToStart(now)) {
     await guarded(deps, 'start', due.campaignId, async () => {
       await deps.delivery.markRunSending(due.runId, now);
-      const started = await deps.campaign.campaigns.transition(due.campaignId, ['queued'], 'sending', {}, {
+      const started = await deps.campaign.campaigns.transition(due.campaignId, { name: 'start_sending' }, 'sending', {}, {
         actor: SYSTEM_ACTOR,
         action: 'start_sending',
         runId: due.runId,
       });
-      if (started) report.started.push(due.campaignId);
+      if (started.outcome === 'moved') report.started.push(due.campaignId);
     });
   }
 
@@ -49,7 +49,7 @@ export async function deliveryTick(deps: DeliveryDeps): Promise<TickReport> {
   // A retry re-opens its runs, then its campaign; if the process stopped in between, finish the job.
   for (const orphan of await deps.delivery.reopenedRunsOfCompletedCampaigns()) {
     await guarded(deps, 'retry', orphan.campaignId, async () => {
-      await deps.campaign.campaigns.transition(orphan.campaignId, ['completed'], 'sending', {}, {
+      await deps.campaign.campaigns.transition(orphan.campaignId, { name: 'retry', onlyFrom: ['completed'] }, 'sending', {}, {
         actor: SYSTEM_ACTOR,
         action: 'retry',
         runId: orphan.runId,
@@ -71,7 +71,7 @@ export async function deliveryTick(deps: DeliveryDeps): Promise<TickReport> {
         next = deps.campaign.cron.nextRuns(campaign.cron, zone, now, 1)[0] ?? null;
       }
       const to = next ? 'scheduled' : 'completed';
-      const done = await deps.campaign.campaigns.transition(campaignId, ['sending'], to, { nextRunAt: next }, {
+      const done = await deps.campaign.campaigns.transition(campaignId, { name: 'complete' }, to, { nextRunAt: next }, {
         actor: SYSTEM_ACTOR,
         action: 'complete',
         runId: runs[runs.length - 1]!.runId,
@@ -79,7 +79,7 @@ export async function deliveryTick(deps: DeliveryDeps): Promise<TickReport> {
         detail: { runs: runs.map((r) => r.number), counts },
       });
       for (const r of runs) await deps.delivery.completeRun(r.runId, now);
-      if (done) {
+      if (done.outcome === 'moved') {
         report.completed.push(campaignId);
         deps.log('delivery.completed', { campaign: campaignRef(campaignId), counts, next: next?.toISOString() ?? null });
       }
