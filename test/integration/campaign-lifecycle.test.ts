@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from '../support/test-database.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { pauseCampaign } from '../../src/domain/campaign/pause-campaign.js';
+import { runCampaign } from '../../src/domain/campaign/run-campaign.js';
 import { isAppError } from '../../src/domain/errors.js';
 
 async function seedAudience(t: TestApp, listName = 'Newsletter', contacts = 3): Promise<void> {
@@ -171,7 +172,7 @@ describe.each(ENGINES)('campaign lifecycle on %s', (engine) => {
     const id = await newReadyCampaign(t, 'Sending one');
     await t.run(`/campaign run C-${id}`);
     // The delivery engine is not in this build: move the campaign to sending as it would.
-    await t.app.deps.campaigns.transition(id, ['queued'], 'sending', {}, { actor: 'system', action: 'start_sending' });
+    await t.app.deps.campaigns.transition(id, { name: 'start_sending' }, 'sending', {}, { actor: 'system' });
     const asked = await t.run(`/campaign cancel C-${id} --confirm C-${id}`, 'alice');
     expect(asked.ok, asked.text).toBe(true);
     expect(asked.text).toMatch(/Approval A-(\d+) is waiting/);
@@ -200,6 +201,72 @@ describe.each(ENGINES)('campaign lifecycle on %s', (engine) => {
     expect(isAppError(lost[0]!.reason) && lost[0]!.reason.code).toBe('INVALID_TRANSITION');
     const pauses = (await t.app.deps.campaigns.activity(id, 100)).filter((a) => a.action === 'pause');
     expect(pauses).toHaveLength(1);
+  });
+
+  it('records in the activity log which transition of the table made every status change', async () => {
+    const draft = await t.run('/campaign new --name "Logged" --channel email');
+    const id = Number(/C-(\d+)/.exec(draft.text)![1]);
+    expect((await t.run(`/campaign edit C-${id} --template Welcome --list Newsletter`)).ok).toBe(true);
+    expect((await t.run(`/campaign schedule C-${id} --at "2026-12-24 09:00"`)).ok).toBe(true);
+    expect((await t.run(`/campaign pause C-${id}`)).ok).toBe(true);
+    expect((await t.run(`/campaign resume C-${id}`)).ok).toBe(true);
+    expect((await t.run(`/campaign cancel C-${id} --confirm C-${id}`)).ok).toBe(true);
+    const log = await t.app.deps.campaigns.activity(id, 100);
+    expect(log.map((e) => [e.action, e.transition, e.fromStatus, e.toStatus])).toEqual([
+      ['create', null, null, 'draft'],
+      // People still read what they did; the entry also names the transition.
+      ['edit', 'complete_setup', 'draft', 'ready'],
+      ['schedule', 'schedule', 'ready', 'scheduled'],
+      ['pause', 'pause', 'scheduled', 'paused'],
+      ['resume', 'resume', 'paused', 'scheduled'],
+      ['cancel', 'cancel', 'scheduled', 'cancelled'],
+    ]);
+  });
+
+  it('refuses a write the table does not allow, and never widens its condition to what the caller passes', async () => {
+    const id = await newReadyCampaign(t, 'Guarded');
+    const before = await t.app.deps.campaigns.activity(id, 100);
+    // The caller offers `ready` as a starting point; pause never starts there, so nothing is written.
+    const widened = await t.app.deps.campaigns.transition(id, { name: 'pause', onlyFrom: ['ready'] }, 'paused', { resumeTo: 'ready' }, { actor: 'alice' });
+    expect(widened.outcome).toBe('refused');
+    expect(widened.campaign?.status).toBe('ready');
+    // A target the transition never reaches is refused outright.
+    await expect(t.app.deps.campaigns.transition(id, { name: 'run' }, 'sending', {}, { actor: 'alice' })).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
+    // A narrower condition than the table's holds: schedule is allowed from ready, but not from `draft` only.
+    expect((await t.app.deps.campaigns.transition(id, { name: 'schedule', onlyFrom: ['draft'] }, 'scheduled', {}, { actor: 'alice' })).outcome).toBe('refused');
+    expect((await t.app.deps.campaigns.get(id))?.status).toBe('ready');
+    expect(await t.app.deps.campaigns.activity(id, 100)).toEqual(before);
+  });
+
+  it('answers a repeat of the same request as success without writing it twice; the same click by someone else loses', async () => {
+    const id = await newReadyCampaign(t, 'Double click');
+    await t.run(`/campaign schedule C-${id} --at "2026-12-24 09:00"`);
+    // One person's double click: both answers say paused, one change is written.
+    const clicks = await Promise.allSettled([
+      pauseCampaign(t.app.deps, { campaignId: id, actor: 'alice' }),
+      pauseCampaign(t.app.deps, { campaignId: id, actor: 'alice' }),
+    ]);
+    expect(clicks.map((c) => c.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(clicks.map((c) => (c.status === 'fulfilled' ? c.value.campaign.status : null))).toEqual(['paused', 'paused']);
+    const pauses = () => t.app.deps.campaigns.activity(id, 100).then((a) => a.filter((e) => e.transition === 'pause'));
+    expect(await pauses()).toHaveLength(1);
+    // A retry arriving later is a repeat too; the same change asked by bob is refused.
+    const again = await t.app.deps.campaigns.transition(id, { name: 'pause' }, 'paused', { resumeTo: 'scheduled' }, { actor: 'alice' });
+    expect(again.outcome).toBe('repeat');
+    expect(again.campaign?.status).toBe('paused');
+    expect((await t.app.deps.campaigns.transition(id, { name: 'pause' }, 'paused', {}, { actor: 'bob' })).outcome).toBe('refused');
+    expect(await pauses()).toHaveLength(1);
+  });
+
+  it('builds one run for a double-clicked Run, and answers both clicks with it', async () => {
+    const id = await newReadyCampaign(t, 'Run twice');
+    const clicks = await Promise.allSettled([runCampaign(t.app.deps, { campaignId: id, actor: 'alice' }), runCampaign(t.app.deps, { campaignId: id, actor: 'alice' })]);
+    expect(clicks.map((c) => c.status)).toEqual(['fulfilled', 'fulfilled']);
+    const runs = clicks.map((c) => (c.status === 'fulfilled' ? c.value.run : null));
+    expect(runs[0]).toEqual(runs[1]);
+    expect(runs[0]).toMatchObject({ number: 1, messages: 3, optedOut: 0, skipped: 0 });
+    expect(await t.app.deps.campaigns.messageCounts(id)).toEqual({ queued: 3 });
+    expect((await t.app.deps.campaigns.activity(id, 100)).filter((e) => e.transition === 'run')).toHaveLength(1);
   });
 
   it('lists with filters, clones and deletes', async () => {

@@ -1,5 +1,6 @@
 import type { Campaign, CampaignSettings, StatusReason } from '../../domain/campaign/campaign.js';
-import type { CampaignStatus } from '../../domain/campaign/campaign-status.js';
+import type { CampaignStatus, TransitionName } from '../../domain/campaign/campaign-status.js';
+import type { InitialStatus, TransitionRef } from '../../domain/campaign/campaign-transition.js';
 import type { SegmentFilter } from '../../domain/contacts/segment-filter.js';
 import type {
   ActivityEntry,
@@ -7,11 +8,15 @@ import type {
   CampaignFilter,
   CampaignRef,
   CampaignStore,
+  QueueResult,
   RunBuild,
   RunSummary,
   StatusPatch,
+  TransitionActivity,
+  TransitionResult,
 } from '../../domain/ports/campaign-store.js';
 import { audienceQuery } from './audience-sql.js';
+import { applyTransition, insertCampaign, lastTransition, lockCampaign, markCampaignDeleted, updateCampaignFields, writeActivity } from './campaign-writes.js';
 import { messageCountsByStatus, utcTimestamp } from './ledger-sql.js';
 import { Prisma, type Db } from './prisma-client.js';
 import { isSuppressed } from './suppression-sql.js';
@@ -26,24 +31,24 @@ export class PrismaCampaignStore implements CampaignStore {
   constructor(private readonly prisma: Db) {}
 
   async create(
-    input: CampaignSettings & { status: CampaignStatus; createdBy: string; clonedFromId: number | null },
+    input: CampaignSettings & { status: InitialStatus; createdBy: string; clonedFromId: number | null },
     activity: ActivityInput,
   ): Promise<Campaign> {
     return this.prisma.$transaction(async (tx) => {
-      const row = await tx.campaign.create({
-        data: {
+      const id = await insertCampaign(
+        tx,
+        {
           ...scalarSettings(input),
           channel: input.channel,
-          status: input.status,
           createdBy: input.createdBy,
           clonedFromId: input.clonedFromId,
           segments: { create: segmentRows(input.includeSegmentIds, input.excludeSegmentIds) },
           variants: { create: input.variants.map((v) => ({ label: v.label, templateId: v.templateId, weight: v.weight })) },
-        } as Prisma.CampaignUncheckedCreateInput,
-        include: WITH_RELATIONS,
-      });
-      await writeActivity(tx, row.id, null, input.status, activity);
-      return toCampaign(row);
+        } as Omit<Prisma.CampaignUncheckedCreateInput, 'status'>,
+        input.status,
+      );
+      await writeActivity(tx, id, null, input.status, activity, null);
+      return (await readCampaign(tx, id))!;
     });
   }
 
@@ -87,142 +92,129 @@ export class PrismaCampaignStore implements CampaignStore {
   async update(
     id: number,
     from: readonly CampaignStatus[],
-    change: { settings?: Partial<CampaignSettings>; status?: CampaignStatus; patch?: StatusPatch; expectedVersion?: number },
+    change: { settings?: Partial<CampaignSettings>; patch?: StatusPatch; expectedVersion?: number },
     activity: ActivityInput,
   ): Promise<Campaign | null> {
     return this.prisma.$transaction(async (tx) => {
       const before = await lockCampaign(tx, id);
       if (!before || !from.includes(before.status)) return null;
       const settings = change.settings ?? {};
-      const updated = await tx.campaign.updateMany({
-        where: {
-          id,
-          deletedAt: null,
-          status: { in: [...from] },
-          ...(change.expectedVersion !== undefined ? { version: change.expectedVersion } : {}),
-        },
-        data: {
-          ...scalarSettings(settings),
-          ...(settings.channel !== undefined ? { channel: settings.channel } : {}),
-          ...(change.status ? { status: change.status } : {}),
-          ...patchData(change.patch ?? {}),
-          version: { increment: 1 },
-        },
-      });
-      if (updated.count !== 1) return null;
-      if (settings.includeSegmentIds !== undefined || settings.excludeSegmentIds !== undefined) {
-        const current = await tx.campaignSegment.findMany({ where: { campaignId: id } });
-        const include = settings.includeSegmentIds ?? current.filter((s) => s.mode === 'include').map((s) => s.segmentId);
-        const exclude = settings.excludeSegmentIds ?? current.filter((s) => s.mode === 'exclude').map((s) => s.segmentId);
-        await tx.campaignSegment.deleteMany({ where: { campaignId: id } });
-        await tx.campaignSegment.createMany({ data: segmentRows(include, exclude).map((s) => ({ ...s, campaignId: id })) });
-      }
-      if (settings.variants !== undefined) {
-        await tx.variant.deleteMany({ where: { campaignId: id } });
-        await tx.variant.createMany({ data: settings.variants.map((v) => ({ ...v, campaignId: id })) });
-      }
-      await writeActivity(tx, id, before.status, change.status ?? null, activity);
-      return toCampaign(await tx.campaign.findUniqueOrThrow({ where: { id }, include: WITH_RELATIONS }));
+      if (!(await updateCampaignFields(tx, id, from, change.expectedVersion, settings, change.patch ?? {}))) return null;
+      await writeRelations(tx, id, settings);
+      await writeActivity(tx, id, before.status, null, activity, null);
+      return readCampaign(tx, id);
     });
   }
 
-  transition(id: number, from: readonly CampaignStatus[], to: CampaignStatus, patch: StatusPatch, activity: ActivityInput): Promise<Campaign | null> {
-    return this.update(id, from, { status: to, patch }, activity);
+  async transition(
+    id: number,
+    ref: TransitionRef,
+    to: CampaignStatus,
+    patch: StatusPatch,
+    activity: TransitionActivity,
+    options: { settings?: Partial<CampaignSettings>; expectedVersion?: number } = {},
+  ): Promise<TransitionResult> {
+    return this.prisma.$transaction(async (tx) => {
+      const outcome = await applyTransition(tx, id, { ref, to, patch, activity, settings: options.settings, expectedVersion: options.expectedVersion });
+      if (outcome === 'moved' && options.settings) await writeRelations(tx, id, options.settings);
+      const campaign = await readCampaign(tx, id);
+      return outcome === 'refused' || !campaign ? { outcome: 'refused', campaign } : { outcome, campaign };
+    });
   }
 
-  async queueRun(
-    id: number,
-    from: readonly CampaignStatus[],
-    build: RunBuild,
-    activity: ActivityInput,
-  ): Promise<{ campaign: Campaign; run: RunSummary } | null> {
+  async queueRun(id: number, ref: TransitionRef, build: RunBuild, activity: TransitionActivity): Promise<QueueResult> {
     return this.prisma.$transaction(
       async (tx) => {
-        const before = await lockCampaign(tx, id);
-        if (!before || !from.includes(before.status)) return null;
-        const campaign = toCampaign(await tx.campaign.findUniqueOrThrow({ where: { id }, include: WITH_RELATIONS }));
-        if (campaign.listId === null) return null;
-        const template = await tx.template.findUniqueOrThrow({ where: { id: build.templateId } });
-        const version = await tx.templateVersion.findUniqueOrThrow({
-          where: { templateId_version: { templateId: template.id, version: template.currentVersion } },
+        const built: { run?: RunSummary } = {};
+        const patch = { statusReason: null, statusDetails: null, resumeTo: null };
+        const outcome = await applyTransition(tx, id, { ref, to: 'queued', patch, activity }, async () => {
+          const made = await this.buildRun(tx, id, build);
+          if (!made) return 'abandon';
+          built.run = made.run;
+          return { runId: made.run.runId, detail: made.detail };
         });
-        const last = await tx.run.aggregate({ where: { campaignId: id }, _max: { number: true } });
-        const run = await tx.run.create({
-          data: {
-            campaignId: id,
-            number: (last._max.number ?? 0) + 1,
-            scheduledFor: build.scheduledFor,
-            templateVersionId: version.id,
-            snapshot: build.snapshot as Prisma.InputJsonValue,
-          },
-        });
-        const filters = await segmentFilters(tx, campaign);
-        const audience = audienceQuery({
-          listId: campaign.listId,
-          include: filters.include,
-          exclude: filters.exclude,
-          oneTime: campaign.oneTimeFilter,
-          address: build.address,
-        });
-        // A one-off campaign relaunched after a stop must not reach anyone twice: recipients an earlier
-        // run already sent to (or may have: unknown) are left out. Recurring runs reach everyone each time.
-        const earlierRuns =
-          campaign.launchType === 'recurring'
-            ? []
-            : (await tx.run.findMany({ where: { campaignId: id, id: { not: run.id } }, select: { id: true } })).map((r) => r.id);
-        const reachedBefore = earlierRuns.length
-          ? Prisma.sql`EXISTS (SELECT 1 FROM message p WHERE p.run_id = ANY(${earlierRuns}::int[]) AND p.recipient = a.recipient
-                         AND p.status IN ('sending', 'delivered', 'assumed_delivered', 'bounced', 'complained', 'blocked', 'unknown'))`
-          : null;
-        // One set-based statement writes the whole ledger for this run (NOTES.md: never row by row).
-        // Rows go in recipient order so the (run, recipient) index fills in key order (a smaller index
-        // and less WAL: about 10-15 % faster for a million on PostgreSQL), with the memory to sort them.
-        await tx.$executeRaw`SET LOCAL work_mem = '128MB'`;
-        // The counts come back from the same statement: no second pass over a million rows.
-        const [written] = await tx.$queryRaw<{ inserted: number; optedOut: number }[]>`
-          WITH ins AS (
-            INSERT INTO message (run_id, campaign_id, contact_id, channel, recipient, variant, status, next_attempt_at)
-            SELECT ${run.id}, ${id}, a.contact_id, ${campaign.channel}, a.recipient, ${variantCase(campaign)},
-                   CASE WHEN ${isSuppressed({ recipient: 'a.recipient', contactId: 'a.contact_id' })}
-                        THEN 'opted_out'::"MessageStatus" ELSE 'queued'::"MessageStatus" END,
-                   ${utcTimestamp(build.scheduledFor)}
-            FROM (${audience}) a
-            WHERE ${reachedBefore ? Prisma.sql`NOT ${reachedBefore}` : Prisma.sql`TRUE`}
-            ORDER BY a.recipient
-            RETURNING status
-          )
-          SELECT count(*)::int AS inserted, (count(*) FILTER (WHERE status = 'opted_out'))::int AS "optedOut" FROM ins`;
-        const inserted = written?.inserted ?? 0;
-        const optedOut = written?.optedOut ?? 0;
-        // Only on a relaunch: how many the earlier runs already reached (for the person, and the run).
-        const skipped = reachedBefore
-          ? ((await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (${audience}) a WHERE ${reachedBefore}`)[0]?.n ?? 0)
-          : 0;
-        await tx.run.update({ where: { id: run.id }, data: { audienceCount: inserted, skippedCount: skipped } });
-        await tx.campaign.update({
-          where: { id },
-          data: { status: 'queued', statusReason: null, statusDetails: Prisma.DbNull, resumeTo: null, version: { increment: 1 } },
-        });
-        await writeActivity(tx, id, before.status, 'queued', {
-          ...activity,
-          runId: run.id,
-          detail: { run: run.number, messages: inserted, optedOut, skippedAlreadyReached: skipped, templateVersion: template.currentVersion },
-        });
-        return {
-          campaign: toCampaign(await tx.campaign.findUniqueOrThrow({ where: { id }, include: WITH_RELATIONS })),
-          run: { runId: run.id, number: run.number, messages: inserted, optedOut, skipped },
-        };
+        const campaign = await readCampaign(tx, id);
+        if (outcome === 'refused' || !campaign) return { outcome: 'refused', campaign };
+        const run = outcome === 'moved' && built.run ? built.run : await repeatedRun(tx, id);
+        return { outcome, campaign, run };
       },
       { timeout: 120_000, maxWait: 30_000 },
     );
+  }
+
+  /** The run, its template snapshot and message rows; null when the campaign has no list to build from. */
+  private async buildRun(tx: Tx, id: number, build: RunBuild): Promise<{ run: RunSummary; detail: Record<string, unknown> } | null> {
+    const campaign = (await readCampaign(tx, id))!;
+    if (campaign.listId === null) return null;
+    const template = await tx.template.findUniqueOrThrow({ where: { id: build.templateId } });
+    const version = await tx.templateVersion.findUniqueOrThrow({
+      where: { templateId_version: { templateId: template.id, version: template.currentVersion } },
+    });
+    const last = await tx.run.aggregate({ where: { campaignId: id }, _max: { number: true } });
+    const run = await tx.run.create({
+      data: {
+        campaignId: id,
+        number: (last._max.number ?? 0) + 1,
+        scheduledFor: build.scheduledFor,
+        templateVersionId: version.id,
+        snapshot: build.snapshot as Prisma.InputJsonValue,
+      },
+    });
+    const filters = await segmentFilters(tx, campaign);
+    const audience = audienceQuery({
+      listId: campaign.listId,
+      include: filters.include,
+      exclude: filters.exclude,
+      oneTime: campaign.oneTimeFilter,
+      address: build.address,
+    });
+    // A one-off campaign relaunched after a stop must not reach anyone twice: recipients an earlier
+    // run already sent to (or may have: unknown) are left out. Recurring runs reach everyone each time.
+    const earlierRuns =
+      campaign.launchType === 'recurring'
+        ? []
+        : (await tx.run.findMany({ where: { campaignId: id, id: { not: run.id } }, select: { id: true } })).map((r) => r.id);
+    const reachedBefore = earlierRuns.length
+      ? Prisma.sql`EXISTS (SELECT 1 FROM message p WHERE p.run_id = ANY(${earlierRuns}::int[]) AND p.recipient = a.recipient
+                     AND p.status IN ('sending', 'delivered', 'assumed_delivered', 'bounced', 'complained', 'blocked', 'unknown'))`
+      : null;
+    // One set-based statement writes the whole ledger for this run (NOTES.md: never row by row).
+    // Rows go in recipient order so the (run, recipient) index fills in key order (a smaller index
+    // and less WAL: about 10-15 % faster for a million on PostgreSQL), with the memory to sort them.
+    await tx.$executeRaw`SET LOCAL work_mem = '128MB'`;
+    // The counts come back from the same statement: no second pass over a million rows.
+    const [written] = await tx.$queryRaw<{ inserted: number; optedOut: number }[]>`
+      WITH ins AS (
+        INSERT INTO message (run_id, campaign_id, contact_id, channel, recipient, variant, status, next_attempt_at)
+        SELECT ${run.id}, ${id}, a.contact_id, ${campaign.channel}, a.recipient, ${variantCase(campaign)},
+               CASE WHEN ${isSuppressed({ recipient: 'a.recipient', contactId: 'a.contact_id' })}
+                    THEN 'opted_out'::"MessageStatus" ELSE 'queued'::"MessageStatus" END,
+               ${utcTimestamp(build.scheduledFor)}
+        FROM (${audience}) a
+        WHERE ${reachedBefore ? Prisma.sql`NOT ${reachedBefore}` : Prisma.sql`TRUE`}
+        ORDER BY a.recipient
+        RETURNING status
+      )
+      SELECT count(*)::int AS inserted, (count(*) FILTER (WHERE status = 'opted_out'))::int AS "optedOut" FROM ins`;
+    const inserted = written?.inserted ?? 0;
+    const optedOut = written?.optedOut ?? 0;
+    // Only on a relaunch: how many the earlier runs already reached (for the person, and the run).
+    const skipped = reachedBefore
+      ? ((await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM (${audience}) a WHERE ${reachedBefore}`)[0]?.n ?? 0)
+      : 0;
+    await tx.run.update({ where: { id: run.id }, data: { audienceCount: inserted, skippedCount: skipped } });
+    return {
+      run: { runId: run.id, number: run.number, messages: inserted, optedOut, skipped },
+      detail: { run: run.number, messages: inserted, optedOut, skippedAlreadyReached: skipped, templateVersion: template.currentVersion },
+    };
   }
 
   async softDelete(id: number, from: readonly CampaignStatus[], activity: ActivityInput): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
       const before = await lockCampaign(tx, id);
       if (!before || !from.includes(before.status)) return false;
-      await tx.campaign.update({ where: { id }, data: { deletedAt: new Date(), nextRunAt: null, version: { increment: 1 } } });
-      await writeActivity(tx, id, before.status, null, activity);
+      await markCampaignDeleted(tx, id, new Date());
+      await writeActivity(tx, id, before.status, null, activity, null);
       return true;
     });
   }
@@ -237,6 +229,7 @@ export class PrismaCampaignStore implements CampaignStore {
       action: r.action,
       fromStatus: r.fromStatus,
       toStatus: r.toStatus,
+      transition: r.transition as TransitionName | null,
       reason: r.reason,
       detail: (r.detail as Record<string, unknown> | null) ?? null,
       createdAt: r.createdAt,
@@ -279,26 +272,34 @@ export class PrismaCampaignStore implements CampaignStore {
   }
 }
 
-async function lockCampaign(tx: Tx, id: number): Promise<{ status: CampaignStatus; version: number } | null> {
-  // Row lock: of two concurrent changes, the second waits and then sees the first one's status.
-  const rows = await tx.$queryRaw<{ status: CampaignStatus; version: number }[]>`
-    SELECT status::text AS status, version FROM campaign WHERE id = ${id} AND deleted_at IS NULL FOR UPDATE`;
-  return rows[0] ?? null;
+async function readCampaign(tx: Tx, id: number): Promise<Campaign | null> {
+  const row = await tx.campaign.findFirst({ where: { id, deletedAt: null }, include: WITH_RELATIONS });
+  return row ? toCampaign(row) : null;
 }
 
-async function writeActivity(tx: Tx, campaignId: number, fromStatus: CampaignStatus | null, toStatus: CampaignStatus | null, a: ActivityInput): Promise<void> {
-  await tx.activity.create({
-    data: {
-      campaignId,
-      runId: a.runId ?? null,
-      actor: a.actor,
-      action: a.action,
-      fromStatus,
-      toStatus,
-      reason: a.reason ?? null,
-      detail: a.detail ? (a.detail as Prisma.InputJsonValue) : Prisma.DbNull,
-    },
-  });
+/** The run a repeated queueing transition had built, as the activity entry of the first one recorded it. */
+async function repeatedRun(tx: Tx, id: number): Promise<RunSummary> {
+  const last = await lastTransition(tx, id);
+  const run = last?.runId ? await tx.run.findUnique({ where: { id: last.runId } }) : null;
+  if (!last || !run) throw new Error(`campaign ${id}: a repeated queueing transition without the run it built`);
+  const detail = last.detail ?? {};
+  const count = (key: string) => (typeof detail[key] === 'number' ? (detail[key] as number) : 0);
+  return { runId: run.id, number: run.number, messages: run.audienceCount, optedOut: count('optedOut'), skipped: run.skippedCount };
+}
+
+/** Segment and variant rows: written whole when the settings name them. */
+async function writeRelations(tx: Tx, id: number, settings: Partial<CampaignSettings>): Promise<void> {
+  if (settings.includeSegmentIds !== undefined || settings.excludeSegmentIds !== undefined) {
+    const current = await tx.campaignSegment.findMany({ where: { campaignId: id } });
+    const include = settings.includeSegmentIds ?? current.filter((s) => s.mode === 'include').map((s) => s.segmentId);
+    const exclude = settings.excludeSegmentIds ?? current.filter((s) => s.mode === 'exclude').map((s) => s.segmentId);
+    await tx.campaignSegment.deleteMany({ where: { campaignId: id } });
+    await tx.campaignSegment.createMany({ data: segmentRows(include, exclude).map((s) => ({ ...s, campaignId: id })) });
+  }
+  if (settings.variants !== undefined) {
+    await tx.variant.deleteMany({ where: { campaignId: id } });
+    await tx.variant.createMany({ data: settings.variants.map((v) => ({ ...v, campaignId: id })) });
+  }
 }
 
 async function segmentFilters(tx: Tx, c: Campaign): Promise<{ include: SegmentFilter[]; exclude: SegmentFilter[] }> {
@@ -336,15 +337,6 @@ function scalarSettings(s: Partial<CampaignSettings>): Record<string, unknown> {
     if (s[key] !== undefined) out[key] = s[key];
   }
   if (s.oneTimeFilter !== undefined) out.oneTimeFilter = s.oneTimeFilter === null ? Prisma.DbNull : (s.oneTimeFilter as unknown as Prisma.InputJsonValue);
-  return out;
-}
-
-function patchData(p: StatusPatch): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of ['resumeTo', 'statusReason', 'nextRunAt', 'launchType', 'sendAt', 'timeZone', 'cron'] as const) {
-    if (p[key] !== undefined) out[key] = p[key];
-  }
-  if (p.statusDetails !== undefined) out.statusDetails = p.statusDetails === null ? Prisma.DbNull : (p.statusDetails as unknown as Prisma.InputJsonValue);
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
 import type { ApprovalStore } from '../ports/approval-store.js';
-import type { ActivityInput, CampaignStore, StatusPatch } from '../ports/campaign-store.js';
+import type { CampaignStore, StatusPatch, TransitionActivity } from '../ports/campaign-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { ContactStore } from '../ports/contact-store.js';
 import type { CronSchedule } from '../ports/cron-schedule.js';
@@ -14,6 +14,7 @@ import {
   type CampaignAction,
   type CampaignStatus,
 } from './campaign-status.js';
+import type { TransitionRef } from './campaign-transition.js';
 import type { ContentPolicy } from './content-policy.js';
 import type { ChannelSpecs } from '../channels/channel-spec.js';
 
@@ -71,21 +72,22 @@ export function assertAction(campaign: Campaign, action: CampaignAction): void {
 }
 
 /**
- * A conditional status change; when it loses a race, re-reads the campaign to say what happened
- * instead of a bare failure.
+ * A named transition of the table on behalf of a person's `action`; when the campaign has moved
+ * elsewhere meanwhile, says what it is now instead of a bare failure. A repeat of the same person's
+ * request that already succeeded answers the campaign as it is.
  */
 export async function transitionOrExplain(
   deps: Pick<CampaignDeps, 'campaigns'>,
   campaign: Campaign,
   action: CampaignAction,
-  from: readonly CampaignStatus[],
+  ref: TransitionRef,
   to: CampaignStatus,
   patch: StatusPatch,
-  activity: ActivityInput,
+  activity: TransitionActivity,
 ): Promise<Campaign> {
-  const updated = await deps.campaigns.transition(campaign.id, from, to, patch, activity);
-  if (updated) return updated;
-  throw raceLost(await loadCampaign(deps, campaign.id), action);
+  const result = await deps.campaigns.transition(campaign.id, ref, to, patch, activity);
+  if (result.outcome !== 'refused') return result.campaign;
+  throw raceLost(result.campaign ?? (await loadCampaign(deps, campaign.id)), action);
 }
 
 export function raceLost(current: Campaign, action: CampaignAction): AppError {

@@ -1,7 +1,8 @@
 /**
  * The campaign state machine: every status, every named transition, and what people may do in each
- * status. Use cases never write a status that this table does not allow, and every write is
- * conditional on the previous status (see CampaignStore.transition).
+ * status. No status is written that this table does not allow: stores change a status only by a
+ * transition's name, conditional on its `from` (campaign-transition.ts decides, the database adapter's
+ * campaign-writes.ts applies, and an architecture test fails on any other write).
  */
 export const CAMPAIGN_STATUSES = [
   'draft',
@@ -34,7 +35,12 @@ export const STATUS_MEANING: Record<CampaignStatus, string> = {
   rejected: 'refused by the content rules; edit and resubmit',
 };
 
-/** Transitions by name: who may cause them is decided by the use case, where they may go is decided here. */
+/**
+ * Transitions by name: who may cause them is decided by the use case, where they may go is decided here.
+ * Runs have statuses too, but no table: a run's status is bookkeeping that follows its campaign's
+ * transitions and its messages' progress (started, finished, halted with a stopped or cancelled
+ * campaign), written by the delivery store's conditional updates and never chosen by a person.
+ */
 export const TRANSITIONS = {
   // setup
   complete_setup: { from: ['draft'], to: ['ready'] },

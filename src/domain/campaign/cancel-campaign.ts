@@ -9,7 +9,6 @@ import {
   type CampaignDeps,
   type CampaignOutcome,
 } from './campaign-deps.js';
-import { statusesAllowing } from './campaign-status.js';
 
 export interface CancelOutcome extends CampaignOutcome {
   /** Set when the cancel waits for a second person (the campaign is sending). */
@@ -70,10 +69,10 @@ export async function cancelCampaign(
     deps,
     campaign,
     'cancel',
-    [campaign.status],
+    { name: 'cancel', onlyFrom: [campaign.status] },
     'cancelled',
     { statusReason: input.reason ?? 'cancelled by a person', nextRunAt: null, resumeTo: null },
-    { actor: input.actor, action: 'cancel', reason: input.reason ?? null },
+    { actor: input.actor, reason: input.reason ?? null },
   );
   return { campaign: cancelled, warnings };
 }
@@ -113,10 +112,10 @@ export async function decideApproval(
     deps,
     campaign,
     'cancel',
-    statusesAllowing('cancel'),
+    { name: 'cancel' },
     'cancelled',
     { statusReason: approval.reason ?? `cancel requested by ${approval.requestedBy}`, nextRunAt: null, resumeTo: null },
-    { actor: input.actor, action: 'cancel', reason: approval.reason, detail: { approvalId: approval.id, requestedBy: approval.requestedBy } },
+    { actor: input.actor, reason: approval.reason, detail: { approvalId: approval.id, requestedBy: approval.requestedBy } },
   );
   return { campaign: cancelled, warnings: lateActionWarning(deps, campaign, 'cancelling'), approval: decided };
 }

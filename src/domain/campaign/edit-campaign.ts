@@ -55,12 +55,19 @@ async function save(
     campaign.status === 'scheduled' && (settings.sendAt !== undefined || settings.cron !== undefined)
       ? { nextRunAt: nextRun(deps, merged) }
       : undefined;
-  const updated = await deps.campaigns.update(
-    campaign.id,
-    from,
-    { settings, status, patch, expectedVersion: input.expectedVersion },
-    { actor: input.actor, action, detail: { changed: changedFields(campaign, settings) } },
-  );
+  const activity = { actor: input.actor, action, detail: { changed: changedFields(campaign, settings) } };
+  let updated: Campaign | null;
+  if (status) {
+    // Completing a draft (or losing what made it complete) is a transition of the table, written with the settings.
+    const name = status === 'ready' ? 'complete_setup' : 'reopen_setup';
+    const result = await deps.campaigns.transition(campaign.id, { name, onlyFrom: from }, status, patch ?? {}, activity, {
+      settings,
+      expectedVersion: input.expectedVersion,
+    });
+    updated = result.outcome === 'refused' ? null : result.campaign;
+  } else {
+    updated = await deps.campaigns.update(campaign.id, from, { settings, patch, expectedVersion: input.expectedVersion }, activity);
+  }
   if (!updated) {
     const current = await loadCampaign(deps, campaign.id);
     if (input.expectedVersion !== undefined && current.version !== input.expectedVersion && current.status === campaign.status) {

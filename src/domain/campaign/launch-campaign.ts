@@ -10,7 +10,8 @@ import {
   type CampaignDeps,
   type CampaignOutcome,
 } from './campaign-deps.js';
-import type { CampaignAction, CampaignStatus } from './campaign-status.js';
+import type { CampaignAction, CampaignStatus, TransitionName } from './campaign-status.js';
+import { isTransitionName } from './campaign-transition.js';
 import { validateLaunch, type LaunchFacts, type LaunchVerdict } from './launch-validation.js';
 
 export interface LaunchOutcome extends CampaignOutcome {
@@ -89,7 +90,7 @@ export async function refuseIfInvalid(
     deps,
     campaign,
     action,
-    from,
+    { name: to === 'failed' ? 'fail_launch' : 'reject_content', onlyFrom: from },
     to,
     { statusReason: summarize(reasons), statusDetails: [...reasons] },
     { actor, action: to === 'failed' ? 'launch_failed' : 'content_rejected', reason: summarize(reasons), detail: { reasons, attempted: action } },
@@ -101,7 +102,11 @@ export function summarize(reasons: readonly StatusReason[]): string {
   return reasons.map((r) => r.message).join('; ');
 }
 
-/** Moves a launchable campaign to `queued` now: builds its run, template snapshot and message rows. */
+/**
+ * Moves a launchable campaign to `queued` now: builds its run, template snapshot and message rows.
+ * `transition` is the table's name for it: the person's action (run, relaunch, resubmit) unless the
+ * scheduler prebuilds.
+ */
 export async function queueNow(
   deps: CampaignDeps,
   campaign: Campaign,
@@ -109,7 +114,7 @@ export async function queueNow(
   from: readonly CampaignStatus[],
   actor: string,
   scheduledFor?: Date,
-  activityAction: string = action,
+  transition: TransitionName = queueingTransition(action),
 ): Promise<LaunchOutcome> {
   const templateId = campaign.templateId ?? campaign.variants[0]?.templateId;
   if (templateId === undefined) throw new AppError('INCOMPLETE', `${campaignRef(campaign.id)} has no template.`);
@@ -124,7 +129,7 @@ export async function queueNow(
   );
   const result = await deps.campaigns.queueRun(
     campaign.id,
-    from,
+    { name: transition, onlyFrom: from },
     {
       scheduledFor: scheduledFor ?? deps.clock.now(),
       templateId,
@@ -138,14 +143,19 @@ export async function queueNow(
         variants,
       },
     },
-    { actor, action: activityAction, reason: null },
+    { actor, reason: null },
   );
-  if (!result) throw raceLost(await loadCampaign(deps, campaign.id), action);
+  if (result.outcome === 'refused') throw raceLost(result.campaign ?? (await loadCampaign(deps, campaign.id)), action);
   return {
     campaign: result.campaign,
     warnings: [],
     run: result.run,
   };
+}
+
+function queueingTransition(action: CampaignAction): TransitionName {
+  if (isTransitionName(action)) return action;
+  throw new AppError('INVALID_TRANSITION', `${action} does not queue a campaign.`, { action });
 }
 
 /** Parses `--at` as wall time in the zone (or an ISO instant with its own offset). */

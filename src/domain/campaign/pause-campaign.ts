@@ -9,10 +9,10 @@ export async function pauseCampaign(deps: CampaignDeps, input: { campaignId: num
     deps,
     campaign,
     'pause',
-    [campaign.status],
+    { name: 'pause', onlyFrom: [campaign.status] },
     'paused',
     { resumeTo: campaign.status, statusReason: input.reason ?? null },
-    { actor: input.actor, action: 'pause', reason: input.reason ?? null },
+    { actor: input.actor, reason: input.reason ?? null },
   );
   return { campaign: paused, warnings };
 }

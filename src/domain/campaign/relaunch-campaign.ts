@@ -19,10 +19,10 @@ export async function relaunchCampaign(
     deps,
     campaign,
     input.action,
-    [campaign.status],
+    { name: input.action, onlyFrom: [campaign.status] },
     target.to,
     { statusReason: null, statusDetails: null, nextRunAt: target.nextRunAt },
-    { actor: input.actor, action: input.action },
+    { actor: input.actor },
   );
   return { campaign: relaunched, warnings: [] };
 }

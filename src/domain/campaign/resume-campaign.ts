@@ -27,9 +27,8 @@ export async function resumeCampaign(deps: CampaignDeps, input: { campaignId: nu
         `it is now stopped. Set a new time with /campaign edit ${campaignRef(campaign.id)} --at "YYYY-MM-DD HH:mm", then /campaign relaunch ${campaignRef(campaign.id)}.`,
     );
   }
-  const resumed = await transitionOrExplain(deps, campaign, 'resume', [campaign.status], to, patch, {
+  const resumed = await transitionOrExplain(deps, campaign, 'resume', { name: 'resume', onlyFrom: [campaign.status] }, to, patch, {
     actor: input.actor,
-    action: 'resume',
     reason: to === 'stopped' ? patch.statusReason ?? null : null,
     detail: campaign.status === 'suspended' ? { suspendedFor: campaign.statusReason } : null,
   });

@@ -38,9 +38,8 @@ export async function scheduleCampaign(deps: CampaignDeps, input: ScheduleInput)
   }
   const refused = await refuseIfInvalid(deps, { ...campaign, ...patch }, 'schedule', ['ready'], input.actor);
   if (refused) return refused;
-  const scheduled = await transitionOrExplain(deps, campaign, 'schedule', ['ready'], 'scheduled', patch, {
+  const scheduled = await transitionOrExplain(deps, campaign, 'schedule', { name: 'schedule' }, 'scheduled', patch, {
     actor: input.actor,
-    action: 'schedule',
     detail: { sendAt: patch.nextRunAt.toISOString(), timeZone: zone, cron: patch.cron },
   });
   const warnings = [];

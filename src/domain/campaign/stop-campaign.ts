@@ -9,10 +9,10 @@ export async function stopCampaign(deps: CampaignDeps, input: { campaignId: numb
     deps,
     campaign,
     'stop',
-    [campaign.status],
+    { name: 'stop', onlyFrom: [campaign.status] },
     'stopped',
     { statusReason: input.reason ?? 'stopped by a person', nextRunAt: null },
-    { actor: input.actor, action: 'stop', reason: input.reason ?? null },
+    { actor: input.actor, reason: input.reason ?? null },
   );
   return { campaign: stopped, warnings };
 }

@@ -38,12 +38,12 @@ export async function deliveryTick(deps: DeliveryDeps): Promise<TickReport> {
   for (const due of await deps.delivery.dueToStart(now)) {
     await guarded(deps, 'start', due.campaignId, async () => {
       await deps.delivery.markRunSending(due.runId, now);
-      const started = await deps.campaign.campaigns.transition(due.campaignId, ['queued'], 'sending', {}, {
+      const started = await deps.campaign.campaigns.transition(due.campaignId, { name: 'start_sending' }, 'sending', {}, {
         actor: SYSTEM_ACTOR,
         action: 'start_sending',
         runId: due.runId,
       });
-      if (started) report.started.push(due.campaignId);
+      if (started.outcome === 'moved') report.started.push(due.campaignId);
     });
   }
 
@@ -51,7 +51,7 @@ export async function deliveryTick(deps: DeliveryDeps): Promise<TickReport> {
   // A retry re-opens its runs, then its campaign; if the process stopped in between, finish the job.
   for (const orphan of await deps.delivery.reopenedRunsOfCompletedCampaigns()) {
     await guarded(deps, 'retry', orphan.campaignId, async () => {
-      await deps.campaign.campaigns.transition(orphan.campaignId, ['completed'], 'sending', { statusReason: null }, {
+      await deps.campaign.campaigns.transition(orphan.campaignId, { name: 'retry', onlyFrom: ['completed'] }, 'sending', { statusReason: null }, {
         actor: SYSTEM_ACTOR,
         action: 'retry',
         runId: orphan.runId,
@@ -76,7 +76,7 @@ export async function deliveryTick(deps: DeliveryDeps): Promise<TickReport> {
       // Messages in doubt are said wherever the status shows, until a retry settles them.
       const unknown = (next ? counts : await deps.delivery.counts(campaignId)).unknown ?? 0;
       const doubt = unknown ? `${next ? 'last run: ' : ''}${unknown} unknown: check before retrying` : null;
-      const done = await deps.campaign.campaigns.transition(campaignId, ['sending'], to, { nextRunAt: next, statusReason: doubt }, {
+      const done = await deps.campaign.campaigns.transition(campaignId, { name: 'complete' }, to, { nextRunAt: next, statusReason: doubt }, {
         actor: SYSTEM_ACTOR,
         action: 'complete',
         runId: runs[runs.length - 1]!.runId,
@@ -84,7 +84,7 @@ export async function deliveryTick(deps: DeliveryDeps): Promise<TickReport> {
         detail: { runs: runs.map((r) => r.number), counts },
       });
       for (const r of runs) await deps.delivery.completeRun(r.runId, now);
-      if (done) {
+      if (done.outcome === 'moved') {
         report.completed.push(campaignId);
         deps.log('delivery.completed', { campaign: campaignRef(campaignId), counts, next: next?.toISOString() ?? null });
       }

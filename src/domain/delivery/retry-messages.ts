@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
 import { campaignRef, type Campaign } from '../campaign/campaign.js';
-import { actionRefused, loadCampaign } from '../campaign/campaign-deps.js';
+import { assertAction, loadCampaign } from '../campaign/campaign-deps.js';
 import type { DeliveryDeps } from './delivery-deps.js';
 
 export interface RetryInput {
@@ -31,9 +31,7 @@ export interface RetryOutcome {
  */
 export async function retryMessages(deps: DeliveryDeps, input: RetryInput): Promise<RetryOutcome> {
   const campaign = await loadCampaign(deps.campaign, input.campaignId);
-  if (!['sending', 'completed'].includes(campaign.status)) {
-    throw actionRefused(campaign, 'retry');
-  }
+  assertAction(campaign, 'retry');
   const other = await deps.delivery.otherSendingCampaign(campaign.id, campaign.channel);
   if (other !== null) {
     throw new AppError(
@@ -62,13 +60,13 @@ export async function retryMessages(deps: DeliveryDeps, input: RetryInput): Prom
   const now = deps.campaign.clock.now();
   const done = await deps.delivery.requeue(campaign.id, selection.retryable.map((m) => m.id), now);
   const detail = { requested: input.messageIds === 'all' ? 'all' : input.messageIds, requeued: done.requeued, optedOut: done.optedOut, byStatus };
-  let updated: Campaign | null;
-  if (campaign.status === 'completed') {
-    updated = await deps.campaign.campaigns.transition(campaign.id, ['completed'], 'sending', { statusReason: null }, { actor: input.actor, action: 'retry', detail });
-    if (!updated) throw new AppError('CONFLICT', `${campaignRef(campaign.id)} changed a moment ago; look at it again before retrying.`);
-  } else {
-    updated = await deps.campaign.campaigns.update(campaign.id, ['sending'], {}, { actor: input.actor, action: 'retry', detail });
+  // Clears a "N unknown: check before retrying" note: the retry is what settles it.
+  const result = await deps.campaign.campaigns.transition(campaign.id, { name: 'retry', onlyFrom: [campaign.status] }, 'sending', { statusReason: null }, { actor: input.actor, detail });
+  if (result.outcome === 'refused' && campaign.status === 'completed') {
+    throw new AppError('CONFLICT', `${campaignRef(campaign.id)} changed a moment ago; look at it again before retrying.`);
   }
+  // A sending campaign paused or stopped meanwhile keeps the requeued messages for when it sends again.
+  const updated = result.outcome === 'refused' ? null : result.campaign;
   deps.log('delivery.retry', { campaignId: campaign.id, by: input.actor, ...detail });
   return { ...base, campaign: updated ?? campaign, applied: true, requeued: done.requeued, optedOut: done.optedOut };
 }

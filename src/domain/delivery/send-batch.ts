@@ -110,12 +110,12 @@ async function send(provider: ChannelProvider, message: Parameters<ChannelProvid
 async function suspend(deps: DeliveryDeps, run: ActiveRun, reason: string): Promise<void> {
   const done = await deps.campaign.campaigns.transition(
     run.campaignId,
-    ['sending'],
+    { name: 'suspend', onlyFrom: ['sending'] },
     'suspended',
     { resumeTo: 'sending', statusReason: reason },
     { actor: SYSTEM_ACTOR, action: 'suspend', reason, runId: run.runId },
   );
-  if (done) {
+  if (done.outcome === 'moved') {
     await deps.delivery.resetErrorBudget(run.runId);
     deps.log('delivery.suspended', { campaignId: run.campaignId, runId: run.runId, reason });
   }

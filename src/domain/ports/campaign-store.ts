@@ -1,6 +1,7 @@
 import type { ChannelSpec } from '../channels/channel-spec.js';
 import type { Campaign, CampaignSettings, Channel, StatusReason } from '../campaign/campaign.js';
-import type { CampaignStatus } from '../campaign/campaign-status.js';
+import type { CampaignStatus, TransitionName } from '../campaign/campaign-status.js';
+import type { InitialStatus, TransitionRef } from '../campaign/campaign-transition.js';
 
 export interface ActivityInput {
   actor: string;
@@ -18,10 +19,24 @@ export interface ActivityEntry {
   action: string;
   fromStatus: CampaignStatus | null;
   toStatus: CampaignStatus | null;
+  /** The transition of the table this entry records; null for entries that changed no status. */
+  transition: TransitionName | null;
   reason: string | null;
   detail: Record<string, unknown> | null;
   createdAt: Date;
 }
+
+/** The activity entry of a transition; `action` (what people read in the log) defaults to the transition's name. */
+export type TransitionActivity = Omit<ActivityInput, 'action'> & { action?: string };
+
+/**
+ * What a transition did: `moved` wrote it now; `repeat` found it already done by the same transition
+ * and actor and wrote nothing (success: safe under retries); `refused` found the campaign in a status
+ * the condition does not allow (the campaign as it is, or null when it does not exist).
+ */
+export type TransitionResult =
+  | { outcome: 'moved' | 'repeat'; campaign: Campaign }
+  | { outcome: 'refused'; campaign: Campaign | null };
 
 /** Fields a status change may set together with the status, in the same conditional write. */
 export interface StatusPatch {
@@ -56,6 +71,10 @@ export interface RunBuild {
   snapshot: Record<string, unknown>;
 }
 
+export type QueueResult =
+  | { outcome: 'moved' | 'repeat'; campaign: Campaign; run: RunSummary }
+  | { outcome: 'refused'; campaign: Campaign | null };
+
 export interface RunSummary {
   runId: number;
   number: number;
@@ -65,28 +84,44 @@ export interface RunSummary {
   skipped: number;
 }
 
-/** Persistence of campaigns, their activity log and runs. Every status write is conditional on the old status. */
+/**
+ * Persistence of campaigns, their activity log and runs. A campaign is created draft or ready; after
+ * that its status changes only by `transition` and `queueRun`, which apply the transition table.
+ */
 export interface CampaignStore {
-  create(settings: CampaignSettings & { status: CampaignStatus; createdBy: string; clonedFromId: number | null }, activity: ActivityInput): Promise<Campaign>;
+  create(settings: CampaignSettings & { status: InitialStatus; createdBy: string; clonedFromId: number | null }, activity: ActivityInput): Promise<Campaign>;
   get(id: number): Promise<Campaign | null>;
   list(filter: CampaignFilter): Promise<{ items: Campaign[]; total: number }>;
   /**
-   * Writes settings (and maybe a new status) only if the campaign is still in one of `from` and at
+   * Writes settings, never the status, only if the campaign is still in one of `from` and at
    * `expectedVersion` when given; returns null when it was not (someone else got there first).
    */
   update(
     id: number,
     from: readonly CampaignStatus[],
-    change: { settings?: Partial<CampaignSettings>; status?: CampaignStatus; patch?: StatusPatch; expectedVersion?: number },
+    change: { settings?: Partial<CampaignSettings>; patch?: StatusPatch; expectedVersion?: number },
     activity: ActivityInput,
   ): Promise<Campaign | null>;
-  /** Conditional status change with its activity entry, in one transaction; null when the status had moved. */
-  transition(id: number, from: readonly CampaignStatus[], to: CampaignStatus, patch: StatusPatch, activity: ActivityInput): Promise<Campaign | null>;
   /**
-   * Moves the campaign from `from` to `queued` and, in the same transaction, creates the run, takes
-   * the template snapshot and writes one message row per audience member (suppressed ones `opted_out`).
+   * The transition `ref.name` into `to`, with its activity entry, in one transaction: throws
+   * INVALID_TRANSITION when the table does not lead to `to` by that name; writes only if the status is
+   * in the table's `from` (narrowed by `ref.onlyFrom`) and the version is `expectedVersion` when given.
+   * `settings` are written in the same conditional write (an edit that completes a draft).
    */
-  queueRun(id: number, from: readonly CampaignStatus[], build: RunBuild, activity: ActivityInput): Promise<{ campaign: Campaign; run: RunSummary } | null>;
+  transition(
+    id: number,
+    ref: TransitionRef,
+    to: CampaignStatus,
+    patch: StatusPatch,
+    activity: TransitionActivity,
+    options?: { settings?: Partial<CampaignSettings>; expectedVersion?: number },
+  ): Promise<TransitionResult>;
+  /**
+   * The transition `ref.name` into `queued` and, in the same transaction, the run, the template
+   * snapshot and one message row per audience member (suppressed ones `opted_out`). A repeat answers
+   * the run the first request built.
+   */
+  queueRun(id: number, ref: TransitionRef, build: RunBuild, activity: TransitionActivity): Promise<QueueResult>;
   softDelete(id: number, from: readonly CampaignStatus[], activity: ActivityInput): Promise<boolean>;
   activity(id: number, limit: number): Promise<ActivityEntry[]>;
   /** Campaigns with a send time (or next recurring run) in [from, to), drafts excluded. */
