@@ -9,11 +9,16 @@ export class ProviderSlots {
   private readonly free = new Map<Channel, number>();
   private readonly waiting = new Map<Channel, (() => void)[]>();
 
-  constructor(private readonly capacity: (channel: Channel) => number) {}
+  constructor(private readonly slotsOf: (channel: Channel) => number) {}
+
+  /** How many messages of `channel` may be with its provider at once. */
+  capacity(channel: Channel): number {
+    return Math.max(1, this.slotsOf(channel));
+  }
 
   /** Resolves with a release function once a slot of `channel` is free. */
   async acquire(channel: Channel): Promise<() => void> {
-    const free = this.free.get(channel) ?? Math.max(1, this.capacity(channel));
+    const free = this.free.get(channel) ?? this.capacity(channel);
     if (free > 0) {
       this.free.set(channel, free - 1);
     } else {

@@ -40,8 +40,7 @@ export async function sendRunBatch(deps: DeliveryDeps, run: ActiveRun, owner: st
   };
 
   // No more lanes than the provider has slots: a lane waiting for a slot would only hold its message.
-  const lanes = Math.min(config.concurrency, provider.maxInFlight ?? config.concurrency);
-  const decisions = await mapWithConcurrency(claimed, lanes, async (m): Promise<Decision | null> => {
+  const decisions = await mapWithConcurrency(claimed, deps.slots.capacity(run.channel), async (m): Promise<Decision | null> => {
     const now = deps.campaign.clock.now();
     // Once the campaign must stop, the rest of the batch goes back to the queue unsent.
     if (suspendedFor) return settle({ outcome: { id: m.id, status: 'queued', nextAttemptAt: now, notAnAttempt: true } });
