@@ -47,7 +47,7 @@ export function validateLaunch(campaign: Campaign, facts: LaunchFacts, policy: C
       failures.push({ code: 'TEMPLATE_CHANNEL', message: `${role} template "${template.name}" is for ${template.channel}, the campaign is ${campaign.channel}` });
     } else {
       for (const missing of channel ? missingSendingDetails(channel, template.sending, facts.defaultSmsSender) : []) {
-        failures.push({ code: 'MISSING_SENDER', message: `${role} template "${template.name}" has no ${missing}` });
+        failures.push({ code: 'MISSING_SENDER', message: `${role} template "${template.name}" needs ${missing}` });
       }
       if (channel?.content === 'email' && !template.content.subject) {
         failures.push({ code: 'MISSING_SUBJECT', message: `${role} template "${template.name}" has no subject` });
