@@ -80,6 +80,9 @@ export function validateLaunch(campaign: Campaign, facts: LaunchFacts, policy: C
       failures.push({ code: 'EMPTY_AUDIENCE', message: `no contact in the list has ${channel ? addressNoun(channel) : 'an address for the channel'}` });
     } else if (audience.afterInclude === 0) {
       failures.push({ code: 'EMPTY_AUDIENCE', message: 'no contact matches the include segments' });
+    } else if (audience.final === 0 && conflicts.length === 0 && facts.exclude.length === 0) {
+      // Only the one-time filter narrowed it: nothing conflicts, there is simply nobody to send to.
+      failures.push({ code: 'EMPTY_AUDIENCE', message: `no contact ${facts.include.length ? 'in the include segments' : 'in the list'} matches the one-time filter` });
     } else if (audience.final === 0 && conflicts.length === 0) {
       const cause = campaign.oneTimeFilter ? 'the exclude segments and the one-time filter remove' : 'the exclude segments remove';
       failures.push({ code: 'CONFLICTING_RULES', message: `${cause} every included contact` });
