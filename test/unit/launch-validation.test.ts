@@ -64,7 +64,7 @@ const CASES: Case[] = [
   ['no provider for the channel', campaign({ channel: 'push' }), facts({ channel: null, templates: [{ role: 'the', id: 1, template: template({ channel: 'push' }) }] }), [['UNKNOWN_CHANNEL', /no provider sends on the "push" channel/]]],
   ['no template at all', campaign({ templateId: null }), facts({ templates: [] }), [['MISSING_TEMPLATE', /no template is set/]]],
   ['a template that does not exist', campaign(), facts({ templates: [{ role: 'the', id: 9, template: null }] }), [['MISSING_TEMPLATE', /the template #9 does not exist/]]],
-  ['a deleted template', campaign(), facts({ templates: [{ role: 'the', id: 1, template: template({ deletedAt: T }) }] }), [['MISSING_TEMPLATE', /the template "Welcome" was deleted/]]],
+  ['a deleted template, by the name people knew', campaign(), facts({ templates: [{ role: 'the', id: 1, template: template({ name: 'Welcome (deleted 1)', deletedAt: T }) }] }), [['MISSING_TEMPLATE', /^the template "Welcome" was deleted$/]]],
   ['a template for the other channel', campaign({ channel: 'sms' }), facts({ channel: SMS_CHANNEL }), [['TEMPLATE_CHANNEL', /template "Welcome" is for email, the campaign is sms/]]],
   ['an email template without a from address', campaign(), facts({ templates: [{ role: 'the', id: 1, template: template({}, {}, { fromEmail: null }) }] }), [['MISSING_SENDER', /^the template "Welcome" needs a from address \(--from-email\)$/]]],
   ['an SMS template without a sender and no default', campaign({ channel: 'sms', templateId: 2 }), facts({ ...SMS, templates: [{ role: 'the', id: 2, template: smsTemplate({ smsSender: null }) }] }), [['MISSING_SENDER', /^the template "Text" needs an SMS sender/]]],

@@ -42,7 +42,7 @@ export function validateLaunch(campaign: Campaign, facts: LaunchFacts, policy: C
     if (!template) {
       failures.push({ code: 'MISSING_TEMPLATE', message: `${role} template #${id} does not exist` });
     } else if (template.deletedAt) {
-      failures.push({ code: 'MISSING_TEMPLATE', message: `${role} template "${template.name}" was deleted` });
+      failures.push({ code: 'MISSING_TEMPLATE', message: `${role} template "${displayName(template.name)}" was deleted` });
     } else if (template.channel !== campaign.channel) {
       failures.push({ code: 'TEMPLATE_CHANNEL', message: `${role} template "${template.name}" is for ${template.channel}, the campaign is ${campaign.channel}` });
     } else {
@@ -116,7 +116,7 @@ function conflictingRules(facts: LaunchFacts): StatusReason[] {
   return reasons;
 }
 
-/** Soft-deleted rows carry a suffix so their name can be reused; show the original. */
+/** Soft-deleted lists, segments and templates carry a suffix so their name can be reused; show the original. */
 function displayName(name: string): string {
   return name.replace(/ \(deleted \d+\)$/, '');
 }
