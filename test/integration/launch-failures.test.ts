@@ -28,7 +28,8 @@ const PUSH: ChannelSpec = { ...EMAIL_CHANNEL, name: 'push', address: { attribute
  * One test per reason a launch fails (src/domain/campaign/launch-validation.ts), each reached the
  * way a person would reach it, through the commands. Two codes cannot be reached that way and are
  * covered by the unit test only: MISSING_AUDIENCE (a campaign without a list is a draft, and a draft
- * cannot launch) and TEMPLATE_CHANNEL.
+ * cannot launch) and TEMPLATE_CHANNEL (every edit that could pair a campaign with a template of the
+ * other channel is refused when it is made, see the last test).
  */
 describe.each(ENGINES)('launch failures on %s', (engine) => {
   let t: TestApp;
@@ -207,5 +208,23 @@ describe.each(ENGINES)('launch failures on %s', (engine) => {
     expect(r.text).toContain('[BLOCKED_TERM]');
     expect(r.text).toContain('[HIDDEN_DESTINATION]');
     expect(await t.app.deps.campaigns.messageCounts(id)).toEqual({});
+  });
+
+  it('TEMPLATE_CHANNEL cannot be reached: a channel change that would leave a template of the other channel is refused at the edit', async () => {
+    const withTemplate = await created('new --name Switch --channel email --template Welcome --list People');
+    const refused = await t.run(`edit C-${withTemplate} --channel sms`);
+    expect(refused.ok).toBe(false);
+    expect(refused.text).toMatch(/Template "Welcome" is for email/);
+
+    await ok(t, 'templates create Switched --channel sms --text "Hello" --sms-sender +14155550199');
+    const withVariants = await created('new --name SwitchAB --channel email --list People --variant A:Welcome:50 --variant B:Welcome:50');
+    const variants = await t.run(`edit C-${withVariants} --channel sms`);
+    expect(variants.ok, variants.text).toBe(false);
+    expect(variants.text).toMatch(/Variant A: template "Welcome" is for email/);
+    const both = await t.run(`edit C-${withVariants} --channel sms --template Switched`);
+    expect(both.ok, both.text).toBe(false);
+    expect((await t.app.deps.campaigns.get(withVariants))!.channel).toBe('email');
+    // Changing the variants along with the channel is fine.
+    expect((await t.run(`edit C-${withVariants} --channel sms --clear-variants --template Switched`)).ok).toBe(true);
   });
 });
