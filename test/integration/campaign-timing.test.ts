@@ -126,6 +126,25 @@ describe.each(ENGINES)('time-driven rules on %s: the scheduler tick, resuming af
       expect(await messageCount(id)).toBe(0);
     });
 
+    it('paused after its prebuild (queued, template locked)', async () => {
+      const { id, domain } = await campaign('Built');
+      const sendAt = new Date(t.clock.now().getTime() + 3 * 24 * HOUR);
+      await ok(t, `schedule C-${id} ${at(sendAt)}`);
+      t.clock.set(new Date(sendAt.getTime() - HOUR));
+      await deliveryTick(t.app.delivery);
+      expect(await campaignStatus(t, id)).toBe('queued');
+      await ok(t, `pause C-${id}`);
+      t.clock.set(new Date(sendAt.getTime() + 2 * HOUR));
+
+      const resumed = await ok(t, `resume C-${id}`);
+      expect(resumed).toMatch(/Status:\s+stopped/);
+      expect(resumed).toMatch(/was not sent late/);
+      await t.app.worker.drain();
+      expect(await campaignStatus(t, id)).toBe('stopped');
+      expect(provider.sent.get(`a@${domain}`)).toBeUndefined();
+      expect(await t.app.deps.campaigns.messageCounts(id)).not.toHaveProperty('delivered');
+    });
+
     it('resumed before its send time, it goes back to waiting and sends on time', async () => {
       const { id, domain } = await campaign('Ontime');
       const sendAt = new Date(t.clock.now().getTime() + 3 * 24 * HOUR);
