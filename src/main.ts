@@ -61,21 +61,23 @@ async function main(): Promise<number> {
   if (interactive || slack) app.worker.start();
   const scheduler = startScheduler(app.delivery, config.delivery.tickMs, () => app.worker.wake());
 
-  let closing = false;
-  const close = async () => {
-    if (closing) return;
-    closing = true;
-    await scheduler.stop();
-    await slack?.stop();
-    await http.close();
-    await app.close();
-  };
-  const shutdown = async (code: number) => {
+  // One close, however many callers (a signal and the end of a script): each waits for all of it.
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      await scheduler.stop();
+      await slack?.stop();
+      await http.close();
+      await app.close();
+    })());
+  const shutdown = async (signal: NodeJS.Signals, code: number) => {
+    process.stderr.write(`Herald is stopping (${signal}): letting the messages in flight finish, then exiting.\n`);
     await close();
     process.exit(code);
   };
-  process.once('SIGTERM', () => void shutdown(143));
-  process.once('SIGINT', () => void shutdown(130));
+  // SIGTERM is the ordinary way to stop a service (docker stop, Kubernetes): a clean stop exits 0.
+  process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
+  process.once('SIGINT', () => void shutdown('SIGINT', 130));
   if (slack && config.slack) {
     await slack.start();
     const how = config.slack.socketMode ? 'Socket Mode' : `HTTP on http://${config.http.host}:${port}/slack/events`;

@@ -22,6 +22,8 @@ export interface DeliveryWorkerOptions {
 export class DeliveryWorker {
   private stopping = false;
   private loops: Promise<void>[] = [];
+  /** A drain in progress (script mode sends this way): `stop()` waits for it too. */
+  private draining: Promise<number> | null = null;
   private wakeUp: (() => void)[] = [];
 
   constructor(
@@ -46,16 +48,26 @@ export class DeliveryWorker {
    * writes with another's sends, as the running worker does.
    */
   async drain(options: { lanes?: number } = {}): Promise<number> {
-    const lanes = Math.max(1, options.lanes ?? 1);
+    const draining = this.drainRounds(Math.max(1, options.lanes ?? 1));
+    this.draining = draining;
+    try {
+      return await draining;
+    } finally {
+      if (this.draining === draining) this.draining = null;
+    }
+  }
+
+  private async drainRounds(lanes: number): Promise<number> {
     let total = 0;
-    for (;;) {
+    while (!this.stopping) {
       // The tick starts what became due (and completes what finished) between rounds of sending.
       await deliveryTick(this.deps);
       const perLane = await Promise.all(this.channels().flatMap((channel) => Array.from({ length: lanes }, () => this.untilIdle(channel))));
       const claimed = perLane.reduce((a, b) => a + b, 0);
       total += claimed;
-      if (claimed === 0) return total;
+      if (claimed === 0) break;
     }
+    return total;
   }
 
   private async untilIdle(channel: Channel): Promise<number> {
@@ -64,9 +76,11 @@ export class DeliveryWorker {
     return total;
   }
 
+  /** One batch per sending run of the channel; none once stopping (the batches in flight finish). */
   private async sendChannel(channel: Channel): Promise<number> {
     let claimed = 0;
     for (const run of await this.deps.delivery.activeRuns(channel)) {
+      if (this.stopping) break;
       claimed += await sendRunBatch(this.deps, run, this.options.owner);
     }
     return claimed;
@@ -131,10 +145,12 @@ export class DeliveryWorker {
     });
   }
 
+  /** Claims nothing more and waits for the batches in flight (the lanes' and a drain's) to be recorded. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.wake();
     await Promise.all(this.loops);
     this.loops = [];
+    await this.draining?.catch(() => 0);
   }
 }

@@ -18,6 +18,11 @@ export interface SmtpSink {
   /** Decide per recipient (tests change it between attempts). */
   verdict: (to: string) => SinkVerdict;
   onMail?: (mail: SunkMail) => void;
+  /**
+   * Holds a message before the server answers its DATA: the sender waits with the message in
+   * flight until the promise settles, and only then is it accepted (and counted in `mails`).
+   */
+  hold?: (to: string[]) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,12 +54,17 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        for (const rcpt of session.envelope.rcptTo) {
-          const mail = { to: rcpt.address.toLowerCase(), raw };
-          sink.mails.push(mail);
-          sink.onMail?.(mail);
-        }
-        callback();
+        const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+        const accept = () => {
+          for (const address of to) {
+            const mail = { to: address, raw };
+            sink.mails.push(mail);
+            sink.onMail?.(mail);
+          }
+          callback();
+        };
+        if (sink.hold) void sink.hold(to).then(accept);
+        else accept();
       });
     },
   });

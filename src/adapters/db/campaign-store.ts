@@ -1,4 +1,4 @@
-import type { Campaign, CampaignSettings, StatusReason } from '../../domain/campaign/campaign.js';
+import type { Campaign, CampaignSettings, StatusReason, Variant } from '../../domain/campaign/campaign.js';
 import type { CampaignStatus, TransitionName } from '../../domain/campaign/campaign-status.js';
 import type { InitialStatus, TransitionRef } from '../../domain/campaign/campaign-transition.js';
 import type { SegmentFilter } from '../../domain/contacts/segment-filter.js';
@@ -186,7 +186,7 @@ export class PrismaCampaignStore implements CampaignStore {
     const [written] = await tx.$queryRaw<{ inserted: number; optedOut: number }[]>`
       WITH ins AS (
         INSERT INTO message (run_id, campaign_id, contact_id, channel, recipient, variant, status, next_attempt_at)
-        SELECT ${run.id}, ${id}, a.contact_id, ${campaign.channel}, a.recipient, ${variantCase(campaign)},
+        SELECT ${run.id}, ${id}, a.contact_id, ${campaign.channel}, a.recipient, ${variantCase(campaign.variants, Prisma.sql`a.recipient`)},
                CASE WHEN ${isSuppressed({ recipient: 'a.recipient', contactId: 'a.contact_id' })}
                     THEN 'opted_out'::"MessageStatus" ELSE 'queued'::"MessageStatus" END,
                ${utcTimestamp(build.scheduledFor)}
@@ -299,6 +299,15 @@ async function writeRelations(tx: Tx, id: number, settings: Partial<CampaignSett
   if (settings.variants !== undefined) {
     await tx.variant.deleteMany({ where: { campaignId: id } });
     await tx.variant.createMany({ data: settings.variants.map((v) => ({ ...v, campaignId: id })) });
+    // A ratio edit while the campaign is live reaches the rest of its run (seed 003): messages no
+    // one has tried yet take the new split; what was sent or is being tried keeps its variant.
+    if (settings.variants.reduce((sum, v) => sum + v.weight, 0) > 0) {
+      await tx.$executeRaw`
+        UPDATE message m SET variant = ${variantCase(settings.variants, Prisma.sql`m.recipient`)}
+        FROM run r
+        WHERE r.id = m.run_id AND r.campaign_id = ${id} AND r.status IN ('queued', 'sending', 'paused', 'suspended')
+          AND m.status = 'queued' AND m.attempts = 0`;
+    }
   }
 }
 
@@ -313,13 +322,13 @@ async function segmentFilters(tx: Tx, c: Campaign): Promise<{ include: SegmentFi
 }
 
 /** A/B split by a stable hash of the recipient, in proportion to the weights; NULL without variants. */
-function variantCase(c: Campaign): Prisma.Sql {
-  if (c.variants.length === 0) return Prisma.sql`NULL`;
-  const total = c.variants.reduce((sum, v) => sum + v.weight, 0);
+function variantCase(variants: readonly Variant[], recipient: Prisma.Sql): Prisma.Sql {
+  if (variants.length === 0) return Prisma.sql`NULL`;
+  const total = variants.reduce((sum, v) => sum + v.weight, 0);
   let upper = 0;
-  const arms = c.variants.map((v) => {
+  const arms = variants.map((v) => {
     upper += v.weight;
-    return Prisma.sql`WHEN mod(abs(hashtext(a.recipient)::bigint), ${total}) < ${upper} THEN ${v.label}`;
+    return Prisma.sql`WHEN mod(abs(hashtext(${recipient})::bigint), ${total}) < ${upper} THEN ${v.label}`;
   });
   return Prisma.sql`CASE ${Prisma.join(arms, ' ')} END`;
 }

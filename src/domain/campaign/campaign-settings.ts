@@ -107,6 +107,7 @@ export async function resolveSettings(deps: CampaignDeps, input: SettingsInput, 
   }
   if (input.clearVariants) out.variants = [];
   if (input.variants !== undefined && input.variants.length > 0) out.variants = await variants(deps, input.variants, channel);
+  else if (input.channel !== undefined && base && !input.clearVariants) await variantsFitChannel(deps, base.variants, input.channel);
   return out;
 }
 
@@ -133,6 +134,19 @@ async function variants(deps: CampaignDeps, input: NonNullable<SettingsInput['va
   }
   if (out.length === 1) throw new AppError('INVALID_INPUT', 'A/B testing needs at least two --variant values.');
   return out;
+}
+
+/** A channel change keeps the variants it is not given: their templates must be for the new channel too. */
+async function variantsFitChannel(deps: CampaignDeps, kept: readonly Variant[], channel: Channel): Promise<void> {
+  for (const v of kept) {
+    const template = await deps.templates.get(v.templateId);
+    if (template && template.channel !== channel) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `Variant ${v.label}: template "${template.name}" is for ${template.channel}: give ${channel} --variant values with --channel, or --clear-variants.`,
+      );
+    }
+  }
 }
 
 async function unknownName(deps: CampaignDeps, kind: 'template' | 'list' | 'segment', name: string): Promise<AppError> {

@@ -42,12 +42,12 @@ export function validateLaunch(campaign: Campaign, facts: LaunchFacts, policy: C
     if (!template) {
       failures.push({ code: 'MISSING_TEMPLATE', message: `${role} template #${id} does not exist` });
     } else if (template.deletedAt) {
-      failures.push({ code: 'MISSING_TEMPLATE', message: `${role} template "${template.name}" was deleted` });
+      failures.push({ code: 'MISSING_TEMPLATE', message: `${role} template "${displayName(template.name)}" was deleted` });
     } else if (template.channel !== campaign.channel) {
       failures.push({ code: 'TEMPLATE_CHANNEL', message: `${role} template "${template.name}" is for ${template.channel}, the campaign is ${campaign.channel}` });
     } else {
       for (const missing of channel ? missingSendingDetails(channel, template.sending, facts.defaultSmsSender) : []) {
-        failures.push({ code: 'MISSING_SENDER', message: `${role} template "${template.name}" has no ${missing}` });
+        failures.push({ code: 'MISSING_SENDER', message: `${role} template "${template.name}" needs ${missing}` });
       }
       if (channel?.content === 'email' && !template.content.subject) {
         failures.push({ code: 'MISSING_SUBJECT', message: `${role} template "${template.name}" has no subject` });
@@ -80,6 +80,9 @@ export function validateLaunch(campaign: Campaign, facts: LaunchFacts, policy: C
       failures.push({ code: 'EMPTY_AUDIENCE', message: `no contact in the list has ${channel ? addressNoun(channel) : 'an address for the channel'}` });
     } else if (audience.afterInclude === 0) {
       failures.push({ code: 'EMPTY_AUDIENCE', message: 'no contact matches the include segments' });
+    } else if (audience.final === 0 && conflicts.length === 0 && facts.exclude.length === 0) {
+      // Only the one-time filter narrowed it: nothing conflicts, there is simply nobody to send to.
+      failures.push({ code: 'EMPTY_AUDIENCE', message: `no contact ${facts.include.length ? 'in the include segments' : 'in the list'} matches the one-time filter` });
     } else if (audience.final === 0 && conflicts.length === 0) {
       const cause = campaign.oneTimeFilter ? 'the exclude segments and the one-time filter remove' : 'the exclude segments remove';
       failures.push({ code: 'CONFLICTING_RULES', message: `${cause} every included contact` });
@@ -113,7 +116,7 @@ function conflictingRules(facts: LaunchFacts): StatusReason[] {
   return reasons;
 }
 
-/** Soft-deleted rows carry a suffix so their name can be reused; show the original. */
+/** Soft-deleted lists, segments and templates carry a suffix so their name can be reused; show the original. */
 function displayName(name: string): string {
   return name.replace(/ \(deleted \d+\)$/, '');
 }

@@ -15,15 +15,18 @@ export async function resumeCampaign(deps: CampaignDeps, input: { campaignId: nu
   let to = campaign.resumeTo ?? 'queued';
   const patch: StatusPatch = { resumeTo: null, statusReason: null, statusDetails: null };
   const warnings: string[] = [];
+  // The one-off send time it was waiting for: before the prebuild (scheduled) or after it (queued,
+  // run built for nextRunAt). A `run` queues for now and has no such time.
+  const sendTime = campaign.launchType === 'recurring' ? null : to === 'scheduled' ? campaign.sendAt : to === 'queued' ? campaign.nextRunAt : null;
   if (to === 'scheduled' && campaign.launchType === 'recurring' && campaign.cron) {
     const [next] = deps.cron.nextRuns(campaign.cron, zone, now, 1);
     patch.nextRunAt = next ?? null;
     if (next) warnings.push(`Next run: ${formatInZone(next, zone)}.`);
-  } else if (to === 'scheduled' && campaign.sendAt && campaign.sendAt.getTime() <= now.getTime()) {
+  } else if (sendTime && sendTime.getTime() <= now.getTime()) {
     to = 'stopped';
-    patch.statusReason = `send time ${formatInZone(campaign.sendAt, zone)} passed while paused`;
+    patch.statusReason = `send time ${formatInZone(sendTime, zone)} passed while paused`;
     warnings.push(
-      `The send time ${formatInZone(campaign.sendAt, zone)} passed while ${campaignRef(campaign.id)} was paused, so it was not sent late: ` +
+      `The send time ${formatInZone(sendTime, zone)} passed while ${campaignRef(campaign.id)} was paused, so it was not sent late: ` +
         `it is now stopped. Set a new time with /campaign edit ${campaignRef(campaign.id)} --at "YYYY-MM-DD HH:mm", then /campaign relaunch ${campaignRef(campaign.id)}.`,
     );
   }
