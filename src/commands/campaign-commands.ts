@@ -31,7 +31,7 @@ export async function showCampaign(deps: CampaignDeps, campaignId: number, lead:
   const summary = lead.find((b) => b.type === 'text');
   return {
     ...reply(summary?.type === 'text' ? summary.text : `${campaignRef(campaign.id)} ${campaign.name}: ${campaign.status}`, blocks, visibility),
-    campaign: { id: campaign.id, name: campaign.name, status: campaign.status, actions: allowedActions(campaign.status) },
+    campaign: { id: campaign.id, name: campaign.name, status: campaign.status, actions: allowedActions(campaign.status), version: campaign.version },
   };
 }
 

@@ -21,6 +21,8 @@ export interface ReplyCampaign {
   status: CampaignStatus;
   /** What people may do to it now (the state machine's table). */
   actions: readonly CampaignAction[];
+  /** The campaign's version this reply shows: an edge that draws buttons tells a click on this state from a later one. */
+  version: number;
 }
 
 export interface Reply {

@@ -57,7 +57,9 @@ export function cardActionsBlock(campaign: ReplyCampaign): types.ActionsBlock {
           }
         : {}),
     }));
-  return { type: 'actions', block_id: `card_${campaign.id}`, elements };
+  // The version the card shows is in its block_id: a click on this drawing of the card is one press
+  // however often Slack delivers it, and the same button on a redrawn card is a new one (clickKey).
+  return { type: 'actions', block_id: `card_${campaign.id}_v${campaign.version}`, elements };
 }
 
 /** A reply that shows one campaign, as a card: the reply's blocks plus the buttons its status allows. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIELDS, VIEWS } from '../../../src/slack/ids.js';
-import { buttonClick, createSlackHarness, date, select, text, time, USERS, viewSubmission, type SlackHarness } from './slack-harness.js';
+import { payloadForm } from '../../fakes/slack-signing.js';
+import { buttonClick, createSlackHarness, date, select, SLACK_RETRY, text, time, USERS, viewSubmission, type SlackHarness } from './slack-harness.js';
 
 describe('campaign card buttons, modals and App Home through the real Bolt app', () => {
   let h: SlackHarness;
@@ -42,18 +43,51 @@ describe('campaign card buttons, modals and App Home through the real Bolt app',
     expect(await status()).toBe('paused');
   });
 
-  it('applies a double click or a retried request once', async () => {
+  it('a double click, a re-delivery and a Slack retry of one press run it once; none is answered "Not allowed now"', async () => {
     const responseUrl = h.slack.responseUrl('double');
-    const click = buttonClick({ actionId: 'campaign_resume', value: String(id), user: USERS.marketer, responseUrl, messageTs: '1700000000.000200' });
-    const [a, b] = await Promise.all([h.action(click), h.action({ ...click, actions: [{ ...click.actions[0], action_ts: '2' }] })]);
+    const click = buttonClick({ actionId: 'campaign_resume', value: String(id), user: USERS.marketer, responseUrl, messageTs: '1700000000.000200', blockId: `card_${id}_v7` });
+    // The double click: a second payload from the same card, a moment later.
+    const [a, b] = await Promise.all([h.action(click), h.action({ ...click, actions: [{ ...click.actions[0]!, action_ts: `${Number(click.actions[0]!.action_ts) + 0.3}` }] })]);
     expect([a.status, b.status]).toEqual([200, 200]);
-    await h.action(click);
+    // The very same signed payload again, once plainly and once as Slack's retry.
+    expect((await h.action(click)).status).toBe(200);
+    expect((await h.post({ body: payloadForm(click), headers: SLACK_RETRY })).status).toBe(200);
     expect(await status()).toBe('scheduled');
     const activity = await h.t.app.deps.campaigns.activity(id, 100);
     expect(activity.filter((e) => e.action === 'resume')).toHaveLength(1);
     const answers = h.slack.responsesTo(responseUrl).map((r) => r.body.text as string);
-    expect(answers.filter((t) => /Resumed/.test(t))).toHaveLength(1);
-    expect(answers.filter((t) => /Already done|Cannot resume/.test(t))).toHaveLength(2);
+    expect(answers.filter((t) => /^Resumed/.test(t))).toHaveLength(1);
+    expect(answers.filter((t) => /^Already (done|received)/.test(t))).toHaveLength(2);
+    expect(answers.filter((t) => /Not allowed now|Cannot resume/.test(t))).toEqual([]);
+    // The retry is answered by the first delivery alone.
+    expect(answers).toHaveLength(3);
+  });
+
+  it('the same button on the redrawn card is a new press', async () => {
+    const pauseUrl = h.slack.responseUrl('redrawn-pause');
+    await h.action(buttonClick({ actionId: 'campaign_pause', value: String(id), user: USERS.marketer, responseUrl: pauseUrl, messageTs: '1700000000.000300' }));
+    expect(await status()).toBe('paused');
+    const card = h.slack.responsesTo(pauseUrl)[0]!.body.blocks.find((b: any) => b.type === 'actions');
+    const resumeUrl = h.slack.responseUrl('redrawn-resume');
+    await h.action(buttonClick({ actionId: 'campaign_resume', value: String(id), user: USERS.marketer, responseUrl: resumeUrl, messageTs: '1700000000.000300', blockId: card.block_id }));
+    expect(await status()).toBe('scheduled');
+    const again = h.slack.responsesTo(resumeUrl)[0]!.body.blocks.find((b: any) => b.type === 'actions');
+    expect(again.block_id).not.toBe(card.block_id);
+    // Pause, on the card Resume redrew (same message), runs again.
+    await h.action(buttonClick({ actionId: 'campaign_pause', value: String(id), user: USERS.marketer, responseUrl: h.slack.responseUrl('redrawn-pause-2'), messageTs: '1700000000.000300', blockId: again.block_id }));
+    expect(await status()).toBe('paused');
+    expect((await h.t.app.deps.campaigns.activity(id, 100)).filter((e) => e.action === 'pause')).toHaveLength(3);
+    expect((await h.t.run(`resume C-${id}`, USERS.marketer)).ok).toBe(true);
+  });
+
+  it('a button that opens a modal opens it once for a double click or a retry, and again when pressed later', async () => {
+    const click = buttonClick({ actionId: 'campaign_cancel', value: String(id), user: USERS.marketer, responseUrl: h.slack.responseUrl('open-twice'), actionTs: '1700000500.000001' });
+    await Promise.all([h.action(click), h.action({ ...click, trigger_id: 'trig-second', actions: [{ ...click.actions[0]!, action_ts: '1700000500.400000' }] })]);
+    await h.post({ body: payloadForm(click), headers: SLACK_RETRY });
+    expect(h.slack.callsOf('views.open')).toHaveLength(1);
+    // Pressed again a minute later (the modal was closed): a new request.
+    await h.action({ ...click, trigger_id: 'trig-later', actions: [{ ...click.actions[0]!, action_ts: '1700000560.000001' }] });
+    expect(h.slack.callsOf('views.open')).toHaveLength(2);
   });
 
   it('Edit opens the form; a bad date stays in the modal as an error on the date block', async () => {

@@ -99,7 +99,7 @@ export async function createSlackHarness(
 }
 
 /** A block_actions payload for a card button, as Slack sends it from a channel message. */
-export function buttonClick(input: { actionId: string; value: string; user: string; responseUrl: string; messageTs?: string; actionTs?: string; ephemeral?: boolean }) {
+export function buttonClick(input: { actionId: string; value: string; user: string; responseUrl: string; messageTs?: string; actionTs?: string; ephemeral?: boolean; blockId?: string }) {
   triggers += 1;
   return {
     type: 'block_actions',
@@ -112,9 +112,12 @@ export function buttonClick(input: { actionId: string; value: string; user: stri
     channel: { id: 'CCHAN', name: 'marketing' },
     message: { type: 'message', ts: input.messageTs ?? '1700000000.000100', text: 'card' },
     response_url: input.responseUrl,
-    actions: [{ type: 'button', action_id: input.actionId, block_id: 'card', value: input.value, action_ts: input.actionTs ?? `${Date.now() / 1000}`, text: { type: 'plain_text', text: 'x' } }],
+    actions: [{ type: 'button', action_id: input.actionId, block_id: input.blockId ?? 'card', value: input.value, action_ts: input.actionTs ?? `${Date.now() / 1000}`, text: { type: 'plain_text', text: 'x' } }],
   };
 }
+
+/** The same payload delivered again by Slack (it got no answer in time): same body, X-Slack-Retry-Num set. */
+export const SLACK_RETRY = { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } as const;
 
 /** A view_submission payload: `values` maps block_id -> action_id -> state value. */
 export function viewSubmission(input: { callbackId: string; user: string; values: Record<string, Record<string, unknown>>; privateMetadata: string; viewId?: string }) {

@@ -77,7 +77,7 @@ describe('Block Kit builders respect Slack limits', () => {
 
   it('the card offers only what each status allows, under 50 blocks with the buttons last', () => {
     for (const status of CAMPAIGN_STATUSES) {
-      const reply: Reply = { ...bigTable(5000), campaign: { id: 7, name: 'x', status, actions: ACTIONS_BY_STATUS[status] } };
+      const reply: Reply = { ...bigTable(5000), campaign: { id: 7, name: 'x', status, actions: ACTIONS_BY_STATUS[status], version: 3 } };
       const m = campaignCardMessage(reply);
       assertWithinLimits(m.blocks, 50);
       const actions = m.blocks.at(-1) as any;
