@@ -15,6 +15,7 @@ import { runCampaign } from '../domain/campaign/run-campaign.js';
 import { scheduleCampaign } from '../domain/campaign/schedule-campaign.js';
 import { stopCampaign } from '../domain/campaign/stop-campaign.js';
 import { loadCampaign } from '../domain/campaign/campaign-deps.js';
+import { RETRYABLE_BY_HAND } from '../domain/delivery/message-status.js';
 import type { Command } from './grammar/commands.js';
 import { activityRow, campaignCard, campaignRow, formatTime, type CampaignNames } from './render-campaign.js';
 import { reply, warnings, type Reply, type ReplyBlock } from './reply.js';
@@ -31,7 +32,14 @@ export async function showCampaign(deps: CampaignDeps, campaignId: number, lead:
   const summary = lead.find((b) => b.type === 'text');
   return {
     ...reply(summary?.type === 'text' ? summary.text : `${campaignRef(campaign.id)} ${campaign.name}: ${campaign.status}`, blocks, visibility),
-    campaign: { id: campaign.id, name: campaign.name, status: campaign.status, actions: allowedActions(campaign.status), version: campaign.version },
+    campaign: {
+      id: campaign.id,
+      name: campaign.name,
+      status: campaign.status,
+      actions: allowedActions(campaign.status),
+      version: campaign.version,
+      retryable: RETRYABLE_BY_HAND.reduce((n, status) => n + (counts[status] ?? 0), 0),
+    },
   };
 }
 

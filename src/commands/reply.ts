@@ -23,6 +23,8 @@ export interface ReplyCampaign {
   actions: readonly CampaignAction[];
   /** The campaign's version this reply shows: an edge that draws buttons tells a click on this state from a later one. */
   version: number;
+  /** Messages a retry would pick up (failed and unknown): no Retry button when there are none. */
+  retryable: number;
 }
 
 export interface Reply {

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIELDS, VIEWS } from '../../../src/slack/ids.js';
 import { payloadForm } from '../../fakes/slack-signing.js';
@@ -148,6 +149,46 @@ describe('campaign card buttons, modals and App Home through the real Bolt app',
     const opened = h.slack.last('views.open');
     expect(opened?.body.view.callback_id).toBe(VIEWS.retryConfirm);
     expect(JSON.stringify(opened?.body.view.blocks)).toMatch(/C-\d+/);
+  });
+
+  it('a ready card offers Schedule and Delete, not Export; Schedule opens a form whose errors stay on their fields', async () => {
+    const created = await h.command('new --name "Later" --channel email --template Welcome --list Newsletter');
+    const card = h.slack.responsesTo(created.responseUrl)[0]!.body;
+    const later = Number(/C-(\d+)/.exec(card.text)![1]);
+    const ids = card.blocks.find((b: any) => b.type === 'actions').elements.map((e: any) => e.action_id);
+    expect(ids).toEqual(['campaign_edit', 'campaign_preview', 'campaign_test', 'campaign_clone', 'campaign_run', 'campaign_schedule', 'campaign_delete']);
+
+    const cardTs = '1700000000.000900';
+    await h.action(buttonClick({ actionId: 'campaign_schedule', value: String(later), user: USERS.marketer, responseUrl: h.slack.responseUrl('schedule'), messageTs: cardTs }));
+    const opened = h.slack.last('views.open');
+    expect(opened?.body.view.callback_id).toBe(VIEWS.schedule);
+    expect(opened!.body.view.title.text.length).toBeLessThanOrEqual(24);
+    const submit = (values: Record<string, Record<string, unknown>>) =>
+      h.action(viewSubmission({ callbackId: VIEWS.schedule, user: USERS.marketer, privateMetadata: opened!.body.view.private_metadata, values: { [FIELDS.tz.block]: { tz: text('UTC') }, ...values } }));
+    const neither = await submit({});
+    expect(Object.keys(neither.json.errors)).toEqual([FIELDS.date.block]);
+    const past = await submit({ [FIELDS.date.block]: { date: date('2020-01-01') }, [FIELDS.time.block]: { time: time('09:00') } });
+    expect(Object.keys(past.json.errors)).toEqual([FIELDS.date.block]);
+    expect(past.json.errors[FIELDS.date.block]).toMatch(/past/);
+    expect(await h.t.app.deps.campaigns.get(later)).toMatchObject({ status: 'ready' });
+    const sendDay = DateTime.fromJSDate(h.t.clock.now(), { zone: 'UTC' }).plus({ days: 3 }).toISODate()!;
+    const good = await submit({ [FIELDS.date.block]: { date: date(sendDay) }, [FIELDS.time.block]: { time: time('09:00') } });
+    expect(good.text).toBe('');
+    expect(await h.t.app.deps.campaigns.get(later)).toMatchObject({ status: 'scheduled', sendAt: new Date(`${sendDay}T09:00:00Z`) });
+    const update = h.slack.last('chat.update');
+    expect(update?.body.ts).toBe(cardTs);
+    expect(update!.body.blocks.find((b: any) => b.type === 'actions').elements.map((e: any) => e.action_id)).not.toContain('campaign_schedule');
+  });
+
+  it('Delete removes a ready campaign and replaces its card', async () => {
+    const created = await h.command('new --name "Unwanted" --channel email --template Welcome --list Newsletter');
+    const unwanted = Number(/C-(\d+)/.exec(h.slack.responsesTo(created.responseUrl)[0]!.body.text)![1]);
+    const responseUrl = h.slack.responseUrl('delete');
+    await h.action(buttonClick({ actionId: 'campaign_delete', value: String(unwanted), user: USERS.marketer, responseUrl }));
+    expect(await h.t.app.deps.campaigns.get(unwanted)).toBeNull();
+    const [answer] = h.slack.responsesTo(responseUrl);
+    expect(answer?.body.replace_original).toBe(true);
+    expect(answer?.body.text).toMatch(new RegExp(`^Deleted C-${unwanted}`));
   });
 
   it('App Home is published on app_home_opened with my campaigns and, for approvers, approvals', async () => {
