@@ -18,6 +18,11 @@ export interface SmtpSink {
   /** Decide per recipient (tests change it between attempts). */
   verdict: (to: string) => SinkVerdict;
   onMail?: (mail: SunkMail) => void;
+  /**
+   * A slow server: the reply to a received message waits until this resolves (the mail is already
+   * in `mails` and `onMail` has seen it), so a test can hold a send in flight and release it.
+   */
+  holdReply?: (mail: SunkMail) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,12 +54,16 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
+        const received: SunkMail[] = [];
         for (const rcpt of session.envelope.rcptTo) {
           const mail = { to: rcpt.address.toLowerCase(), raw };
           sink.mails.push(mail);
+          received.push(mail);
           sink.onMail?.(mail);
         }
-        callback();
+        const hold = sink.holdReply;
+        if (!hold) return callback();
+        void Promise.all(received.map((m) => hold(m))).then(() => callback());
       });
     },
   });
