@@ -89,8 +89,8 @@ export const campaignCommands = {
   },
 
   async edit(deps: CampaignDeps, cmd: Of<'edit'>, actor: string): Promise<Reply> {
-    const { name: _command, campaignName, campaignId, ...settings } = cmd;
-    const outcome = await editCampaign(deps, { ...settings, name: campaignName, campaignId, actor });
+    const { name: _command, campaignName, campaignId, ifVersion, ...settings } = cmd;
+    const outcome = await editCampaign(deps, { ...settings, name: campaignName, campaignId, actor, expectedVersion: ifVersion });
     return changed(deps, outcome.campaign, `Saved ${campaignRef(campaignId)}.`, outcome.warnings);
   },
 

@@ -6,6 +6,7 @@ import { assertAction } from '../domain/campaign/campaign-deps.js';
 import { isAppError } from '../domain/errors.js';
 import { campaignFormView, type FormInitial } from './blocks/modals/campaign-form.js';
 import { formInitialFor } from './campaign-form-data.js';
+import { editFormMemory } from './campaign-form-fingerprint.js';
 import { cancelConfirmView } from './blocks/modals/cancel-confirm.js';
 import type { ModalMetadata } from './blocks/modals/modal-kit.js';
 import { retryConfirmView } from './blocks/modals/retry-confirm.js';
@@ -78,7 +79,7 @@ export async function openCampaignForm(ctx: SlackContext, client: webApi.WebClie
       accountTimeZone: deps.config.accountTimeZone,
       channels: [...deps.config.channels.keys()],
     },
-    metadataOf(req.origin, req.campaignId ? { campaignId: req.campaignId } : {}),
+    metadataOf(req.origin, initial ? { campaignId: initial.campaign.id, ...editFormMemory(initial, deps.config.accountTimeZone) } : {}),
     initial,
   );
   await client.views.open({ trigger_id: req.triggerId, view });

@@ -119,8 +119,8 @@ export function buttonClick(input: { actionId: string; value: string; user: stri
 /** The same payload delivered again by Slack (it got no answer in time): same body, X-Slack-Retry-Num set. */
 export const SLACK_RETRY = { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } as const;
 
-/** A view_submission payload: `values` maps block_id -> action_id -> state value. */
-export function viewSubmission(input: { callbackId: string; user: string; values: Record<string, Record<string, unknown>>; privateMetadata: string; viewId?: string }) {
+/** A view_submission payload: `values` maps block_id -> action_id -> state value; `blocks` are the view's, as Slack echoes them. */
+export function viewSubmission(input: { callbackId: string; user: string; values: Record<string, Record<string, unknown>>; privateMetadata: string; viewId?: string; blocks?: unknown[] }) {
   return {
     type: 'view_submission',
     team: { id: 'T1', domain: 'acme' },
@@ -135,7 +135,7 @@ export function viewSubmission(input: { callbackId: string; user: string; values
       callback_id: input.callbackId,
       private_metadata: input.privateMetadata,
       hash: `h${triggers}`,
-      blocks: [],
+      blocks: input.blocks ?? [],
       title: { type: 'plain_text', text: 'x' },
       state: { values: input.values },
       app_id: 'A1',
@@ -148,3 +148,25 @@ export const text = (value: string) => ({ type: 'plain_text_input', value });
 export const select = (value: string) => ({ type: 'static_select', selected_option: { value, text: { type: 'plain_text', text: value } } });
 export const date = (value: string) => ({ type: 'datepicker', selected_date: value });
 export const time = (value: string) => ({ type: 'timepicker', selected_time: value });
+
+/**
+ * The state Slack submits for a view nobody touched: every input block with the value it was opened
+ * with (initial_value, initial_option, initial_options, initial_date, initial_time). `changes`
+ * replaces some, as a person typing in the modal would.
+ */
+export function valuesAsOpened(view: { blocks: any[] }, changes: Record<string, Record<string, unknown>> = {}): Record<string, Record<string, unknown>> {
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const b of view.blocks) {
+    if (b.type !== 'input') continue;
+    const e = b.element;
+    const state =
+      e.type === 'plain_text_input' ? { type: e.type, value: e.initial_value ?? null }
+      : e.type === 'static_select' ? { type: e.type, selected_option: e.initial_option ?? null }
+      : e.type === 'multi_static_select' ? { type: e.type, selected_options: e.initial_options ?? [] }
+      : e.type === 'datepicker' ? { type: e.type, selected_date: e.initial_date ?? null }
+      : e.type === 'timepicker' ? { type: e.type, selected_time: e.initial_time ?? null }
+      : { type: e.type };
+    values[b.block_id] = { [e.action_id]: state };
+  }
+  return { ...values, ...changes };
+}

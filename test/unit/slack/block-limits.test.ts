@@ -6,7 +6,8 @@ import { appHomeView } from '../../../src/slack/blocks/app-home.js';
 import { campaignCardMessage } from '../../../src/slack/blocks/campaign-card.js';
 import { campaignFormView } from '../../../src/slack/blocks/modals/campaign-form.js';
 import { cancelConfirmView } from '../../../src/slack/blocks/modals/cancel-confirm.js';
-import { decodeMetadata } from '../../../src/slack/blocks/modals/modal-kit.js';
+import { decodeMetadata, encodeMetadata } from '../../../src/slack/blocks/modals/modal-kit.js';
+import { editFormMemory } from '../../../src/slack/campaign-form-fingerprint.js';
 import { retryConfirmView } from '../../../src/slack/blocks/modals/retry-confirm.js';
 import { scheduleFormView } from '../../../src/slack/blocks/modals/schedule-form.js';
 import { replyToMessage } from '../../../src/slack/blocks/reply-blocks.js';
@@ -104,6 +105,11 @@ describe('Block Kit builders respect Slack limits', () => {
     expect(retry.submit).toBeUndefined();
     expect(decodeMetadata(form.private_metadata)).toEqual({ channelId: 'C1', campaignId: 2147483647 });
     expect(decodeMetadata('{"campaignId":"1 OR 1=1","channelId":"<script>"}')).toEqual({});
+    // The edit form's memory (version, status, a digest per field) fits whatever the campaign holds.
+    const huge = { campaign: campaign({ id: 2147483647, description: 'd'.repeat(20_000), version: 123456 }), template: 'T'.repeat(500), list: 'L'.repeat(500), include: many, exclude: many, variants: many };
+    const memory = { channelId: 'C0123456789', messageTs: '1700000000.000100', campaignId: 2147483647, ...editFormMemory(huge, 'UTC') };
+    expect(encodeMetadata(memory).length).toBeLessThanOrEqual(1000);
+    expect(decodeMetadata(encodeMetadata(memory))).toEqual(memory);
   });
 
   it('App Home stays under 100 blocks however much there is', () => {
