@@ -36,6 +36,11 @@ export interface Reply {
   /** Set when the reply shows one campaign (show, and every change that answers with the card). */
   campaign?: ReplyCampaign;
   /**
+   * The people (actor ids: creators, requesters, deciders) the reply's text names, so an edge can
+   * show them as people where it has them (Slack: `<@U123>` mentions); the console shows the ids.
+   */
+  people?: readonly string[];
+  /**
    * The stable code behind the reply, for edges that act on it (Slack maps field errors, opens a
    * confirmation): the domain error code or syntax error code of a refusal, or
    * `CONFIRMATION_REQUIRED` when the command only counted and waits for `--confirm`.
