@@ -98,7 +98,11 @@ export async function createSlackHarness(
   };
 }
 
-/** A block_actions payload for a card button, as Slack sends it from a channel message. */
+/**
+ * A block_actions payload for a card button, as Slack sends it from a channel message. Each call is
+ * a new press: its action_ts is 10 s after the previous one's (presses of a modal-opening button
+ * within 3 s are one press); pass `actionTs` to make a double click.
+ */
 export function buttonClick(input: { actionId: string; value: string; user: string; responseUrl: string; messageTs?: string; actionTs?: string; ephemeral?: boolean; blockId?: string }) {
   triggers += 1;
   return {
@@ -112,7 +116,7 @@ export function buttonClick(input: { actionId: string; value: string; user: stri
     channel: { id: 'CCHAN', name: 'marketing' },
     message: { type: 'message', ts: input.messageTs ?? '1700000000.000100', text: 'card' },
     response_url: input.responseUrl,
-    actions: [{ type: 'button', action_id: input.actionId, block_id: input.blockId ?? 'card', value: input.value, action_ts: input.actionTs ?? `${Date.now() / 1000}`, text: { type: 'plain_text', text: 'x' } }],
+    actions: [{ type: 'button', action_id: input.actionId, block_id: input.blockId ?? 'card', value: input.value, action_ts: input.actionTs ?? `${1800000000 + triggers * 10}.000001`, text: { type: 'plain_text', text: 'x' } }],
   };
 }
 
