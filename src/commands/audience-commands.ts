@@ -73,7 +73,7 @@ export const listCommands = {
   async show(deps: CampaignDeps, cmd: Of<'lists', 'show'>): Promise<Reply> {
     const list = await deps.contacts.findListByName(cmd.listName);
     if (!list) throw new AppError('NOT_FOUND', `No list named "${cmd.listName}".`);
-    return reply(`List "${list.name}": ${list.memberCount} contacts`, [
+    const shown = reply(`List "${list.name}": ${list.memberCount} contacts`, [
       { type: 'header', text: `List "${list.name}"` },
       {
         type: 'fields',
@@ -85,6 +85,7 @@ export const listCommands = {
       },
       usedBy(await deps.campaigns.campaignsUsing({ listId: list.id })),
     ]);
+    return { ...shown, people: [list.createdBy] };
   },
   async delete(deps: CampaignDeps, cmd: Of<'lists', 'delete'>): Promise<Reply> {
     const list = await deps.contacts.findListByName(cmd.listName);

@@ -15,6 +15,8 @@ import { runCampaign } from '../domain/campaign/run-campaign.js';
 import { scheduleCampaign } from '../domain/campaign/schedule-campaign.js';
 import { stopCampaign } from '../domain/campaign/stop-campaign.js';
 import { loadCampaign } from '../domain/campaign/campaign-deps.js';
+import { RETRYABLE_BY_HAND } from '../domain/delivery/message-status.js';
+import type { ActivityEntry } from '../domain/ports/campaign-store.js';
 import type { Command } from './grammar/commands.js';
 import { activityRow, campaignCard, campaignRow, formatTime, type CampaignNames } from './render-campaign.js';
 import { reply, warnings, type Reply, type ReplyBlock } from './reply.js';
@@ -22,6 +24,13 @@ import { reply, warnings, type Reply, type ReplyBlock } from './reply.js';
 type Of<N extends Command['name']> = Extract<Command, { name: N }>;
 
 const PAGE_SIZE = 20;
+const PEOPLE_FROM_ACTIVITY = 20;
+
+/** Everyone some activity entries name: who acted, and who had asked (an approval's requester). */
+export function peopleOf(ids: readonly string[], entries: readonly ActivityEntry[]): string[] {
+  const requesters = entries.flatMap((e) => (typeof e.detail?.requestedBy === 'string' ? [e.detail.requestedBy] : []));
+  return [...new Set([...ids, ...entries.map((e) => e.actor), ...requesters])];
+}
 
 export async function showCampaign(deps: CampaignDeps, campaignId: number, lead: ReplyBlock[] = [], visibility: Reply['visibility'] = 'ephemeral'): Promise<Reply> {
   const campaign = await loadCampaign(deps, campaignId);
@@ -29,9 +38,20 @@ export async function showCampaign(deps: CampaignDeps, campaignId: number, lead:
   const counts = await deps.campaigns.messageCounts(campaign.id);
   const blocks = [...lead, ...campaignCard(campaign, names, deps.config.accountTimeZone, counts)];
   const summary = lead.find((b) => b.type === 'text');
+  // The card names its creator, and its reason or lead may name whoever acted on it lately
+  // ("cancel requested by …", "asked by …"): those are the people of its recent activity.
+  const recent = await deps.campaigns.activity(campaign.id, PEOPLE_FROM_ACTIVITY);
   return {
     ...reply(summary?.type === 'text' ? summary.text : `${campaignRef(campaign.id)} ${campaign.name}: ${campaign.status}`, blocks, visibility),
-    campaign: { id: campaign.id, name: campaign.name, status: campaign.status, actions: allowedActions(campaign.status) },
+    people: peopleOf([campaign.createdBy], recent),
+    campaign: {
+      id: campaign.id,
+      name: campaign.name,
+      status: campaign.status,
+      actions: allowedActions(campaign.status),
+      version: campaign.version,
+      retryable: RETRYABLE_BY_HAND.reduce((n, status) => n + (counts[status] ?? 0), 0),
+    },
   };
 }
 
@@ -81,8 +101,8 @@ export const campaignCommands = {
   },
 
   async edit(deps: CampaignDeps, cmd: Of<'edit'>, actor: string): Promise<Reply> {
-    const { name: _command, campaignName, campaignId, ...settings } = cmd;
-    const outcome = await editCampaign(deps, { ...settings, name: campaignName, campaignId, actor });
+    const { name: _command, campaignName, campaignId, ifVersion, ...settings } = cmd;
+    const outcome = await editCampaign(deps, { ...settings, name: campaignName, campaignId, actor, expectedVersion: ifVersion });
     return changed(deps, outcome.campaign, `Saved ${campaignRef(campaignId)}.`, outcome.warnings);
   },
 
@@ -193,11 +213,14 @@ export const campaignCommands = {
     const limit = cmd.limit ?? 50;
     const entries = await deps.campaigns.activity(campaign.id, limit);
     const zone = deps.config.accountTimeZone;
-    return reply(`Activity of ${campaignRef(campaign.id)}: ${entries.length} entries`, [
-      { type: 'header', text: `Activity: ${campaignRef(campaign.id)} ${campaign.name}` },
-      { type: 'table', columns: [`When (${zone})`, 'Who', 'Action', 'Status', 'Reason / detail'], rows: entries.map((e) => activityRow(e, zone)) },
-      { type: 'context', text: entries.length === limit ? `latest ${limit} entries; more with --limit` : `${entries.length} entries, oldest first` },
-    ]);
+    return {
+      ...reply(`Activity of ${campaignRef(campaign.id)}: ${entries.length} entries`, [
+        { type: 'header', text: `Activity: ${campaignRef(campaign.id)} ${campaign.name}` },
+        { type: 'table', columns: [`When (${zone})`, 'Who', 'Action', 'Status', 'Reason / detail'], rows: entries.map((e) => activityRow(e, zone)) },
+        { type: 'context', text: entries.length === limit ? `latest ${limit} entries; more with --limit` : `${entries.length} entries, oldest first` },
+      ]),
+      people: peopleOf([], entries),
+    };
   },
 
   async calendar(deps: CampaignDeps, cmd: Of<'calendar'>): Promise<Reply> {

@@ -21,5 +21,6 @@ export const ERROR_LEADS: Readonly<Record<ErrorCode, string>> = {
 export function appErrorReply(error: AppError): Reply {
   const notes = Array.isArray(error.details.warnings) ? (error.details.warnings as string[]) : [];
   const r = errorReply(`${ERROR_LEADS[error.code]}: ${error.message}`, warnings(notes));
-  return { ...r, text: `${ERROR_LEADS[error.code]}: ${error.message}`, code: error.code };
+  const people = Array.isArray(error.details.people) ? error.details.people.filter((p): p is string => typeof p === 'string') : [];
+  return { ...r, text: `${ERROR_LEADS[error.code]}: ${error.message}`, code: error.code, ...(people.length ? { people } : {}) };
 }

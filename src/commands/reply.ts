@@ -21,6 +21,10 @@ export interface ReplyCampaign {
   status: CampaignStatus;
   /** What people may do to it now (the state machine's table). */
   actions: readonly CampaignAction[];
+  /** The campaign's version this reply shows: an edge that draws buttons tells a click on this state from a later one. */
+  version: number;
+  /** Messages a retry would pick up (failed and unknown): no Retry button when there are none. */
+  retryable: number;
 }
 
 export interface Reply {
@@ -31,6 +35,11 @@ export interface Reply {
   visibility: 'ephemeral' | 'in_channel';
   /** Set when the reply shows one campaign (show, and every change that answers with the card). */
   campaign?: ReplyCampaign;
+  /**
+   * The people (actor ids: creators, requesters, deciders) the reply's text names, so an edge can
+   * show them as people where it has them (Slack: `<@U123>` mentions); the console shows the ids.
+   */
+  people?: readonly string[];
   /**
    * The stable code behind the reply, for edges that act on it (Slack maps field errors, opens a
    * confirmation): the domain error code or syntax error code of a refusal, or

@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
 import { campaignRef } from '../domain/campaign/campaign.js';
 import type { FormInitial } from './blocks/modals/campaign-form.js';
+import { formShows } from './campaign-form-fingerprint.js';
 import { readField, readMulti, type ViewState } from './blocks/modals/modal-kit.js';
 import { FIELDS, type FieldName } from './ids.js';
 import { quote } from './run-command.js';
@@ -10,25 +10,28 @@ export type FieldErrors = Partial<Record<string, string>>;
 /**
  * Turns the submitted campaign form into one `/campaign new` or `edit` line, so the command layer
  * (not this edge) validates and applies it. Only the form's own shape is checked here: a date
- * needs a time and the other way round. On edit, only fields that differ from the campaign are sent.
+ * needs a time and the other way round. On edit, only fields whose value differs from what the
+ * form showed when it was opened (formShows, defaults included) are sent: a field the person did
+ * not touch is never written, whatever it holds.
  */
-export function campaignFormLine(state: ViewState, initial?: FormInitial): { line: string; changed: boolean } | { errors: FieldErrors } {
+export function campaignFormLine(state: ViewState, initial?: FormInitial, accountTimeZone = 'UTC'): { line: string; changed: boolean } | { errors: FieldErrors } {
   const c = initial?.campaign;
+  const shown = initial ? formShows(initial, accountTimeZone) : undefined;
   const v = (f: FieldName) => readField(state, f);
   const flags: string[] = [];
   const add = (flag: string, value: string | undefined, before: string | null | undefined) => {
-    if (value !== undefined && value !== (before ?? undefined)) flags.push(`${flag} ${quote(value)}`);
+    if (value !== undefined && value !== (before || undefined)) flags.push(`${flag} ${quote(value)}`);
   };
   const date = v('date');
   const time = v('time');
   if (date && !time) return { errors: { [FIELDS.time.block]: 'Pick a time as well as the date.' } };
   if (time && !date) return { errors: { [FIELDS.date.block]: 'Pick a date as well as the time.' } };
 
-  add('--name', v('name'), c?.name);
-  add('--channel', v('channel'), c?.channel);
-  add('--description', v('description'), c?.description || undefined);
-  add('--template', v('template'), initial?.template);
-  add('--list', v('list'), initial?.list);
+  add('--name', v('name'), shown?.name);
+  add('--channel', v('channel'), shown?.channel);
+  add('--description', v('description'), shown?.description);
+  add('--template', v('template'), shown?.template);
+  add('--list', v('list'), shown?.list);
   const include = readMulti(state, 'include') ?? [];
   const exclude = readMulti(state, 'exclude') ?? [];
   if (!sameSet(include, initial?.include ?? []) || !sameSet(exclude, initial?.exclude ?? [])) {
@@ -37,16 +40,15 @@ export function campaignFormLine(state: ViewState, initial?: FormInitial): { lin
     for (const s of exclude) flags.push(`--exclude ${quote(s)}`);
   }
   const launch = v('launch');
-  add('--launch', launch, c?.launchType);
+  add('--launch', launch, shown?.launch);
   const zone = v('tz');
-  const scheduledBefore = c?.sendAt ? DateTime.fromJSDate(c.sendAt, { zone: c.timeZone ?? zone ?? 'UTC' }).toFormat('yyyy-LL-dd HH:mm') : undefined;
-  add('--at', date && time ? `${date} ${time}` : undefined, scheduledBefore);
-  add('--cron', v('cron'), c?.cron);
+  add('--at', date && time ? `${date} ${time}` : undefined, shown?.date ? `${shown.date} ${shown.time}` : undefined);
+  add('--cron', v('cron'), shown?.cron);
   const timed = !!(date || v('cron') || launch === 'scheduled' || launch === 'recurring');
-  if (zone && (c ? zone !== (c.timeZone ?? zone) || flags.some((f) => f.startsWith('--at')) : timed)) flags.push(`--tz ${quote(zone)}`);
-  const tags = v('tags');
-  if (tags !== undefined && tags !== (c?.tags.join(', ') || undefined)) flags.push(`--tags ${quote(tags)}`);
-  add('--ttl', v('ttl'), c?.smsTtlSeconds ? `${c.smsTtlSeconds}s` : undefined);
+  // A new send time is wall time in the zone the form shows, so it goes with its zone.
+  if (zone && (shown ? zone !== shown.tz || flags.some((f) => f.startsWith('--at')) : timed)) flags.push(`--tz ${quote(zone)}`);
+  add('--tags', v('tags'), shown?.tags);
+  add('--ttl', v('ttl'), shown?.ttl);
   const variants = (v('variants') ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
   if (!sameList(variants, initial?.variants ?? [])) {
     if (c) flags.push('--clear-variants');

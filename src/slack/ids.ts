@@ -11,6 +11,7 @@ export const CARD_ACTIONS = {
   test: 'campaign_test',
   clone: 'campaign_clone',
   run: 'campaign_run',
+  schedule: 'campaign_schedule',
   pause: 'campaign_pause',
   resume: 'campaign_resume',
   stop: 'campaign_stop',
@@ -19,11 +20,12 @@ export const CARD_ACTIONS = {
   resubmit: 'campaign_resubmit',
   retry: 'campaign_retry',
   export: 'campaign_export',
+  delete: 'campaign_delete',
 } as const;
 export type CardAction = keyof typeof CARD_ACTIONS;
 
 /** Card buttons that run one command line straight away (the others open a modal first). */
-export const DIRECT_CARD_ACTIONS = ['preview', 'clone', 'run', 'pause', 'resume', 'stop', 'relaunch', 'resubmit', 'export'] as const satisfies readonly CardAction[];
+export const DIRECT_CARD_ACTIONS = ['preview', 'clone', 'run', 'pause', 'resume', 'stop', 'relaunch', 'resubmit', 'export', 'delete'] as const satisfies readonly CardAction[];
 export const DIRECT_CARD_ACTION_ID = new RegExp(`^(${DIRECT_CARD_ACTIONS.map((a) => CARD_ACTIONS[a]).join('|')})$`);
 
 export const HOME_ACTIONS = {
@@ -39,6 +41,7 @@ export const VIEWS = {
   cancelConfirm: 'cancel_confirm',
   retryConfirm: 'retry_confirm',
   testSend: 'test_send',
+  schedule: 'schedule_form',
   templateSending: 'template_sending',
   templateSendingConfirm: 'template_sending_confirm',
 } as const;

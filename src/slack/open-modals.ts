@@ -6,9 +6,11 @@ import { assertAction } from '../domain/campaign/campaign-deps.js';
 import { isAppError } from '../domain/errors.js';
 import { campaignFormView, type FormInitial } from './blocks/modals/campaign-form.js';
 import { formInitialFor } from './campaign-form-data.js';
+import { editFormMemory } from './campaign-form-fingerprint.js';
 import { cancelConfirmView } from './blocks/modals/cancel-confirm.js';
 import type { ModalMetadata } from './blocks/modals/modal-kit.js';
 import { retryConfirmView } from './blocks/modals/retry-confirm.js';
+import { scheduleFormView } from './blocks/modals/schedule-form.js';
 import { templateSendingView } from './blocks/modals/template-sending.js';
 import { testSendView } from './blocks/modals/test-send.js';
 import { hasRole, refusalText, type Role } from './roles.js';
@@ -77,7 +79,7 @@ export async function openCampaignForm(ctx: SlackContext, client: webApi.WebClie
       accountTimeZone: deps.config.accountTimeZone,
       channels: [...deps.config.channels.keys()],
     },
-    metadataOf(req.origin, req.campaignId ? { campaignId: req.campaignId } : {}),
+    metadataOf(req.origin, initial ? { campaignId: initial.campaign.id, ...editFormMemory(initial, deps.config.accountTimeZone) } : {}),
     initial,
   );
   await client.views.open({ trigger_id: req.triggerId, view });
@@ -109,6 +111,21 @@ export async function openRetryConfirm(ctx: SlackContext, client: webApi.WebClie
     confirmable: asksConfirmation(outcome.reply),
     metadata: metadataOf(req.origin),
   });
+  await client.views.open({ trigger_id: req.triggerId, view });
+  return 'opened';
+}
+
+export async function openScheduleForm(ctx: SlackContext, client: webApi.WebClient, req: OpenRequest & { campaignId: number }): Promise<OpenResult> {
+  const refused = await requireRole(ctx, req.userId, 'marketer', 'Scheduling a campaign');
+  if (refused) return refused;
+  const campaign = await ctx.deps.campaigns.get(req.campaignId);
+  if (!campaign) return { reply: errorReply(`Not found: Campaign ${campaignRef(req.campaignId)} does not exist (or was deleted).`) };
+  try {
+    assertAction(campaign, 'schedule');
+  } catch (error) {
+    return failure(error);
+  }
+  const view = scheduleFormView({ campaign, accountTimeZone: ctx.deps.config.accountTimeZone, metadata: metadataOf(req.origin) });
   await client.views.open({ trigger_id: req.triggerId, view });
   return 'opened';
 }

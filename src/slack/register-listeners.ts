@@ -6,6 +6,7 @@ import { cardCancelClicked } from './listeners/actions/card-cancel-clicked.js';
 import { cardCommandClicked } from './listeners/actions/card-command-clicked.js';
 import { cardEditClicked } from './listeners/actions/card-edit-clicked.js';
 import { cardRetryClicked } from './listeners/actions/card-retry-clicked.js';
+import { cardScheduleClicked } from './listeners/actions/card-schedule-clicked.js';
 import { cardTestClicked } from './listeners/actions/card-test-clicked.js';
 import { homeNewCampaignClicked } from './listeners/actions/home-new-campaign-clicked.js';
 import { homeShowClicked } from './listeners/actions/home-show-clicked.js';
@@ -14,6 +15,7 @@ import { appHomeOpened } from './listeners/events/app-home-opened.js';
 import { campaignFormSubmitted } from './listeners/views/campaign-form-submitted.js';
 import { cancelConfirmSubmitted } from './listeners/views/cancel-confirm-submitted.js';
 import { retryConfirmSubmitted } from './listeners/views/retry-confirm-submitted.js';
+import { scheduleFormSubmitted } from './listeners/views/schedule-form-submitted.js';
 import { templateSendingSubmitted } from './listeners/views/template-sending-submitted.js';
 import { testSendSubmitted } from './listeners/views/test-send-submitted.js';
 import type { SlackContext } from './slack-context.js';
@@ -27,6 +29,7 @@ export function registerListeners(bolt: BoltApp, ctx: SlackContext): void {
   bolt.action({ type: 'block_actions', action_id: CARD_ACTIONS.cancel }, cardCancelClicked(ctx));
   bolt.action({ type: 'block_actions', action_id: CARD_ACTIONS.retry }, cardRetryClicked(ctx));
   bolt.action({ type: 'block_actions', action_id: CARD_ACTIONS.test }, cardTestClicked(ctx));
+  bolt.action({ type: 'block_actions', action_id: CARD_ACTIONS.schedule }, cardScheduleClicked(ctx));
   bolt.action({ type: 'block_actions', action_id: HOME_ACTIONS.approve }, approvalDecided(ctx));
   bolt.action({ type: 'block_actions', action_id: HOME_ACTIONS.deny }, approvalDecided(ctx));
   bolt.action({ type: 'block_actions', action_id: HOME_ACTIONS.show }, homeShowClicked(ctx));
@@ -37,6 +40,7 @@ export function registerListeners(bolt: BoltApp, ctx: SlackContext): void {
   bolt.view({ type: 'view_submission', callback_id: VIEWS.cancelConfirm }, cancelConfirmSubmitted(ctx));
   bolt.view({ type: 'view_submission', callback_id: VIEWS.retryConfirm }, retryConfirmSubmitted(ctx));
   bolt.view({ type: 'view_submission', callback_id: VIEWS.testSend }, testSendSubmitted(ctx));
+  bolt.view({ type: 'view_submission', callback_id: VIEWS.schedule }, scheduleFormSubmitted(ctx));
   bolt.view({ type: 'view_submission', callback_id: VIEWS.templateSending }, templateSendingSubmitted(ctx, false));
   bolt.view({ type: 'view_submission', callback_id: VIEWS.templateSendingConfirm }, templateSendingSubmitted(ctx, true));
 

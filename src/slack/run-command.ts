@@ -40,7 +40,11 @@ export async function runCommand(ctx: SlackContext, line: string, userId: string
   const key = needed !== 'viewer' ? options.key : undefined;
   if (key && !(await ctx.idempotency.claim(key, ctx.deps.clock.now()))) {
     const earlier = await ctx.idempotency.recall(key);
-    const text = `Already done: this request was applied once${typeof earlier?.text === 'string' ? ` (${earlier.text})` : ''}; it was not applied again.`;
+    // The first delivery may still be running (nothing remembered yet): say so rather than "done".
+    const text =
+      typeof earlier?.text === 'string'
+        ? `Already done: this request was applied once (${earlier.text}); it was not applied again.`
+        : 'Already received: this request is being applied once; it will not be applied again.';
     return { reply: { ...errorReply(text), ok: true }, skipped: 'duplicate' };
   }
   let reply: Reply;

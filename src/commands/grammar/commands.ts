@@ -139,7 +139,7 @@ const S = F.CAMPAIGN_SETTINGS;
 const NEW_USAGE =
   'new --name NAME --channel email|sms [--description TEXT] [--tags T[,T…]] [--template NAME] [--list NAME] [--include SEGMENT]… [--exclude SEGMENT]… [--filter COND]… [--launch now|manual|scheduled|recurring] [--at WHEN] [--cron EXPR] [--tz ZONE] [--ttl DURATION] [--variant L:T:W]…';
 const EDIT_USAGE =
-  'edit <id> [--name NAME] [--channel email|sms] [--description TEXT] [--tags T[,T…]] [--template NAME] [--list NAME] [--include SEGMENT]… [--exclude SEGMENT]… [--filter COND]… [--launch TYPE] [--at WHEN] [--cron EXPR] [--tz ZONE] [--ttl DURATION] [--variant L:T:W]… [--clear-filter] [--clear-segments] [--clear-variants]';
+  'edit <id> [--name NAME] [--channel email|sms] [--description TEXT] [--tags T[,T…]] [--template NAME] [--list NAME] [--include SEGMENT]… [--exclude SEGMENT]… [--filter COND]… [--launch TYPE] [--at WHEN] [--cron EXPR] [--tz ZONE] [--ttl DURATION] [--variant L:T:W]… [--clear-filter] [--clear-segments] [--clear-variants] [--if-version N]';
 const CONTENT_USAGE = '[--subject TEXT] [--html HTML | --html-file PATH] [--text TEXT | --text-file PATH] [--from-name NAME] [--from-email EMAIL] [--reply-to EMAIL] [--sms-sender SENDER]';
 
 export const SUBCOMMANDS: readonly SubcommandSpec[] = [
@@ -148,7 +148,7 @@ export const SUBCOMMANDS: readonly SubcommandSpec[] = [
     ['list', true, 'list [TEXT] [--status S[,S…]] [--channel email|sms] [--tag T] [--search TEXT] [--page N]', 'Lists campaigns, newest first, filtered by status, channel or tag and searched by text.', 'list spring --status draft,ready --channel email', [F.SEARCH_TEXT], [F.STATUS_LIST, F.CHANNEL_FILTER, F.TAG, F.SEARCH, F.PAGE]],
     ['show', true, 'show <id>', 'Shows a campaign: status, content, audience, schedule and the actions it allows now.', 'show C-1042', [F.ID], []],
     ['new', true, NEW_USAGE, 'Creates a campaign; it stays a draft until it has everything it needs to launch.', 'new --name "Spring sale" --channel email --template Welcome --list Newsletter --launch scheduled --at "2026-03-01 09:00" --tz Europe/London', [], [F.CAMPAIGN_NAME, F.CHANNEL, ...S]],
-    ['edit', true, EDIT_USAGE, 'Changes a campaign’s name, content, audience or launch; only the flags given change.', 'edit C-1042 --at "2026-03-02 10:00" --filter plan=pro', [F.ID], [F.CAMPAIGN_NAME, F.CHANNEL, ...S, F.CLEAR_FILTER, F.CLEAR_SEGMENTS, F.CLEAR_VARIANTS]],
+    ['edit', true, EDIT_USAGE, 'Changes a campaign’s name, content, audience or launch; only the flags given change.', 'edit C-1042 --at "2026-03-02 10:00" --filter plan=pro', [F.ID], [F.CAMPAIGN_NAME, F.CHANNEL, ...S, F.CLEAR_FILTER, F.CLEAR_SEGMENTS, F.CLEAR_VARIANTS, F.IF_VERSION]],
     ['preview', true, 'preview <id> [--contact ADDRESS]', 'Renders the campaign’s message as a recipient would see it.', 'preview C-1042 --contact ada@example.com', [F.ID], [F.CONTACT]],
     ['test', true, 'test <id> --to ADDRESS', 'Sends one test message to an address without touching the campaign’s audience or metrics.', 'test C-1042 --to ada@example.com', [F.ID], [F.TO]],
     ['clone', true, 'clone <id> [--name NAME]', 'Copies a campaign’s settings into a new draft.', 'clone C-1042 --name "Spring sale (EU)"', [F.ID], [F.CLONE_NAME]],

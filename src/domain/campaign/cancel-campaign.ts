@@ -86,7 +86,9 @@ export async function decideApproval(
   if (!approval) throw new AppError('NOT_FOUND', `Approval A-${input.approvalId} does not exist.`);
   const now = deps.clock.now();
   if (approval.status !== 'pending') {
-    throw new AppError('CONFLICT', `Approval A-${approval.id} was already ${approval.status}${approval.decidedBy ? ` by ${approval.decidedBy}` : ''}.`);
+    throw new AppError('CONFLICT', `Approval A-${approval.id} was already ${approval.status}${approval.decidedBy ? ` by ${approval.decidedBy}` : ''}.`, {
+      people: approval.decidedBy ? [approval.decidedBy] : [],
+    });
   }
   if (approval.expiresAt.getTime() <= now.getTime()) {
     await deps.approvals.decide(approval.id, 'expired', null, now);

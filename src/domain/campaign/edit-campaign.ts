@@ -14,6 +14,9 @@ export async function editCampaign(
   input: SettingsInput & { campaignId: number; actor: string; expectedVersion?: number },
 ): Promise<CampaignOutcome> {
   const campaign = await loadCampaign(deps, input.campaignId);
+  // An edit made against an older version would be validated and compared against values its
+  // author never saw; refuse it before anything else (the write itself is conditional on it too).
+  if (input.expectedVersion !== undefined && campaign.version !== input.expectedVersion) throw staleEdit(campaign, input.expectedVersion);
   const resolved = await resolveSettings(deps, input, campaign);
   const changed = changedFields(campaign, resolved);
   if (changed.length === 0) {
@@ -71,7 +74,7 @@ async function save(
   if (!updated) {
     const current = await loadCampaign(deps, campaign.id);
     if (input.expectedVersion !== undefined && current.version !== input.expectedVersion && current.status === campaign.status) {
-      throw new AppError('CONFLICT', `${campaignRef(campaign.id)} was changed by someone else since you opened it; reload and edit again.`);
+      throw staleEdit(current, input.expectedVersion);
     }
     throw raceLost(current, 'edit');
   }
@@ -79,6 +82,14 @@ async function save(
   if (status === 'draft') warnings.push(`Back to draft: it needs ${missing.join(' and ')}.`);
   if (status === 'ready') warnings.push('Complete: it is ready to run or schedule.');
   return { campaign: updated, warnings };
+}
+
+function staleEdit(current: Campaign, expectedVersion: number): AppError {
+  return new AppError('CONFLICT', `${campaignRef(current.id)} was changed by someone else since you opened it (version ${expectedVersion}, now ${current.version}); nothing was saved. Look at it again and edit from there.`, {
+    campaignId: current.id,
+    expectedVersion,
+    version: current.version,
+  });
 }
 
 function nextRun(deps: CampaignDeps, c: Campaign): Date | null {

@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
 import { loadCampaign } from '../campaign/campaign-deps.js';
-import { channelSpec } from '../channels/channel-spec.js';
+import { channelSpec, type ChannelSpec } from '../channels/channel-spec.js';
 import { normalizeEmail, normalizePhone } from '../contacts/contact-row.js';
 import type { SendResult } from '../ports/channel-provider.js';
 import type { DeliveryDeps } from './delivery-deps.js';
@@ -13,14 +13,7 @@ import { previewMessage } from './preview-message.js';
 export async function sendTestMessage(deps: DeliveryDeps, input: { campaignId: number; to: string; actor: string }): Promise<{ result: SendResult; to: string; channel: string }> {
   const campaign = await loadCampaign(deps.campaign, input.campaignId);
   const spec = channelSpec(deps.campaign.config.channels, campaign.channel);
-  const field = 'field' in spec.address ? spec.address.field : null;
-  const to = field === 'email' ? normalizeEmail(input.to) : field === 'phone' ? normalizePhone(input.to) : input.to.trim() || null;
-  if (!to) {
-    throw new AppError(
-      'INVALID_INPUT',
-      field === 'email' ? `--to "${input.to}" is not an email address.` : field === 'phone' ? `--to "${input.to}" is not a phone number in E.164 form (+14155550123).` : '--to is empty.',
-    );
-  }
+  const to = testRecipient(spec, input.to);
   const { message } = await previewMessage(deps, { campaignId: input.campaignId, to });
   const provider = deps.providers[campaign.channel];
   if (!provider) throw new AppError('NOT_AVAILABLE', `No ${campaign.channel} provider is configured.`);
@@ -29,4 +22,21 @@ export async function sendTestMessage(deps: DeliveryDeps, input: { campaignId: n
   const result = await provider.send(test);
   deps.log('delivery.test_send', { campaignId: campaign.id, by: input.actor, channel: campaign.channel, outcome: result.outcome });
   return { result, to, channel: campaign.channel };
+}
+
+/**
+ * The address a test goes to, normalized for the channel, or INVALID_INPUT naming `--to`. Cheap and
+ * without I/O, so an edge can check the address before it answers and sends (Slack: the modal's
+ * field error comes in the ack, the send after it).
+ */
+export function testRecipient(spec: ChannelSpec, raw: string): string {
+  const field = 'field' in spec.address ? spec.address.field : null;
+  const to = field === 'email' ? normalizeEmail(raw) : field === 'phone' ? normalizePhone(raw) : raw.trim() || null;
+  if (!to) {
+    throw new AppError(
+      'INVALID_INPUT',
+      field === 'email' ? `--to "${raw}" is not an email address.` : field === 'phone' ? `--to "${raw}" is not a phone number in E.164 form (+14155550123).` : '--to is empty.',
+    );
+  }
+  return to;
 }

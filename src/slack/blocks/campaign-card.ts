@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { Reply, ReplyCampaign } from '../../commands/reply.js';
+import { findSubcommand } from '../../commands/grammar/commands.js';
 import type { CampaignAction } from '../../domain/campaign/campaign-status.js';
 import { CARD_ACTIONS, type CardAction } from '../ids.js';
 import { cut, LIMITS } from './mrkdwn.js';
@@ -11,28 +12,49 @@ interface ButtonSpec {
   /** The state-machine action that must be allowed; null: the button only reads (preview, test send). */
   needs: CampaignAction | null;
   style?: 'primary' | 'danger';
+  /** Asked in Slack's own confirm dialog before the click is sent (the action cannot be taken back). */
+  confirm?: { title: string; text: string; yes: string; no: string };
 }
 
-/** Button order on the card: edit and look first, then launch, then hold/stop, then after-send. */
+/** Button order on the card: edit and look first, then launch, then hold/stop, then after-send, delete last. */
 const BUTTONS: readonly ButtonSpec[] = [
   { action: 'edit', label: 'Edit', needs: 'edit' },
   { action: 'preview', label: 'Preview', needs: null },
   { action: 'test', label: 'Test send', needs: null },
   { action: 'clone', label: 'Clone', needs: 'clone' },
   { action: 'run', label: 'Run', needs: 'run', style: 'primary' },
+  { action: 'schedule', label: 'Schedule', needs: 'schedule', style: 'primary' },
   { action: 'relaunch', label: 'Relaunch', needs: 'relaunch', style: 'primary' },
   { action: 'resubmit', label: 'Resubmit', needs: 'resubmit', style: 'primary' },
   { action: 'pause', label: 'Pause', needs: 'pause' },
   { action: 'resume', label: 'Resume', needs: 'resume', style: 'primary' },
-  { action: 'stop', label: 'Stop', needs: 'stop', style: 'danger' },
+  {
+    action: 'stop', label: 'Stop', needs: 'stop', style: 'danger',
+    confirm: { title: 'Stop this campaign?', text: 'It halts before completion; you can edit and relaunch it later.', yes: 'Stop it', no: 'Keep going' },
+  },
   { action: 'cancel', label: 'Cancel', needs: 'cancel', style: 'danger' },
   { action: 'retry', label: 'Retry failed', needs: 'retry' },
   { action: 'export', label: 'Export', needs: 'export' },
+  {
+    action: 'delete', label: 'Delete', needs: 'delete', style: 'danger',
+    confirm: { title: 'Delete this campaign?', text: 'It disappears from lists; its activity log and messages are kept for the record.', yes: 'Delete it', no: 'Keep it' },
+  },
 ];
 
-/** The card actions the campaign's status allows now, in display order. */
-export function cardActions(campaign: Pick<ReplyCampaign, 'actions' | 'status'>): CardAction[] {
-  return BUTTONS.filter((b) => (b.needs === null ? campaign.status !== 'cancelled' || b.action === 'preview' : campaign.actions.includes(b.needs))).map((b) => b.action);
+/** A button exists only when its command does in this build (export arrives later: no button until then). */
+function commandExists(action: CardAction): boolean {
+  return findSubcommand(action)?.available ?? false;
+}
+
+/**
+ * The card actions the campaign's status allows now and that can do something, in display order:
+ * the command exists in this build, and Retry only when some message is failed or unknown.
+ */
+export function cardActions(campaign: Pick<ReplyCampaign, 'actions' | 'status' | 'retryable'>): CardAction[] {
+  return BUTTONS.filter((b) => (b.needs === null ? campaign.status !== 'cancelled' || b.action === 'preview' : campaign.actions.includes(b.needs)))
+    .filter((b) => commandExists(b.action))
+    .filter((b) => b.action !== 'retry' || campaign.retryable > 0)
+    .map((b) => b.action);
 }
 
 export function cardActionsBlock(campaign: ReplyCampaign): types.ActionsBlock {
@@ -46,18 +68,20 @@ export function cardActionsBlock(campaign: ReplyCampaign): types.ActionsBlock {
       // Only the id: the listener re-reads the campaign and re-checks role and status.
       value: String(campaign.id),
       ...(b.style ? { style: b.style } : {}),
-      ...(b.action === 'stop'
+      ...(b.confirm
         ? {
             confirm: {
-              title: { type: 'plain_text', text: 'Stop this campaign?' },
-              text: { type: 'mrkdwn', text: 'It halts before completion; you can edit and relaunch it later.' },
-              confirm: { type: 'plain_text', text: 'Stop it' },
-              deny: { type: 'plain_text', text: 'Keep going' },
+              title: { type: 'plain_text', text: b.confirm.title },
+              text: { type: 'mrkdwn', text: b.confirm.text },
+              confirm: { type: 'plain_text', text: b.confirm.yes },
+              deny: { type: 'plain_text', text: b.confirm.no },
             },
           }
         : {}),
     }));
-  return { type: 'actions', block_id: `card_${campaign.id}`, elements };
+  // The version the card shows is in its block_id: a click on this drawing of the card is one press
+  // however often Slack delivers it, and the same button on a redrawn card is a new one (clickKey).
+  return { type: 'actions', block_id: `card_${campaign.id}_v${campaign.version}`, elements };
 }
 
 /** A reply that shows one campaign, as a card: the reply's blocks plus the buttons its status allows. */

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { Reply, ReplyBlock } from '../../commands/reply.js';
+import { mentionsFor, type Mentions } from './mentions.js';
 import { chunkText, cut, escapeMrkdwn, LIMITS } from './mrkdwn.js';
 
 export type KnownBlock = types.KnownBlock;
@@ -35,8 +36,9 @@ export function fallbackText(text: string): string {
  * boundary and a last context line says how much was left out and how to see the rest.
  */
 export function replyToMessage(reply: Reply, maxBlocks: number = LIMITS.messageBlocks): SlackMessage {
-  const rendered = reply.blocks.flatMap(renderBlock);
-  return { text: fallbackText(reply.text), blocks: fitBlocks(rendered, maxBlocks) };
+  const people = mentionsFor(reply.people);
+  const rendered = reply.blocks.flatMap((b) => renderBlock(b, people));
+  return { text: fallbackText(people.apply(reply.text)), blocks: fitBlocks(rendered, maxBlocks) };
 }
 
 /** Each rendered piece remembers how many table rows or list items it holds, to say "N more". */
@@ -47,35 +49,40 @@ interface Piece {
   hint?: string;
 }
 
-function renderBlock(block: ReplyBlock): Piece[] {
+function renderBlock(block: ReplyBlock, people: Mentions): Piece[] {
+  const mrkdwn = (text: string) => people.apply(escapeMrkdwn(text));
   switch (block.type) {
     case 'header':
       return [{ block: header(block.text), rows: 0 }];
     case 'text':
-      return chunkText(escapeMrkdwn(block.text), LIMITS.sectionText).map((t) => ({ block: section(t), rows: 0 }));
+      return chunkText(mrkdwn(block.text), LIMITS.sectionText).map((t) => ({ block: section(t), rows: 0 }));
     case 'warning':
-      return chunkText(`:warning: ${escapeMrkdwn(block.text)}`, LIMITS.sectionText).map((t) => ({ block: section(t), rows: 0 }));
+      return chunkText(`:warning: ${mrkdwn(block.text)}`, LIMITS.sectionText).map((t) => ({ block: section(t), rows: 0 }));
     case 'context':
-      return [{ block: context(escapeMrkdwn(block.text)), rows: 0, hint: block.text }];
+      return [{ block: context(mrkdwn(block.text)), rows: 0, hint: block.text }];
     case 'divider':
       return [{ block: { type: 'divider' }, rows: 0 }];
     case 'fields':
-      return fieldSections(block.fields);
+      return fieldSections(block.fields, mrkdwn);
     case 'list':
-      return linesToSections(block.items.map((i) => `• ${escapeMrkdwn(i)}`), false);
-    case 'table':
-      return linesToSections(tableLines(block.columns, block.rows), true);
+      return linesToSections(block.items.map((i) => `• ${mrkdwn(i)}`), false);
+    case 'table': {
+      const pieces = linesToSections(tableLines(block.columns, block.rows), true);
+      // A code block shows `<@U1>` as typed, so the table keeps the ids and the people follow it.
+      const named = people.among(block.rows.flat());
+      return named.length ? [...pieces, { block: context(cut(`People: ${named.map((id) => `<@${id}> is ${id}`).join(' · ')}`, LIMITS.contextText)), rows: 0 }] : pieces;
+    }
   }
 }
 
-function fieldSections(fields: [string, string][]): Piece[] {
+function fieldSections(fields: [string, string][], mrkdwn: (text: string) => string): Piece[] {
   const pieces: Piece[] = [];
   for (let i = 0; i < fields.length; i += LIMITS.fieldsPerSection) {
     const group = fields.slice(i, i + LIMITS.fieldsPerSection);
     pieces.push({
       block: {
         type: 'section',
-        fields: group.map(([label, value]) => ({ type: 'mrkdwn' as const, text: cut(`*${escapeMrkdwn(label)}*\n${escapeMrkdwn(value || '—')}`, LIMITS.fieldText) })),
+        fields: group.map(([label, value]) => ({ type: 'mrkdwn' as const, text: cut(`*${escapeMrkdwn(label)}*\n${mrkdwn(value || '—')}`, LIMITS.fieldText) })),
       },
       rows: 0,
     });

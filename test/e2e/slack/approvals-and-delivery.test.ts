@@ -119,7 +119,9 @@ describe('approvals, retry, test send and template sending details through the r
     expect(activity.filter((e) => e.action === 'cancel')).toHaveLength(1);
     const answers = dmTexts(USERS.approver);
     expect(answers.filter((t) => t.startsWith(`Approved A-${aid}: C-${id} is cancelled.`))).toHaveLength(1);
-    expect(answers.filter((t) => /^Already done/.test(t))).toHaveLength(2);
+    // The double click is told it was already done; Slack's retry gets no second answer.
+    expect(answers.filter((t) => /^Already (done|received)/.test(t))).toHaveLength(1);
+    expect(answers).toHaveLength(2);
     // The requester hears the decision once.
     expect(dmTexts(USERS.marketer).filter((t) => t === `<@${USERS.approver}> approved your request A-${aid} to cancel C-${id}: it is cancelled.`)).toHaveLength(1);
     // The decision is visible: the approver's Home was republished without the approval.

@@ -1,6 +1,8 @@
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIELDS, VIEWS } from '../../../src/slack/ids.js';
-import { buttonClick, createSlackHarness, date, select, text, time, USERS, viewSubmission, type SlackHarness } from './slack-harness.js';
+import { payloadForm } from '../../fakes/slack-signing.js';
+import { buttonClick, createSlackHarness, date, select, SLACK_RETRY, text, time, USERS, viewSubmission, type SlackHarness } from './slack-harness.js';
 
 describe('campaign card buttons, modals and App Home through the real Bolt app', () => {
   let h: SlackHarness;
@@ -42,18 +44,51 @@ describe('campaign card buttons, modals and App Home through the real Bolt app',
     expect(await status()).toBe('paused');
   });
 
-  it('applies a double click or a retried request once', async () => {
+  it('a double click, a re-delivery and a Slack retry of one press run it once; none is answered "Not allowed now"', async () => {
     const responseUrl = h.slack.responseUrl('double');
-    const click = buttonClick({ actionId: 'campaign_resume', value: String(id), user: USERS.marketer, responseUrl, messageTs: '1700000000.000200' });
-    const [a, b] = await Promise.all([h.action(click), h.action({ ...click, actions: [{ ...click.actions[0], action_ts: '2' }] })]);
+    const click = buttonClick({ actionId: 'campaign_resume', value: String(id), user: USERS.marketer, responseUrl, messageTs: '1700000000.000200', blockId: `card_${id}_v7` });
+    // The double click: a second payload from the same card, a moment later.
+    const [a, b] = await Promise.all([h.action(click), h.action({ ...click, actions: [{ ...click.actions[0]!, action_ts: `${Number(click.actions[0]!.action_ts) + 0.3}` }] })]);
     expect([a.status, b.status]).toEqual([200, 200]);
-    await h.action(click);
+    // The very same signed payload again, once plainly and once as Slack's retry.
+    expect((await h.action(click)).status).toBe(200);
+    expect((await h.post({ body: payloadForm(click), headers: SLACK_RETRY })).status).toBe(200);
     expect(await status()).toBe('scheduled');
     const activity = await h.t.app.deps.campaigns.activity(id, 100);
     expect(activity.filter((e) => e.action === 'resume')).toHaveLength(1);
     const answers = h.slack.responsesTo(responseUrl).map((r) => r.body.text as string);
-    expect(answers.filter((t) => /Resumed/.test(t))).toHaveLength(1);
-    expect(answers.filter((t) => /Already done|Cannot resume/.test(t))).toHaveLength(2);
+    expect(answers.filter((t) => /^Resumed/.test(t))).toHaveLength(1);
+    expect(answers.filter((t) => /^Already (done|received)/.test(t))).toHaveLength(2);
+    expect(answers.filter((t) => /Not allowed now|Cannot resume/.test(t))).toEqual([]);
+    // The retry is answered by the first delivery alone.
+    expect(answers).toHaveLength(3);
+  });
+
+  it('the same button on the redrawn card is a new press', async () => {
+    const pauseUrl = h.slack.responseUrl('redrawn-pause');
+    await h.action(buttonClick({ actionId: 'campaign_pause', value: String(id), user: USERS.marketer, responseUrl: pauseUrl, messageTs: '1700000000.000300' }));
+    expect(await status()).toBe('paused');
+    const card = h.slack.responsesTo(pauseUrl)[0]!.body.blocks.find((b: any) => b.type === 'actions');
+    const resumeUrl = h.slack.responseUrl('redrawn-resume');
+    await h.action(buttonClick({ actionId: 'campaign_resume', value: String(id), user: USERS.marketer, responseUrl: resumeUrl, messageTs: '1700000000.000300', blockId: card.block_id }));
+    expect(await status()).toBe('scheduled');
+    const again = h.slack.responsesTo(resumeUrl)[0]!.body.blocks.find((b: any) => b.type === 'actions');
+    expect(again.block_id).not.toBe(card.block_id);
+    // Pause, on the card Resume redrew (same message), runs again.
+    await h.action(buttonClick({ actionId: 'campaign_pause', value: String(id), user: USERS.marketer, responseUrl: h.slack.responseUrl('redrawn-pause-2'), messageTs: '1700000000.000300', blockId: again.block_id }));
+    expect(await status()).toBe('paused');
+    expect((await h.t.app.deps.campaigns.activity(id, 100)).filter((e) => e.action === 'pause')).toHaveLength(3);
+    expect((await h.t.run(`resume C-${id}`, USERS.marketer)).ok).toBe(true);
+  });
+
+  it('a button that opens a modal opens it once for a double click or a retry, and again when pressed later', async () => {
+    const click = buttonClick({ actionId: 'campaign_cancel', value: String(id), user: USERS.marketer, responseUrl: h.slack.responseUrl('open-twice'), actionTs: '1700000500.000001' });
+    await Promise.all([h.action(click), h.action({ ...click, trigger_id: 'trig-second', actions: [{ ...click.actions[0]!, action_ts: '1700000500.400000' }] })]);
+    await h.post({ body: payloadForm(click), headers: SLACK_RETRY });
+    expect(h.slack.callsOf('views.open')).toHaveLength(1);
+    // Pressed again a minute later (the modal was closed): a new request.
+    await h.action({ ...click, trigger_id: 'trig-later', actions: [{ ...click.actions[0]!, action_ts: '1700000560.000001' }] });
+    expect(h.slack.callsOf('views.open')).toHaveLength(2);
   });
 
   it('Edit opens the form; a bad date stays in the modal as an error on the date block', async () => {
@@ -114,6 +149,46 @@ describe('campaign card buttons, modals and App Home through the real Bolt app',
     const opened = h.slack.last('views.open');
     expect(opened?.body.view.callback_id).toBe(VIEWS.retryConfirm);
     expect(JSON.stringify(opened?.body.view.blocks)).toMatch(/C-\d+/);
+  });
+
+  it('a ready card offers Schedule and Delete, not Export; Schedule opens a form whose errors stay on their fields', async () => {
+    const created = await h.command('new --name "Later" --channel email --template Welcome --list Newsletter');
+    const card = h.slack.responsesTo(created.responseUrl)[0]!.body;
+    const later = Number(/C-(\d+)/.exec(card.text)![1]);
+    const ids = card.blocks.find((b: any) => b.type === 'actions').elements.map((e: any) => e.action_id);
+    expect(ids).toEqual(['campaign_edit', 'campaign_preview', 'campaign_test', 'campaign_clone', 'campaign_run', 'campaign_schedule', 'campaign_delete']);
+
+    const cardTs = '1700000000.000900';
+    await h.action(buttonClick({ actionId: 'campaign_schedule', value: String(later), user: USERS.marketer, responseUrl: h.slack.responseUrl('schedule'), messageTs: cardTs }));
+    const opened = h.slack.last('views.open');
+    expect(opened?.body.view.callback_id).toBe(VIEWS.schedule);
+    expect(opened!.body.view.title.text.length).toBeLessThanOrEqual(24);
+    const submit = (values: Record<string, Record<string, unknown>>) =>
+      h.action(viewSubmission({ callbackId: VIEWS.schedule, user: USERS.marketer, privateMetadata: opened!.body.view.private_metadata, values: { [FIELDS.tz.block]: { tz: text('UTC') }, ...values } }));
+    const neither = await submit({});
+    expect(Object.keys(neither.json.errors)).toEqual([FIELDS.date.block]);
+    const past = await submit({ [FIELDS.date.block]: { date: date('2020-01-01') }, [FIELDS.time.block]: { time: time('09:00') } });
+    expect(Object.keys(past.json.errors)).toEqual([FIELDS.date.block]);
+    expect(past.json.errors[FIELDS.date.block]).toMatch(/past/);
+    expect(await h.t.app.deps.campaigns.get(later)).toMatchObject({ status: 'ready' });
+    const sendDay = DateTime.fromJSDate(h.t.clock.now(), { zone: 'UTC' }).plus({ days: 3 }).toISODate()!;
+    const good = await submit({ [FIELDS.date.block]: { date: date(sendDay) }, [FIELDS.time.block]: { time: time('09:00') } });
+    expect(good.text).toBe('');
+    expect(await h.t.app.deps.campaigns.get(later)).toMatchObject({ status: 'scheduled', sendAt: new Date(`${sendDay}T09:00:00Z`) });
+    const update = h.slack.last('chat.update');
+    expect(update?.body.ts).toBe(cardTs);
+    expect(update!.body.blocks.find((b: any) => b.type === 'actions').elements.map((e: any) => e.action_id)).not.toContain('campaign_schedule');
+  });
+
+  it('Delete removes a ready campaign and replaces its card', async () => {
+    const created = await h.command('new --name "Unwanted" --channel email --template Welcome --list Newsletter');
+    const unwanted = Number(/C-(\d+)/.exec(h.slack.responsesTo(created.responseUrl)[0]!.body.text)![1]);
+    const responseUrl = h.slack.responseUrl('delete');
+    await h.action(buttonClick({ actionId: 'campaign_delete', value: String(unwanted), user: USERS.marketer, responseUrl }));
+    expect(await h.t.app.deps.campaigns.get(unwanted)).toBeNull();
+    const [answer] = h.slack.responsesTo(responseUrl);
+    expect(answer?.body.replace_original).toBe(true);
+    expect(answer?.body.text).toMatch(new RegExp(`^Deleted C-${unwanted}`));
   });
 
   it('App Home is published on app_home_opened with my campaigns and, for approvers, approvals', async () => {

@@ -98,8 +98,12 @@ export async function createSlackHarness(
   };
 }
 
-/** A block_actions payload for a card button, as Slack sends it from a channel message. */
-export function buttonClick(input: { actionId: string; value: string; user: string; responseUrl: string; messageTs?: string; actionTs?: string; ephemeral?: boolean }) {
+/**
+ * A block_actions payload for a card button, as Slack sends it from a channel message. Each call is
+ * a new press: its action_ts is 10 s after the previous one's (presses of a modal-opening button
+ * within 3 s are one press); pass `actionTs` to make a double click.
+ */
+export function buttonClick(input: { actionId: string; value: string; user: string; responseUrl: string; messageTs?: string; actionTs?: string; ephemeral?: boolean; blockId?: string }) {
   triggers += 1;
   return {
     type: 'block_actions',
@@ -112,12 +116,15 @@ export function buttonClick(input: { actionId: string; value: string; user: stri
     channel: { id: 'CCHAN', name: 'marketing' },
     message: { type: 'message', ts: input.messageTs ?? '1700000000.000100', text: 'card' },
     response_url: input.responseUrl,
-    actions: [{ type: 'button', action_id: input.actionId, block_id: 'card', value: input.value, action_ts: input.actionTs ?? `${Date.now() / 1000}`, text: { type: 'plain_text', text: 'x' } }],
+    actions: [{ type: 'button', action_id: input.actionId, block_id: input.blockId ?? 'card', value: input.value, action_ts: input.actionTs ?? `${1800000000 + triggers * 10}.000001`, text: { type: 'plain_text', text: 'x' } }],
   };
 }
 
-/** A view_submission payload: `values` maps block_id -> action_id -> state value. */
-export function viewSubmission(input: { callbackId: string; user: string; values: Record<string, Record<string, unknown>>; privateMetadata: string; viewId?: string }) {
+/** The same payload delivered again by Slack (it got no answer in time): same body, X-Slack-Retry-Num set. */
+export const SLACK_RETRY = { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } as const;
+
+/** A view_submission payload: `values` maps block_id -> action_id -> state value; `blocks` are the view's, as Slack echoes them. */
+export function viewSubmission(input: { callbackId: string; user: string; values: Record<string, Record<string, unknown>>; privateMetadata: string; viewId?: string; blocks?: unknown[] }) {
   return {
     type: 'view_submission',
     team: { id: 'T1', domain: 'acme' },
@@ -132,7 +139,7 @@ export function viewSubmission(input: { callbackId: string; user: string; values
       callback_id: input.callbackId,
       private_metadata: input.privateMetadata,
       hash: `h${triggers}`,
-      blocks: [],
+      blocks: input.blocks ?? [],
       title: { type: 'plain_text', text: 'x' },
       state: { values: input.values },
       app_id: 'A1',
@@ -145,3 +152,25 @@ export const text = (value: string) => ({ type: 'plain_text_input', value });
 export const select = (value: string) => ({ type: 'static_select', selected_option: { value, text: { type: 'plain_text', text: value } } });
 export const date = (value: string) => ({ type: 'datepicker', selected_date: value });
 export const time = (value: string) => ({ type: 'timepicker', selected_time: value });
+
+/**
+ * The state Slack submits for a view nobody touched: every input block with the value it was opened
+ * with (initial_value, initial_option, initial_options, initial_date, initial_time). `changes`
+ * replaces some, as a person typing in the modal would.
+ */
+export function valuesAsOpened(view: { blocks: any[] }, changes: Record<string, Record<string, unknown>> = {}): Record<string, Record<string, unknown>> {
+  const values: Record<string, Record<string, unknown>> = {};
+  for (const b of view.blocks) {
+    if (b.type !== 'input') continue;
+    const e = b.element;
+    const state =
+      e.type === 'plain_text_input' ? { type: e.type, value: e.initial_value ?? null }
+      : e.type === 'static_select' ? { type: e.type, selected_option: e.initial_option ?? null }
+      : e.type === 'multi_static_select' ? { type: e.type, selected_options: e.initial_options ?? [] }
+      : e.type === 'datepicker' ? { type: e.type, selected_date: e.initial_date ?? null }
+      : e.type === 'timepicker' ? { type: e.type, selected_time: e.initial_time ?? null }
+      : { type: e.type };
+    values[b.block_id] = { [e.action_id]: state };
+  }
+  return { ...values, ...changes };
+}

@@ -49,6 +49,19 @@ describe('/campaign through the real Bolt app over HTTP', () => {
     expect((await h.t.app.deps.campaigns.get(Number(campaignRef.slice(2))))?.status).toBe('paused');
   });
 
+  it('shows people as Slack mentions on the card and in the activity; the console keeps the ids', async () => {
+    const shown = await h.command(`show ${campaignRef}`, USERS.viewer);
+    const card = JSON.stringify(h.slack.responsesTo(shown.responseUrl)[0]!.body.blocks);
+    expect(card).toContain(`by <@${USERS.marketer}>`);
+    expect(card).not.toMatch(new RegExp(`by ${USERS.marketer}\\b`));
+    const activity = await h.command(`activity ${campaignRef}`, USERS.viewer);
+    const blocks = h.slack.responsesTo(activity.responseUrl)[0]!.body.blocks;
+    expect(JSON.stringify(blocks)).toContain(`<@${USERS.marketer}> is ${USERS.marketer}`);
+    const console = await h.t.run(`show ${campaignRef}`);
+    expect(console.text).toContain(`by ${USERS.marketer}`);
+    expect(console.text).not.toContain('<@');
+  });
+
   it('refuses a viewer privately, naming the role needed, and changes nothing', async () => {
     const { responseUrl } = await h.command(`resume ${campaignRef}`, USERS.viewer);
     const [answer] = h.slack.responsesTo(responseUrl);

@@ -3,11 +3,13 @@ import type { Reply } from '../../../src/commands/reply.js';
 import type { Campaign } from '../../../src/domain/campaign/campaign.js';
 import { ACTIONS_BY_STATUS, CAMPAIGN_STATUSES } from '../../../src/domain/campaign/campaign-status.js';
 import { appHomeView } from '../../../src/slack/blocks/app-home.js';
-import { campaignCardMessage, cardActions } from '../../../src/slack/blocks/campaign-card.js';
+import { campaignCardMessage } from '../../../src/slack/blocks/campaign-card.js';
 import { campaignFormView } from '../../../src/slack/blocks/modals/campaign-form.js';
 import { cancelConfirmView } from '../../../src/slack/blocks/modals/cancel-confirm.js';
-import { decodeMetadata } from '../../../src/slack/blocks/modals/modal-kit.js';
+import { decodeMetadata, encodeMetadata } from '../../../src/slack/blocks/modals/modal-kit.js';
+import { editFormMemory } from '../../../src/slack/campaign-form-fingerprint.js';
 import { retryConfirmView } from '../../../src/slack/blocks/modals/retry-confirm.js';
+import { scheduleFormView } from '../../../src/slack/blocks/modals/schedule-form.js';
 import { replyToMessage } from '../../../src/slack/blocks/reply-blocks.js';
 
 /** Walks a Block Kit tree and checks every limit NOTES.md lists. */
@@ -77,16 +79,14 @@ describe('Block Kit builders respect Slack limits', () => {
 
   it('the card offers only what each status allows, under 50 blocks with the buttons last', () => {
     for (const status of CAMPAIGN_STATUSES) {
-      const reply: Reply = { ...bigTable(5000), campaign: { id: 7, name: 'x', status, actions: ACTIONS_BY_STATUS[status] } };
+      const reply: Reply = { ...bigTable(5000), campaign: { id: 7, name: 'x', status, actions: ACTIONS_BY_STATUS[status], version: 3, retryable: 2 } };
       const m = campaignCardMessage(reply);
       assertWithinLimits(m.blocks, 50);
       const actions = m.blocks.at(-1) as any;
       expect(actions.type).toBe('actions');
       for (const e of actions.elements) expect(e.value).toBe('7');
     }
-    expect(cardActions({ status: 'scheduled', actions: ACTIONS_BY_STATUS.scheduled })).toEqual(['edit', 'preview', 'test', 'clone', 'pause', 'stop', 'cancel']);
-    expect(cardActions({ status: 'completed', actions: ACTIONS_BY_STATUS.completed })).toEqual(['preview', 'test', 'clone', 'retry', 'export']);
-    expect(cardActions({ status: 'cancelled', actions: ACTIONS_BY_STATUS.cancelled })).toEqual(['preview', 'clone', 'export']);
+    // Which buttons each status gets: test/unit/slack/campaign-card.test.ts.
   });
 
   it('modals: titles ≤ 24 characters, ≤ 100 blocks, ≤ 100 options, private_metadata ids only', () => {
@@ -96,7 +96,8 @@ describe('Block Kit builders respect Slack limits', () => {
     });
     const cancel = cancelConfirmView({ campaignId: 2147483647, prompt: 'p'.repeat(5000), warnings: ['w'], metadata: { channelId: 'C1' } });
     const retry = retryConfirmView({ campaignId: 2147483647, text: 'r', notes: [], confirmable: false, metadata: {} });
-    for (const view of [form, cancel, retry]) {
+    const schedule = scheduleFormView({ campaign: campaign({ id: 2147483647, status: 'ready' }), accountTimeZone: 'UTC', metadata: { channelId: 'C1' } });
+    for (const view of [form, cancel, retry, schedule]) {
       expect(view.title.text.length).toBeLessThanOrEqual(24);
       expect((view.private_metadata ?? '').length).toBeLessThanOrEqual(3000);
       assertWithinLimits(view.blocks as any[], 100);
@@ -104,6 +105,11 @@ describe('Block Kit builders respect Slack limits', () => {
     expect(retry.submit).toBeUndefined();
     expect(decodeMetadata(form.private_metadata)).toEqual({ channelId: 'C1', campaignId: 2147483647 });
     expect(decodeMetadata('{"campaignId":"1 OR 1=1","channelId":"<script>"}')).toEqual({});
+    // The edit form's memory (version, status, a digest per field) fits whatever the campaign holds.
+    const huge = { campaign: campaign({ id: 2147483647, description: 'd'.repeat(20_000), version: 123456 }), template: 'T'.repeat(500), list: 'L'.repeat(500), include: many, exclude: many, variants: many };
+    const memory = { channelId: 'C0123456789', messageTs: '1700000000.000100', campaignId: 2147483647, ...editFormMemory(huge, 'UTC') };
+    expect(encodeMetadata(memory).length).toBeLessThanOrEqual(1000);
+    expect(decodeMetadata(encodeMetadata(memory))).toEqual(memory);
   });
 
   it('App Home stays under 100 blocks however much there is', () => {

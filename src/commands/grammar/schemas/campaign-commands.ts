@@ -69,9 +69,10 @@ export const editSchema = z
     clearFilter: switchSchema,
     clearSegments: switchSchema,
     clearVariants: switchSchema,
+    ifVersion: positiveIntSchema.optional(),
   })
   .superRefine((command, ctx) => {
-    const { name: _name, campaignId, ...changes } = command;
+    const { name: _name, campaignId, ifVersion: _ifVersion, ...changes } = command;
     if (Object.values(changes).every((value) => value === undefined)) {
       breakRule(ctx, 'MISSING_ARGUMENT', `Nothing to change for C-${campaignId}: add at least one flag, e.g. --name, --template, --at or --clear-filter`);
     }

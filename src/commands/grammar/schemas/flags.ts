@@ -51,6 +51,12 @@ export const VARIANT = flag({ flag: 'variant', field: 'variants', value: 'L:T:W'
 export const CLEAR_FILTER = flag({ flag: 'clear-filter', field: 'clearFilter', description: 'Remove the one-time filter (with --filter: replace it).' });
 export const CLEAR_SEGMENTS = flag({ flag: 'clear-segments', field: 'clearSegments', description: 'Remove every include/exclude segment (with --include/--exclude: replace them).' });
 export const CLEAR_VARIANTS = flag({ flag: 'clear-variants', field: 'clearVariants', description: 'Remove the A/B variants (with --variant: replace them).' });
+export const IF_VERSION = flag({
+  flag: 'if-version',
+  field: 'ifVersion',
+  value: 'N',
+  description: 'Save only if the campaign is still at version N (Slack’s edit form sends the version it was opened on, so an edit never undoes someone else’s change).',
+});
 
 // Listing and searching.
 export const STATUS_LIST = flag({ flag: 'status', field: 'status', value: 'S[,S…]', description: 'Only these statuses, comma-separated (draft, ready, scheduled, sending, …).' });

@@ -27,13 +27,15 @@ async function tellRequester(ctx: SlackContext, client: AllMiddlewareArgs['clien
  * (approver) is re-checked here. The Home tab is then refreshed and the result sent to the DM.
  */
 export function approvalDecided(ctx: SlackContext): Middleware<SlackActionMiddlewareArgs<BlockAction<BlockElementAction>>> {
-  return async ({ body, ack, client }) => {
+  return async ({ body, ack, client, context }) => {
     await ack();
     const action = body.actions[0];
     const id = Number(action && 'value' in action ? action.value : NaN);
     if (!action || !Number.isInteger(id) || id <= 0) return;
     const verb = action.action_id === HOME_ACTIONS.approve ? 'approve' : 'deny';
     const outcome = await runCommand(ctx, `${verb} A-${id}`, body.user.id, { key: `approval:${id}:${containerKey(body)}`, what: `The ${verb} button` });
+    // A Slack retry of a decision already taken: the first delivery answers, this one stays quiet.
+    if (outcome.skipped === 'duplicate' && context.retryNum) return;
     await postResult(client, body.user.id, {}, outcome.reply, { updateCard: false });
     if (body.container?.type === 'view') await publishHome(ctx, client, body.user.id);
     if (outcome.reply.ok && !outcome.skipped) await tellRequester(ctx, client, id, body.user.id, verb);

@@ -5,7 +5,7 @@ import { replaceCard, respondPrivately } from '../../answer.js';
 import { CARD_ACTIONS, DIRECT_CARD_ACTIONS } from '../../ids.js';
 import { runCommand } from '../../run-command.js';
 import type { SlackContext } from '../../slack-context.js';
-import { campaignIdOf, containerKey } from './action-payload.js';
+import { campaignIdOf, clickKey } from './action-payload.js';
 
 type Direct = (typeof DIRECT_CARD_ACTIONS)[number];
 const BY_ACTION_ID = new Map<string, Direct>(DIRECT_CARD_ACTIONS.map((a) => [CARD_ACTIONS[a], a]));
@@ -15,18 +15,17 @@ const ANSWERS_APART: readonly Direct[] = ['preview', 'export', 'clone'];
 /**
  * A card button that maps to one command (`pause C-1`, `run C-1`, …): ack, then the command layer
  * re-checks role and the campaign's current status, and the card is replaced in place. The
- * idempotency key is the card, the button and the campaign's version, so a retried request or a
- * double click on the same card state applies once.
+ * idempotency key is the press itself (card, card version, button, person: see clickKey), so a
+ * Slack retry or a double click applies once; a retry is answered by the first delivery alone.
  */
 export function cardCommandClicked(ctx: SlackContext): Middleware<SlackActionMiddlewareArgs<BlockAction<BlockElementAction>>> {
-  return async ({ body, ack, respond }) => {
+  return async ({ body, ack, respond, context }) => {
     await ack();
     const action = BY_ACTION_ID.get(body.actions[0]?.action_id ?? '');
     const id = campaignIdOf(body);
     if (!action || id === null) return respondPrivately(respond, errorReply('That button is out of date; run /campaign show again.'));
-    const current = await ctx.deps.campaigns.get(id);
-    const key = `btn:${containerKey(body)}:${action}:${id}:v${current?.version ?? 0}`;
-    const outcome = await runCommand(ctx, `${action} ${campaignRef(id)}`, body.user.id, { key, what: `The ${action} button` });
+    const outcome = await runCommand(ctx, `${action} ${campaignRef(id)}`, body.user.id, { key: `btn:${clickKey(body)}`, what: `The ${action} button` });
+    if (outcome.skipped === 'duplicate' && context.retryNum) return;
     if (!outcome.reply.ok || outcome.skipped || ANSWERS_APART.includes(action)) return respondPrivately(respond, outcome.reply);
     await replaceCard(respond, outcome.reply);
   };

@@ -3,12 +3,13 @@ import { errorReply } from '../../../commands/reply.js';
 import { respondPrivately } from '../../answer.js';
 import { openCampaignForm } from '../../open-modals.js';
 import type { SlackContext } from '../../slack-context.js';
-import { campaignIdOf, originOf } from './action-payload.js';
+import { campaignIdOf, isRepeatedOpen, originOf } from './action-payload.js';
 
 /** The card's edit button opens the edit form; role and status are checked before it opens. */
 export function cardEditClicked(ctx: SlackContext): Middleware<SlackActionMiddlewareArgs<BlockAction<BlockElementAction>>> {
   return async ({ body, ack, respond, client }) => {
     await ack();
+    if (await isRepeatedOpen(ctx, body)) return;
     const campaignId = campaignIdOf(body);
     if (campaignId === null) return respondPrivately(respond, errorReply('That button is out of date; run /campaign show again.'));
     const result = await openCampaignForm(ctx, client, { triggerId: body.trigger_id, userId: body.user.id, origin: originOf(body), campaignId });

@@ -2,11 +2,13 @@ import type { BlockAction, BlockElementAction, Middleware, SlackActionMiddleware
 import { postResult } from '../../answer.js';
 import { openCampaignForm } from '../../open-modals.js';
 import type { SlackContext } from '../../slack-context.js';
+import { isRepeatedOpen } from './action-payload.js';
 
 /** "New campaign" on the Home tab opens the create form (results go to the app's DM). */
 export function homeNewCampaignClicked(ctx: SlackContext): Middleware<SlackActionMiddlewareArgs<BlockAction<BlockElementAction>>> {
   return async ({ body, ack, client }) => {
     await ack();
+    if (await isRepeatedOpen(ctx, body)) return;
     const result = await openCampaignForm(ctx, client, { triggerId: body.trigger_id, userId: body.user.id, origin: {} });
     if (result !== 'opened') await postResult(client, body.user.id, {}, result.reply, { updateCard: false });
   };

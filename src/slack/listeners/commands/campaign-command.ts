@@ -14,7 +14,7 @@ const CANCEL_UNCONFIRMED = /^\s*cancel\s+(?:c-)?(\d{1,9})\s*$/i;
  * command runs and the answer goes to response_url: privately or in channel as the Reply says.
  */
 export function campaignCommand(ctx: SlackContext): Middleware<SlackCommandMiddlewareArgs> {
-  return async ({ command, ack, respond, client }) => {
+  return async ({ command, ack, respond, client, context }) => {
     await ack();
     const text = command.text ?? '';
     const origin = { channelId: command.channel_id };
@@ -29,6 +29,8 @@ export function campaignCommand(ctx: SlackContext): Middleware<SlackCommandMiddl
           : null;
     if (opened === 'opened') return;
     const outcome = opened ?? (await runCommand(ctx, text, command.user_id, { key: `slash:${command.trigger_id}` }));
+    // A Slack retry of a command already applied: the first delivery answers, this one stays quiet.
+    if (outcome.skipped === 'duplicate' && context.retryNum) return;
     const message = messageFor(outcome.reply);
     await respond({ response_type: outcome.reply.visibility, replace_original: false, text: message.text, blocks: message.blocks });
   };

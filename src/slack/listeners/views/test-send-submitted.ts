@@ -1,5 +1,9 @@
 import type { Middleware, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { appErrorReply } from '../../../commands/error-replies.js';
 import { campaignRef } from '../../../domain/campaign/campaign.js';
+import { channelSpec } from '../../../domain/channels/channel-spec.js';
+import { testRecipient } from '../../../domain/delivery/send-test-message.js';
+import { isAppError } from '../../../domain/errors.js';
 import { postResult } from '../../answer.js';
 import { decodeMetadata, readField, type ViewState } from '../../blocks/modals/modal-kit.js';
 import { FIELDS } from '../../ids.js';
@@ -7,15 +11,28 @@ import { quote, runCommand } from '../../run-command.js';
 import type { SlackContext } from '../../slack-context.js';
 import { fieldError, originFrom } from './view-helpers.js';
 
-/** Test send: `test C-1 --to ADDRESS`; an error about the address stays on the address field. */
+/**
+ * Test send: the address is checked first (an error stays on the address field), then the modal is
+ * acknowledged and closes, and only then `test C-1 --to ADDRESS` runs: it waits for the pacer and
+ * the provider, which may take longer than Slack's 3 seconds. The person hears the result privately.
+ */
 export function testSendSubmitted(ctx: SlackContext): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
   return async ({ body, view, ack, client }) => {
     const meta = decodeMetadata(view.private_metadata);
     if (meta.campaignId === undefined) return ack(fieldError(FIELDS.to.block, 'This form is out of date; open it again from the campaign.'));
     const to = readField(view.state.values as ViewState, 'to') ?? '';
-    const outcome = await runCommand(ctx, `test ${campaignRef(meta.campaignId)} --to ${quote(to)}`, body.user.id, { key: `view:${view.id}:test` });
-    if (!outcome.reply.ok && /--to|address/i.test(outcome.reply.text)) return ack(fieldError(FIELDS.to.block, outcome.reply));
+    const campaign = await ctx.deps.campaigns.get(meta.campaignId);
+    if (!campaign) return ack(fieldError(FIELDS.to.block, `${campaignRef(meta.campaignId)} no longer exists.`));
+    try {
+      testRecipient(channelSpec(ctx.deps.config.channels, campaign.channel), to);
+    } catch (error) {
+      if (isAppError(error)) return ack(fieldError(FIELDS.to.block, appErrorReply(error)));
+      throw error;
+    }
     await ack();
+    const outcome = await runCommand(ctx, `test ${campaignRef(meta.campaignId)} --to ${quote(to)}`, body.user.id, { key: `view:${view.id}:test` });
+    // The same submission twice (a double press of Send): the first one answers.
+    if (outcome.skipped === 'duplicate') return;
     await postResult(client, body.user.id, originFrom(meta), outcome.reply, { updateCard: false });
   };
 }
