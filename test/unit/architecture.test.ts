@@ -1,16 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const SRC = path.resolve(import.meta.dirname, '../../src');
-
-function files(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'generated' ? [] : files(full);
-    return e.name.endsWith('.ts') ? [full] : [];
-  });
-}
+import { sourceFiles, SRC } from '../support/source-files.js';
 
 function imports(file: string): string[] {
   const text = fs.readFileSync(file, 'utf8');
@@ -26,7 +17,7 @@ describe('dependencies point inward (STYLE.md)', () => {
   it('keeps the domain free of SDKs, I/O, adapters, edges, env and the wall clock', () => {
     const sdk = /^(@prisma|@slack|nodemailer|twilio|node-cron|quickchart-js|pg$|@electric-sql|csv-parse|node:fs|node:http|node:net|liquidjs)/;
     const offenders: string[] = [];
-    for (const file of files(path.join(SRC, 'domain'))) {
+    for (const file of sourceFiles(path.join(SRC, 'domain'))) {
       const rel = path.relative(SRC, file);
       for (const spec of imports(file)) {
         const target = resolveLayer(file, spec);
@@ -42,7 +33,7 @@ describe('dependencies point inward (STYLE.md)', () => {
   });
 
   it('lets only adapters/db import the Prisma client', () => {
-    const offenders = files(SRC)
+    const offenders = sourceFiles(SRC)
       .filter((f) => !path.relative(SRC, f).startsWith(`adapters${path.sep}db`))
       .filter((f) => imports(f).some((s) => s.startsWith('@prisma') || s.includes('/generated/')))
       .map((f) => path.relative(SRC, f));
@@ -50,14 +41,14 @@ describe('dependencies point inward (STYLE.md)', () => {
   });
 
   it('keeps adapters away from the edges', () => {
-    const offenders = files(path.join(SRC, 'adapters'))
+    const offenders = sourceFiles(path.join(SRC, 'adapters'))
       .filter((f) => imports(f).some((s) => /^(commands|console|slack|http|jobs)\//.test(resolveLayer(f, s))))
       .map((f) => path.relative(SRC, f));
     expect(offenders).toEqual([]);
   });
 
   it('reads process.env only in config.ts', () => {
-    const offenders = files(SRC)
+    const offenders = sourceFiles(SRC)
       .filter((f) => !['config.ts'].includes(path.relative(SRC, f)))
       .filter((f) => !path.relative(SRC, f).startsWith(`adapters${path.sep}db${path.sep}author-migration`))
       .filter((f) => /process\.env/.test(fs.readFileSync(f, 'utf8')))
@@ -161,7 +152,7 @@ describe('the transition table decides every status write', () => {
   it(`lets only ${CAMPAIGN_WRITES} write the campaign table, and only ${STATUS_WRITERS.join(' and ')} set its status`, () => {
     const offenders: string[] = [];
     let statusWrites = 0;
-    for (const file of files(SRC)) {
+    for (const file of sourceFiles(SRC)) {
       const rel = path.relative(SRC, file);
       const text = fs.readFileSync(file, 'utf8');
       for (const w of campaignWrites(text)) {

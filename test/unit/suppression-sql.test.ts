@@ -1,22 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles, SRC } from '../support/source-files.js';
 import { isSuppressed } from '../../src/adapters/db/suppression-sql.js';
 
-const SRC = path.resolve(import.meta.dirname, '../../src');
-
-function files(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'generated' ? [] : files(full);
-    return e.name.endsWith('.ts') ? [full] : [];
-  });
-}
 
 describe('isSuppressed: the one suppression predicate', () => {
   it('is the only code that tests the suppression table (a second spelling once counted contacts outside the audience)', () => {
     const own = path.join(SRC, 'adapters', 'db', 'suppression-sql.ts');
-    const offenders = files(SRC)
+    const offenders = sourceFiles(SRC)
       .filter((f) => f !== own)
       .filter((f) => /\bFROM\s+suppression\b|\bJOIN\s+suppression\b|\.suppression\.(count|findFirst|findMany|aggregate|groupBy)\(/i.test(fs.readFileSync(f, 'utf8')))
       .map((f) => path.relative(SRC, f));
