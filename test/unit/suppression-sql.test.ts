@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { sourceFiles, SRC } from '../support/source-files.js';
 import { isSuppressed } from '../../src/adapters/db/suppression-sql.js';
 
-
 describe('isSuppressed: the one suppression predicate', () => {
   it('is the only code that tests the suppression table (a second spelling once counted contacts outside the audience)', () => {
     const own = path.join(SRC, 'adapters', 'db', 'suppression-sql.ts');
