@@ -81,9 +81,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     }));
   const prisma = database.prisma;
   const deps: CampaignDeps = {
-    campaigns: new PrismaCampaignStore(prisma),
-    templates: new PrismaTemplateStore(prisma),
-    contacts: createContactStore(prisma),
+    campaigns: new PrismaCampaignStore(prisma, clock),
+    templates: new PrismaTemplateStore(prisma, clock),
+    contacts: createContactStore(prisma, clock),
     approvals: new PrismaApprovalStore(prisma),
     clock,
     cron: new NodeCronSchedule(),
@@ -103,7 +103,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const rates: Record<string, number> = Object.fromEntries([...channels.values()].map((c) => [c.name, c.defaultRatePerSecond]));
   rates.email = config.email.ratePerSecond;
   rates.sms = config.sms.segmentsPerSecond;
-  const suppressions = new PrismaSuppressionStore(prisma);
+  const suppressions = new PrismaSuppressionStore(prisma, clock);
   const deliveryStore = new PrismaDeliveryStore(prisma);
   const delivery: DeliveryDeps = {
     campaign: deps,

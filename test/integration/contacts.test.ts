@@ -11,6 +11,7 @@ import { importContacts, type ImportReport } from '../../src/domain/contacts/imp
 import { matchesFilter, parseSegmentFilter, type SegmentFilter } from '../../src/domain/contacts/segment-filter.js';
 import { AppError } from '../../src/domain/errors.js';
 import type { AudienceSpec, ContactInput, ContactStore } from '../../src/domain/ports/contact-store.js';
+import { FixedClock } from '../fakes/fixed-clock.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/test-database.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/contacts');
@@ -31,12 +32,14 @@ const filter = (match: 'all' | 'any', ...conditions: unknown[]): SegmentFilter =
 describe.each(ENGINES)('contacts, lists and segments on %s', (engine) => {
   let db: TestDatabase;
   let contacts: ContactStore;
+  // Milliseconds included: timestamp(3) keeps them, and any time-zone shift would show.
+  const clock = new FixedClock(new Date('2026-11-22T10:00:00.123Z'));
   const importFile = (file: string | NodeJS.ReadableStream, listName: string): Promise<ImportReport> =>
     importContacts({ rows: readContactsCsv(file), listName, actor: 'U_TEST' }, { contacts });
 
   beforeAll(async () => {
     db = await createTestDatabase(engine);
-    contacts = createContactStore(db.prisma);
+    contacts = createContactStore(db.prisma, clock);
   });
   afterAll(async () => db?.drop());
 
@@ -171,13 +174,15 @@ describe.each(ENGINES)('contacts, lists and segments on %s', (engine) => {
 
     it('soft-deletes a list, frees its name and refuses imports into it', async () => {
       const list = await contacts.createList({ name: 'Old', description: 'to delete', createdBy: 'U_TEST' });
-      expect(Math.abs(list.createdAt.getTime() - Date.now())).toBeLessThan(60_000); // stored as UTC
+      // Stored as UTC: the instant read back is the injected clock's, exactly.
+      expect(list.createdAt).toEqual(clock.now());
       await contacts.upsertIntoList(list.id, [{ line: 2, email: 'old@example.com', phone: null, attributes: {}, timeZone: null }]);
+      clock.advance(60_000);
       await contacts.deleteList(list.id);
       await contacts.deleteList(list.id); // twice is harmless
       const deleted = await contacts.getList(list.id);
       expect(deleted).toMatchObject({ name: `Old (deleted ${list.id})`, memberCount: 1 });
-      expect(deleted?.deletedAt).toBeInstanceOf(Date);
+      expect(deleted?.deletedAt).toEqual(clock.now());
       expect(await contacts.findListByName('Old')).toBeNull();
       expect((await contacts.listLists()).map((l) => l.name)).not.toContain(deleted?.name);
       expect(await codeOf(contacts.upsertIntoList(list.id, [{ line: 2, email: 'x@example.com', phone: null, attributes: {}, timeZone: null }]))).toMatch(/^NOT_FOUND/);
@@ -291,7 +296,7 @@ describe.each(ENGINES)('contacts, lists and segments on %s', (engine) => {
         person(null, '+14155550304', 'FR'),
       ]);
       // As production writes them: the suppression row is linked to the contact owning the address.
-      const suppressions = new PrismaSuppressionStore(db.prisma);
+      const suppressions = new PrismaSuppressionStore(db.prisma, clock);
       for (const address of ['o-in-stopped@example.com', 'o-excluded@example.com', '+14155550304']) {
         await suppressions.add({ address, reason: 'unsubscribe', source: 'test' });
       }
@@ -314,7 +319,7 @@ describe.each(ENGINES)('contacts, lists and segments on %s', (engine) => {
       const person = (email: string, token: string | null): ContactInput => ({ line: 0, email, phone: null, attributes: token ? { push_token: token } : {}, timeZone: null });
       // Two contacts share a device token: a run sends to it once.
       await contacts.upsertIntoList(list.id, [person('p1@example.com', 'tok-1'), person('p2@example.com', 'tok-1'), person('p3@example.com', 'tok-3'), person('p4@example.com', null)]);
-      await new PrismaSuppressionStore(db.prisma).add({ address: 'tok-3', reason: 'unsubscribe', source: 'test' });
+      await new PrismaSuppressionStore(db.prisma, clock).add({ address: 'tok-3', reason: 'unsubscribe', source: 'test' });
       const push = spec({ listId: list.id, address: { attribute: 'push_token' } });
       const rows = await db.prisma.$queryRaw<{ recipient: string }[]>(audienceQuery(push));
       expect(rows.map((r) => r.recipient).sort()).toEqual(['tok-1', 'tok-3']);

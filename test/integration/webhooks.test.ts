@@ -60,9 +60,9 @@ describe.each(ENGINES)('HTTP edge: Twilio webhooks and unsubscribe on %s', (engi
     return row!;
   }
 
-  async function suppression(address: string): Promise<{ reason: string; source: string; contact_id: number | null } | undefined> {
-    const rows = await db.prisma.$queryRaw<{ reason: string; source: string; contact_id: number | null }[]>`
-      SELECT reason, source, contact_id FROM suppression WHERE address = ${address}`;
+  async function suppression(address: string): Promise<{ reason: string; source: string; contact_id: number | null; created_at: Date } | undefined> {
+    const rows = await db.prisma.$queryRaw<{ reason: string; source: string; contact_id: number | null; created_at: Date }[]>`
+      SELECT reason, source, contact_id, created_at FROM suppression WHERE address = ${address}`;
     return rows[0];
   }
 
@@ -91,7 +91,7 @@ describe.each(ENGINES)('HTTP edge: Twilio webhooks and unsubscribe on %s', (engi
       {
         clock,
         receipts: new PrismaReceiptStore(db.prisma),
-        suppressions: new PrismaSuppressionStore(db.prisma),
+        suppressions: new PrismaSuppressionStore(db.prisma, clock),
         unsubscribes: new PrismaUnsubscribeStore(db.prisma),
         signer,
         health: async () => (await db.prisma.$queryRaw<unknown[]>`SELECT 1`).length === 1,
@@ -186,7 +186,8 @@ describe.each(ENGINES)('HTTP edge: Twilio webhooks and unsubscribe on %s', (engi
       expect(stop.status).toBe(200);
       expect(stop.headers.get('content-type')).toContain('text/xml');
       expect(await stop.text()).toContain('<Response/>');
-      expect(await suppression(from)).toMatchObject({ reason: 'sms_stop', source: 'twilio-inbound' });
+      // At the injected clock's time, not the database server's.
+      expect(await suppression(from)).toMatchObject({ reason: 'sms_stop', source: 'twilio-inbound', created_at: clock.now() });
 
       expect((await inbound({ From: from, Body: 'UNSUBSCRIBE' })).status).toBe(200);
       expect(await suppression(from)).toMatchObject({ reason: 'sms_stop' });

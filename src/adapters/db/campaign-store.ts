@@ -2,6 +2,7 @@ import type { Campaign, CampaignSettings, StatusReason, Variant } from '../../do
 import type { CampaignStatus, TransitionName } from '../../domain/campaign/campaign-status.js';
 import type { InitialStatus, TransitionRef } from '../../domain/campaign/campaign-transition.js';
 import type { SegmentFilter } from '../../domain/contacts/segment-filter.js';
+import type { Clock } from '../../domain/ports/clock.js';
 import type {
   ActivityEntry,
   ActivityInput,
@@ -26,14 +27,22 @@ type Tx = Prisma.TransactionClient;
 const WITH_RELATIONS = { segments: true, variants: { orderBy: { label: 'asc' } } } as const satisfies Prisma.CampaignInclude;
 type Row = Prisma.CampaignGetPayload<{ include: typeof WITH_RELATIONS }>;
 
-/** Campaigns, runs and the activity log in PostgreSQL (embedded or server). */
+/**
+ * Campaigns, runs and the activity log in PostgreSQL (embedded or server). Every time it writes
+ * (created, updated, activity, a run's queueing and its message rows) comes from the injected clock,
+ * never from the columns' `now()` defaults: those are the process's or the database server's clock.
+ */
 export class PrismaCampaignStore implements CampaignStore {
-  constructor(private readonly prisma: Db) {}
+  constructor(
+    private readonly prisma: Db,
+    private readonly clock: Clock,
+  ) {}
 
   async create(
     input: CampaignSettings & { status: InitialStatus; createdBy: string; clonedFromId: number | null },
     activity: ActivityInput,
   ): Promise<Campaign> {
+    const at = this.clock.now();
     return this.prisma.$transaction(async (tx) => {
       const id = await insertCampaign(
         tx,
@@ -44,10 +53,11 @@ export class PrismaCampaignStore implements CampaignStore {
           clonedFromId: input.clonedFromId,
           segments: { create: segmentRows(input.includeSegmentIds, input.excludeSegmentIds) },
           variants: { create: input.variants.map((v) => ({ label: v.label, templateId: v.templateId, weight: v.weight })) },
-        } as Omit<Prisma.CampaignUncheckedCreateInput, 'status'>,
+        } as Omit<Prisma.CampaignUncheckedCreateInput, 'status' | 'createdAt' | 'updatedAt'>,
         input.status,
+        at,
       );
-      await writeActivity(tx, id, null, input.status, activity, null);
+      await writeActivity(tx, id, null, input.status, activity, null, at);
       return (await readCampaign(tx, id))!;
     });
   }
@@ -95,13 +105,14 @@ export class PrismaCampaignStore implements CampaignStore {
     change: { settings?: Partial<CampaignSettings>; patch?: StatusPatch; expectedVersion?: number },
     activity: ActivityInput,
   ): Promise<Campaign | null> {
+    const at = this.clock.now();
     return this.prisma.$transaction(async (tx) => {
       const before = await lockCampaign(tx, id);
       if (!before || !from.includes(before.status)) return null;
       const settings = change.settings ?? {};
-      if (!(await updateCampaignFields(tx, id, from, change.expectedVersion, settings, change.patch ?? {}))) return null;
+      if (!(await updateCampaignFields(tx, id, from, change.expectedVersion, settings, change.patch ?? {}, at))) return null;
       await writeRelations(tx, id, settings);
-      await writeActivity(tx, id, before.status, null, activity, null);
+      await writeActivity(tx, id, before.status, null, activity, null, at);
       return readCampaign(tx, id);
     });
   }
@@ -114,8 +125,9 @@ export class PrismaCampaignStore implements CampaignStore {
     activity: TransitionActivity,
     options: { settings?: Partial<CampaignSettings>; expectedVersion?: number } = {},
   ): Promise<TransitionResult> {
+    const at = this.clock.now();
     return this.prisma.$transaction(async (tx) => {
-      const outcome = await applyTransition(tx, id, { ref, to, patch, activity, settings: options.settings, expectedVersion: options.expectedVersion });
+      const outcome = await applyTransition(tx, id, { ref, to, patch, activity, settings: options.settings, expectedVersion: options.expectedVersion, at });
       if (outcome === 'moved' && options.settings) await writeRelations(tx, id, options.settings);
       const campaign = await readCampaign(tx, id);
       return outcome === 'refused' || !campaign ? { outcome: 'refused', campaign } : { outcome, campaign };
@@ -123,12 +135,13 @@ export class PrismaCampaignStore implements CampaignStore {
   }
 
   async queueRun(id: number, ref: TransitionRef, build: RunBuild, activity: TransitionActivity): Promise<QueueResult> {
+    const at = this.clock.now();
     return this.prisma.$transaction(
       async (tx) => {
         const built: { run?: RunSummary } = {};
         const patch = { statusReason: null, statusDetails: null, resumeTo: null };
-        const outcome = await applyTransition(tx, id, { ref, to: 'queued', patch, activity }, async () => {
-          const made = await this.buildRun(tx, id, build);
+        const outcome = await applyTransition(tx, id, { ref, to: 'queued', patch, activity, at }, async () => {
+          const made = await this.buildRun(tx, id, build, at);
           if (!made) return 'abandon';
           built.run = made.run;
           return { runId: made.run.runId, detail: made.detail };
@@ -143,7 +156,7 @@ export class PrismaCampaignStore implements CampaignStore {
   }
 
   /** The run, its template snapshot and message rows; null when the campaign has no list to build from. */
-  private async buildRun(tx: Tx, id: number, build: RunBuild): Promise<{ run: RunSummary; detail: Record<string, unknown> } | null> {
+  private async buildRun(tx: Tx, id: number, build: RunBuild, at: Date): Promise<{ run: RunSummary; detail: Record<string, unknown> } | null> {
     const campaign = (await readCampaign(tx, id))!;
     if (campaign.listId === null) return null;
     const template = await tx.template.findUniqueOrThrow({ where: { id: build.templateId } });
@@ -156,6 +169,7 @@ export class PrismaCampaignStore implements CampaignStore {
         campaignId: id,
         number: (last._max.number ?? 0) + 1,
         scheduledFor: build.scheduledFor,
+        queuedAt: at,
         templateVersionId: version.id,
         snapshot: build.snapshot as Prisma.InputJsonValue,
       },
@@ -185,11 +199,11 @@ export class PrismaCampaignStore implements CampaignStore {
     // The counts come back from the same statement: no second pass over a million rows.
     const [written] = await tx.$queryRaw<{ inserted: number; optedOut: number }[]>`
       WITH ins AS (
-        INSERT INTO message (run_id, campaign_id, contact_id, channel, recipient, variant, status, next_attempt_at)
+        INSERT INTO message (run_id, campaign_id, contact_id, channel, recipient, variant, status, next_attempt_at, created_at, updated_at)
         SELECT ${run.id}, ${id}, a.contact_id, ${campaign.channel}, a.recipient, ${variantCase(campaign.variants, Prisma.sql`a.recipient`)},
                CASE WHEN ${isSuppressed({ recipient: 'a.recipient', contactId: 'a.contact_id' })}
                     THEN 'opted_out'::"MessageStatus" ELSE 'queued'::"MessageStatus" END,
-               ${utcTimestamp(build.scheduledFor)}
+               ${utcTimestamp(build.scheduledFor)}, ${utcTimestamp(at)}, ${utcTimestamp(at)}
         FROM (${audience}) a
         WHERE ${reachedBefore ? Prisma.sql`NOT ${reachedBefore}` : Prisma.sql`TRUE`}
         ORDER BY a.recipient
@@ -210,11 +224,12 @@ export class PrismaCampaignStore implements CampaignStore {
   }
 
   async softDelete(id: number, from: readonly CampaignStatus[], activity: ActivityInput): Promise<boolean> {
+    const at = this.clock.now();
     return this.prisma.$transaction(async (tx) => {
       const before = await lockCampaign(tx, id);
       if (!before || !from.includes(before.status)) return false;
-      await markCampaignDeleted(tx, id, new Date());
-      await writeActivity(tx, id, before.status, null, activity, null);
+      await markCampaignDeleted(tx, id, at);
+      await writeActivity(tx, id, before.status, null, activity, null, at);
       return true;
     });
   }

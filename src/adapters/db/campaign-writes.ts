@@ -21,15 +21,25 @@ export interface TransitionWrite {
   activity: TransitionActivity;
   settings?: Partial<CampaignSettings>;
   expectedVersion?: number;
+  /** The injected clock's time: the row's `updated_at` and the activity entry's time. */
+  at: Date;
 }
 
 /** Work done in the transaction once the transition is decided, before the status is written; 'abandon' writes nothing. */
 export type DuringTransition = (from: CampaignStatus) => Promise<Partial<Pick<ActivityInput, 'runId' | 'detail'>> | 'abandon'>;
 
-/** The new campaign's id. Its segment and variant rows come nested in `row`. */
-export async function insertCampaign(tx: Tx, row: Omit<Prisma.CampaignUncheckedCreateInput, 'status'>, status: InitialStatus): Promise<number> {
+/**
+ * The new campaign's id. Its segment and variant rows come nested in `row`. `at` is the injected
+ * clock's time: the columns' defaults (`now()`) would be the process's or the database's clock.
+ */
+export async function insertCampaign(
+  tx: Tx,
+  row: Omit<Prisma.CampaignUncheckedCreateInput, 'status' | 'createdAt' | 'updatedAt'>,
+  status: InitialStatus,
+  at: Date,
+): Promise<number> {
   assertInitialStatus(status);
-  const created = await tx.campaign.create({ data: { ...row, status }, select: { id: true } });
+  const created = await tx.campaign.create({ data: { ...row, status, createdAt: at, updatedAt: at }, select: { id: true } });
   return created.id;
 }
 
@@ -56,11 +66,11 @@ export async function applyTransition(tx: Tx, id: number, write: TransitionWrite
       status: { in: decision.from },
       ...(write.expectedVersion !== undefined ? { version: write.expectedVersion } : {}),
     },
-    data: { ...columns(write.settings ?? {}, write.patch), status: write.to, version: { increment: 1 } },
+    data: { ...columns(write.settings ?? {}, write.patch), status: write.to, version: { increment: 1 }, updatedAt: write.at },
   });
   // The row is locked, so this cannot miss; if it ever did, undo the work `during` did with it.
   if (written.count !== 1) throw new Error(`campaign ${id}: the ${write.ref.name} write matched ${written.count} rows under its own lock`);
-  await writeActivity(tx, id, before.status, write.to, { ...write.activity, ...extra, action: write.activity.action ?? write.ref.name }, write.ref.name);
+  await writeActivity(tx, id, before.status, write.to, { ...write.activity, ...extra, action: write.activity.action ?? write.ref.name }, write.ref.name, write.at);
   return 'moved';
 }
 
@@ -72,16 +82,17 @@ export async function updateCampaignFields(
   expectedVersion: number | undefined,
   settings: Partial<CampaignSettings>,
   patch: StatusPatch,
+  at: Date,
 ): Promise<boolean> {
   const updated = await tx.campaign.updateMany({
     where: { id, deletedAt: null, status: { in: [...from] }, ...(expectedVersion !== undefined ? { version: expectedVersion } : {}) },
-    data: { ...columns(settings, patch), version: { increment: 1 } },
+    data: { ...columns(settings, patch), version: { increment: 1 }, updatedAt: at },
   });
   return updated.count === 1;
 }
 
 export async function markCampaignDeleted(tx: Tx, id: number, at: Date): Promise<void> {
-  await tx.campaign.update({ where: { id }, data: { deletedAt: at, nextRunAt: null, version: { increment: 1 } } });
+  await tx.campaign.update({ where: { id }, data: { deletedAt: at, nextRunAt: null, version: { increment: 1 }, updatedAt: at } });
 }
 
 /** Row lock: of two concurrent changes, the second waits and then sees the first one's status. */
@@ -108,9 +119,11 @@ export async function writeActivity(
   toStatus: CampaignStatus | null,
   a: ActivityInput,
   transition: TransitionName | null,
+  at: Date,
 ): Promise<void> {
   await tx.activity.create({
     data: {
+      createdAt: at,
       campaignId,
       runId: a.runId ?? null,
       actor: a.actor,

@@ -1,6 +1,7 @@
 import { normalizeEmail, normalizePhone } from '../../domain/contacts/contact-row.js';
 import { parseSegmentFilter, type SegmentFilter } from '../../domain/contacts/segment-filter.js';
 import { AppError } from '../../domain/errors.js';
+import type { Clock } from '../../domain/ports/clock.js';
 import type {
   AudienceCount,
   AudienceSpec,
@@ -12,6 +13,7 @@ import type {
   UpsertResult,
 } from '../../domain/ports/contact-store.js';
 import { audienceQuery, excludeAndOneTimeSql, includeSql, recipientColumn } from './audience-sql.js';
+import { utcTimestamp } from './ledger-sql.js';
 import { Prisma, type Db } from './prisma-client.js';
 import { isSuppressed } from './suppression-sql.js';
 
@@ -23,8 +25,6 @@ const IMPORT_LOCK_KEY = 0x6865_7261; // "hera"
  * on the exact name, deleted rows included): check-and-insert runs under a lock on the name.
  */
 const NAME_LOCK_SPACE = 0x6e61_6d65; // "name"
-/** Timestamps in `timestamp(3)` columns are UTC, as Prisma writes them. */
-const NOW_UTC = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
 
 const WITH_MEMBER_COUNT = { _count: { select: { members: true } } } as const satisfies Prisma.ContactListInclude;
 type ListRow = Prisma.ContactListGetPayload<{ include: typeof WITH_MEMBER_COUNT }>;
@@ -47,21 +47,28 @@ interface RejectedRow {
   keptLine: number | null;
 }
 
-export function createContactStore(prisma: Db): ContactStore {
-  return new PrismaContactStore(prisma);
+export function createContactStore(prisma: Db, clock: Clock): ContactStore {
+  return new PrismaContactStore(prisma, clock);
 }
 
-/** Contacts, lists and segments in PostgreSQL (embedded or server); imports are set-based SQL. */
+/**
+ * Contacts, lists and segments in PostgreSQL (embedded or server); imports are set-based SQL. The
+ * times it writes come from the injected clock, not the database server's `now()`.
+ */
 export class PrismaContactStore implements ContactStore {
-  constructor(private readonly prisma: Db) {}
+  constructor(
+    private readonly prisma: Db,
+    private readonly clock: Clock,
+  ) {}
 
   async createList(input: { name: string; description: string; createdBy: string }): Promise<ContactListInfo> {
     const name = checkName(input.name, 'list');
+    const now = utcTimestamp(this.clock.now());
     const [, rows] = await this.prisma.$transaction([
       this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${NAME_LOCK_SPACE}::int, hashtext('list:' || lower(${name}::text)))`,
       this.prisma.$queryRaw<{ id: number }[]>`
         INSERT INTO contact_list (name, description, created_by, created_at)
-        SELECT ${name}::text, ${input.description.trim()}::text, ${input.createdBy}::text, ${NOW_UTC}
+        SELECT ${name}::text, ${input.description.trim()}::text, ${input.createdBy}::text, ${now}
         WHERE NOT EXISTS (SELECT 1 FROM contact_list WHERE (lower(name) = lower(${name}::text) AND deleted_at IS NULL) OR name = ${name}::text)
         RETURNING id`,
     ]);
@@ -93,7 +100,7 @@ export class PrismaContactStore implements ContactStore {
     // Conditional on still being live, so two deletes at once rename it once.
     await this.prisma.contactList.updateMany({
       where: { id, deletedAt: null },
-      data: { deletedAt: new Date(), name: deletedName(row.name, id) },
+      data: { deletedAt: this.clock.now(), name: deletedName(row.name, id) },
     });
   }
 
@@ -112,6 +119,7 @@ export class PrismaContactStore implements ContactStore {
       await this.assertLiveList(listId);
       return { inserted: 0, updated: 0, rejected: [] };
     }
+    const now = utcTimestamp(this.clock.now());
     const batch = JSON.stringify(
       rows.map((r) => ({ line: r.line, email: r.email, phone: r.phone, attrs: r.attributes, tz: r.timeZone })),
     );
@@ -143,14 +151,14 @@ export class PrismaContactStore implements ContactStore {
               phone = coalesce(r.phone, c.phone),
               attributes = c.attributes || r.attrs,
               time_zone = coalesce(r.tz, c.time_zone),
-              updated_at = ${NOW_UTC}
+              updated_at = ${now}
           FROM ranked r
           WHERE c.id = r.target AND NOT r.crossed AND r.line = r.kept_line
           RETURNING c.id
         ),
         inserted AS (
           INSERT INTO contact (email, phone, attributes, time_zone, created_at, updated_at)
-          SELECT r.email, r.phone, r.attrs, r.tz, ${NOW_UTC}, ${NOW_UTC}
+          SELECT r.email, r.phone, r.attrs, r.tz, ${now}, ${now}
           FROM ranked r
           WHERE r.target IS NULL
           ORDER BY r.line
@@ -158,7 +166,7 @@ export class PrismaContactStore implements ContactStore {
         ),
         joined AS (
           INSERT INTO list_member (list_id, contact_id, added_at)
-          SELECT ${listId}::int, x.id, ${NOW_UTC}
+          SELECT ${listId}::int, x.id, ${now}
           FROM (SELECT id FROM updated UNION ALL SELECT id FROM inserted) x
           ON CONFLICT DO NOTHING
         )
@@ -210,11 +218,12 @@ export class PrismaContactStore implements ContactStore {
   async createSegment(input: { name: string; filter: SegmentFilter; createdBy: string }): Promise<SegmentInfo> {
     const name = checkName(input.name, 'segment');
     const filter = JSON.stringify(parseSegmentFilter(input.filter));
+    const now = utcTimestamp(this.clock.now());
     const [, rows] = await this.prisma.$transaction([
       this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${NAME_LOCK_SPACE}::int, hashtext('segment:' || lower(${name}::text)))`,
       this.prisma.$queryRaw<{ id: number }[]>`
         INSERT INTO segment (name, filter, created_by, created_at)
-        SELECT ${name}::text, ${filter}::jsonb, ${input.createdBy}::text, ${NOW_UTC}
+        SELECT ${name}::text, ${filter}::jsonb, ${input.createdBy}::text, ${now}
         WHERE NOT EXISTS (SELECT 1 FROM segment WHERE (lower(name) = lower(${name}::text) AND deleted_at IS NULL) OR name = ${name}::text)
         RETURNING id`,
     ]);
@@ -245,7 +254,7 @@ export class PrismaContactStore implements ContactStore {
     if (row.deletedAt) return;
     await this.prisma.segment.updateMany({
       where: { id, deletedAt: null },
-      data: { deletedAt: new Date(), name: deletedName(row.name, id) },
+      data: { deletedAt: this.clock.now(), name: deletedName(row.name, id) },
     });
   }
 

@@ -8,7 +8,7 @@ export class PrismaIdempotencyStore implements IdempotencyStore {
 
   async claim(key: string, at: Date): Promise<boolean> {
     const inserted = await this.prisma.$executeRaw`
-      INSERT INTO idempotency_key (key, created_at) VALUES (${key}, ${at})
+      INSERT INTO idempotency_key (key, created_at) VALUES (${key}, ${utcTimestamp(at)})
       ON CONFLICT DO NOTHING`;
     return inserted === 1;
   }

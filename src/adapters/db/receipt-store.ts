@@ -27,7 +27,8 @@ export class PrismaReceiptStore implements ReceiptSink {
     if (!FINAL_MESSAGE_STATUSES.includes(receipt.status)) {
       // Still in flight (queued/sent at the carrier): nothing to learn but billing.
       if (Object.keys(billing).length === 0) return (await this.prisma.message.count({ where })) > 0;
-      const { count } = await this.prisma.message.updateMany({ where, data: billing });
+      // `updatedAt` explicitly: Prisma's @updatedAt would stamp the process clock, not the injected one.
+      const { count } = await this.prisma.message.updateMany({ where, data: { ...billing, updatedAt: receipt.at } });
       return count > 0;
     }
 

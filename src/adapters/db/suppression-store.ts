@@ -1,9 +1,8 @@
 import { normalizePhone } from '../../domain/contacts/contact-row.js';
+import type { Clock } from '../../domain/ports/clock.js';
 import type { Suppression, SuppressionStore } from '../../domain/ports/suppression-store.js';
-import { Prisma, type Db } from './prisma-client.js';
-
-/** Timestamps in `timestamp(3)` columns are UTC, as Prisma writes them. */
-const NOW_UTC = Prisma.sql`(now() AT TIME ZONE 'UTC')`;
+import { utcTimestamp } from './ledger-sql.js';
+import type { Db } from './prisma-client.js';
 
 /** Something that runs raw SQL: the client or a transaction. */
 type SqlRunner = Pick<Db, '$executeRaw'>;
@@ -20,14 +19,15 @@ export function suppressionAddress(address: string): string {
 
 /**
  * Adds an address unless it is already listed, linking the contact that owns it. Shared with the
- * receipt and unsubscribe stores so every path writes the same row. Returns true when added now.
+ * receipt store so every path writes the same row. Returns true when added now. `at` is the
+ * caller's clock time (never the database's `now()`, which no injected clock controls).
  */
 export async function insertSuppression(
   db: SqlRunner,
-  input: { address: string; reason: string; source: string; at?: Date },
+  input: { address: string; reason: string; source: string; at: Date },
 ): Promise<boolean> {
   const address = suppressionAddress(input.address);
-  const createdAt = input.at ? Prisma.sql`(${input.at.toISOString()}::timestamptz AT TIME ZONE 'UTC')` : NOW_UTC;
+  const createdAt = utcTimestamp(input.at);
   const inserted = await db.$executeRaw`
     INSERT INTO suppression (address, contact_id, reason, source, created_at)
     VALUES (
@@ -41,10 +41,13 @@ export async function insertSuppression(
 
 /** The cross-channel suppression list in PostgreSQL; the unique address makes adding idempotent. */
 export class PrismaSuppressionStore implements SuppressionStore {
-  constructor(private readonly prisma: Db) {}
+  constructor(
+    private readonly prisma: Db,
+    private readonly clock: Clock,
+  ) {}
 
   add(input: { address: string; reason: string; source: string }): Promise<boolean> {
-    return insertSuppression(this.prisma, input);
+    return insertSuppression(this.prisma, { ...input, at: this.clock.now() });
   }
 
   async remove(address: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import type { UnsubscribeRecorder } from '../../domain/ports/unsubscribe-recorder.js';
-import { Prisma, type Db } from './prisma-client.js';
+import { utcTimestamp } from './ledger-sql.js';
+import type { Db } from './prisma-client.js';
 import { suppressionAddress } from './suppression-store.js';
 
 /**
@@ -21,7 +22,8 @@ export class PrismaUnsubscribeStore implements UnsubscribeRecorder {
       return null;
     }
     if (id <= 0n || id > 9_223_372_036_854_775_807n) return null;
-    const when = Prisma.sql`(${at.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+    // The caller's clock time (the route's injected clock), never the database's `now()`.
+    const when = utcTimestamp(at);
 
     const [rows, added] = await this.prisma.$transaction([
       this.prisma.$queryRaw<{ recipient: string }[]>`SELECT recipient FROM message WHERE id = ${id} FOR UPDATE`,
