@@ -1,5 +1,5 @@
 import { ConfigError, effectivePublicBaseUrl, loadConfig, startupWarnings } from './config.js';
-import { DataDirInUseError } from './adapters/db/embedded-postgres.js';
+import { EmbeddedDatabaseError } from './adapters/db/embedded/data-dir-lock.js';
 import { createCommandHandler } from './commands/handle-command.js';
 import { runConsole } from './console/run-console.js';
 import { createHttpServer } from './http/http-server.js';
@@ -105,7 +105,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const expected = error instanceof ConfigError || error instanceof DataDirInUseError || error instanceof StartupError;
+    const expected = error instanceof ConfigError || error instanceof EmbeddedDatabaseError || error instanceof StartupError;
     process.stderr.write(`${expected ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(error instanceof ConfigError ? 78 : 1);
   },

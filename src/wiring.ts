@@ -6,7 +6,7 @@ import { createChannelProviders } from './adapters/channels/channel-providers.js
 import { HmacTokenSigner } from './adapters/crypto/hmac-token-signer.js';
 import { signingSecret } from './adapters/db/app-settings.js';
 import { openDatabase, type Database } from './adapters/db/database.js';
-import { isProcessAlive } from './adapters/db/embedded-postgres.js';
+import { isProcessAlive } from './adapters/db/embedded/data-dir-lock.js';
 import { PrismaApprovalStore } from './adapters/db/approval-store.js';
 import { PrismaCampaignStore } from './adapters/db/campaign-store.js';
 import { createContactStore } from './adapters/db/contact-store.js';
@@ -74,11 +74,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const channels = channelSpecs([EMAIL_CHANNEL, SMS_CHANNEL, ...Object.values(providers).flatMap((p) => (p ? [p.spec] : []))]);
   const database =
     overrides.database ??
-    (await openDatabase({
-      databaseUrl: config.databaseUrl,
-      dataDir: config.databaseUrl ? undefined : path.join(config.dataDir, 'db'),
-      poolSize: config.dbPoolSize,
-    }));
+    (await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize } : { dataDir: config.dataDir, poolSize: config.dbPoolSize }));
   const prisma = database.prisma;
   const deps: CampaignDeps = {
     campaigns: new PrismaCampaignStore(prisma, clock),

@@ -4,7 +4,7 @@ import { EMAIL_CHANNEL } from '../../src/domain/channels/channel-spec.js';
  * through a provider that does nothing (measures the engine, not SMTP). Each size runs in a fresh
  * child process so earlier figures (a 1M prebuild) do not inflate it. Sizes: BENCH_SEND (default
  * 200,000) and a quarter of it, to show whether memory stays flat as the audience grows.
- * On the embedded engine PGlite (WASM PostgreSQL) lives in the same process: its memory counts.
+ * Herald's Node process only: the database server (embedded or not) runs in its own process.
  * Run alone: npx tsx test/bench/send-rss.ts [embedded|postgres] [size]
  */
 import { fork } from 'node:child_process';
@@ -76,12 +76,11 @@ async function measure(engine: Engine, size: number): Promise<void> {
     peak = Math.max(peak, process.memoryUsage().rss);
     if (sent !== size) throw new Error(`send-rss: drained ${sent}, expected ${size}`);
     const out: Emit = emit;
-    const pglite = engine === 'embedded' ? ' (includes PGlite, in-process)' : '';
     note(
       `send ${engine} ${size}: ${seconds.toFixed(1)} s (${(size / seconds).toFixed(0)} msg/s, null provider); RSS before send ${(before / MB).toFixed(0)} MB, ` +
-        `peak ${(peak / MB).toFixed(0)} MB${pglite}; peak JS heap ${(peakHeap / MB).toFixed(0)} MB`,
+        `peak ${(peak / MB).toFixed(0)} MB; peak JS heap ${(peakHeap / MB).toFixed(0)} MB`,
     );
-    out(`send_rss_mb_${engine}_${size}`, peak / MB, engine === 'embedded' ? 'MB (process incl. in-process PGlite)' : 'MB', {
+    out(`send_rss_mb_${engine}_${size}`, peak / MB, 'MB', {
       before_send_mb: before / MB,
       peak_heap_mb: peakHeap / MB,
       msg_per_s: size / seconds,

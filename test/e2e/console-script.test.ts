@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, runHerald } from '../support/herald-process.js';
+import { ROOT, runHerald, tempDir } from '../support/herald-process.js';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-console-'));
+const dataDir = tempDir('herald-console-');
 const runConsole = (script: string) => runHerald(script, { HERALD_DATA_DIR: dataDir, HERALD_ACTOR: 'script' });
 
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/adapters/db/database.js';
 import { startSinkProcess, type SinkProcess } from '../fakes/smtp-sink-process.js';
-import { startHerald } from '../support/herald-process.js';
+import { startHerald, tempDir } from '../support/herald-process.js';
 import { createTestDatabase, ENGINES, type Engine } from '../support/test-database.js';
 
 const RECIPIENTS = 3000;
@@ -20,7 +19,7 @@ interface Ledger {
 }
 
 describe.each(ENGINES)('crash safety on %s: SIGKILLed 10 times mid-send and restarted each time', (engine: Engine) => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-crash-'));
+  const tmp = tempDir('herald-crash-');
   let sink: SinkProcess | undefined;
   let dropDatabase = async () => {};
   afterAll(async () => {
@@ -50,7 +49,7 @@ describe.each(ENGINES)('crash safety on %s: SIGKILLed 10 times mid-send and rest
     } else {
       env.HERALD_DATA_DIR = path.join(tmp, 'data');
       ledger = async () => {
-        const db = await openDatabase({ dataDir: path.join(tmp, 'data', 'db') });
+        const db = await openDatabase({ dataDir: path.join(tmp, 'data') });
         try {
           return await read(db.prisma);
         } finally {

@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ERROR_LEADS } from '../../src/commands/error-replies.js';
-import { repliesOf, ROOT, runHerald } from '../support/herald-process.js';
+import { ROOT, repliesOf, runHerald, tempDir } from '../support/herald-process.js';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-tour-'));
+const dataDir = tempDir('herald-tour-');
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 /** The first code block under the README's "A tour in the console" heading, line by line. */

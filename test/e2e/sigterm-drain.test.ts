@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { tempDir } from '../support/herald-process.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/adapters/db/database.js';
 import { startSmtpSink, type SmtpSink } from '../fakes/smtp-sink.js';
@@ -40,7 +40,7 @@ function start(env: NodeJS.ProcessEnv, script: string): { child: ChildProcess; o
 }
 
 describe.each(ENGINES)('SIGTERM on %s: a clean stop lets the batch in flight finish', (engine: Engine) => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-sigterm-'));
+  const tmp = tempDir('herald-sigterm-');
   let sink: SmtpSink;
   let dropDatabase = async () => {};
   afterAll(async () => {
@@ -63,7 +63,7 @@ describe.each(ENGINES)('SIGTERM on %s: a clean stop lets the batch in flight fin
     } else {
       env.HERALD_DATA_DIR = path.join(tmp, 'data');
       inspect = async () => {
-        const db = await openDatabase({ dataDir: path.join(tmp, 'data', 'db') });
+        const db = await openDatabase({ dataDir: path.join(tmp, 'data') });
         try {
           return await db.prisma.$queryRaw`SELECT status::text AS status, recipient FROM message ORDER BY id`;
         } finally {

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { tempDir } from '../support/herald-process.js';
 import { afterAll, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-warn-'));
+const dataDir = tempDir('herald-warn-');
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 it('the real entry point warns once, on one line, when unsubscribe links would be plain http:// beyond loopback', async () => {

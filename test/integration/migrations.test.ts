@@ -1,34 +1,7 @@
-import crypto from 'node:crypto';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { diffMigrationsToSchema } from '../../src/adapters/db/author-migration.js';
-import { startEmbeddedPostgres } from '../../src/adapters/db/embedded-postgres.js';
 import { applyMigrations, readMigrations, type MigrationFile } from '../../src/adapters/db/migrate.js';
-import { ENGINES, type Engine } from '../support/test-database.js';
-
-/** An empty database on the engine, without Herald's schema: what a first start-up meets. */
-async function emptyDatabase(engine: Engine): Promise<{ url: string; drop(): Promise<void> }> {
-  if (engine === 'embedded') {
-    const db = await startEmbeddedPostgres();
-    return { url: db.url, drop: () => db.close() };
-  }
-  const adminUrl = process.env.HERALD_TEST_POSTGRES_URL!;
-  const name = `herald_migrate_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
-  await query(adminUrl, `CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => query(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).then(() => {}) };
-}
-
-async function query<R extends pg.QueryResultRow = pg.QueryResultRow>(url: string, sql: string): Promise<R[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<R>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+import { createEmptyDatabase, ENGINES, query } from '../support/test-database.js';
 
 const ALL = readMigrations();
 
@@ -40,7 +13,7 @@ describe.each(ENGINES)('migrations on %s', (engine) => {
   });
 
   it('apply from empty, recording each in _prisma_migrations with its sha256 checksum; a second start applies nothing', async () => {
-    db = await emptyDatabase(engine);
+    db = await createEmptyDatabase(engine, 'herald_migrate');
     const first = await applyMigrations(db.url);
     expect(first.applied).toEqual(ALL.map((m) => m.name));
     const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; applied_steps_count: number }>(
@@ -57,7 +30,7 @@ describe.each(ENGINES)('migrations on %s', (engine) => {
   });
 
   it('bring a database at the previous migration up to date, keeping its data, and report a migration edited after it was applied', async () => {
-    db = await emptyDatabase(engine);
+    db = await createEmptyDatabase(engine, 'herald_migrate');
     await applyMigrations(db.url, ALL.slice(0, -1));
     await query(db.url, `INSERT INTO template (name, channel, created_by, updated_at) VALUES ('Kept', 'sms', 'test', now())`);
     const report = await applyMigrations(db.url);
@@ -69,7 +42,7 @@ describe.each(ENGINES)('migrations on %s', (engine) => {
   });
 
   it('roll a failing migration back whole, leaving no bookkeeping row and no half-made table', async () => {
-    db = await emptyDatabase(engine);
+    db = await createEmptyDatabase(engine, 'herald_migrate');
     await applyMigrations(db.url);
     const broken: MigrationFile = { name: '99999999999999_broken', sql: 'CREATE TABLE half_made (id int); SELECT no_such_function();', checksum: 'b'.repeat(64) };
     await expect(applyMigrations(db.url, [...ALL, broken])).rejects.toThrow(/99999999999999_broken failed and was rolled back/);
@@ -78,7 +51,7 @@ describe.each(ENGINES)('migrations on %s', (engine) => {
   });
 
   it('let two start-ups migrate at once without applying anything twice', async () => {
-    db = await emptyDatabase(engine);
+    db = await createEmptyDatabase(engine, 'herald_migrate');
     const [a, b] = await Promise.all([applyMigrations(db.url), applyMigrations(db.url)]);
     expect([...a.applied, ...b.applied].sort()).toEqual(ALL.map((m) => m.name));
     expect(await query(db.url, 'SELECT 1 FROM "_prisma_migrations"')).toHaveLength(ALL.length);

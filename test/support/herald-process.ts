@@ -1,7 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/**
+ * A fresh temporary folder for a Herald data folder. Enterable (not readable) by others: as root,
+ * Herald runs its PostgreSQL as the `postgres` account, which must reach the cluster inside.
+ */
+export function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(dir, 0o711);
+  return dir;
+}
 
 export interface HeraldExit {
   code: number | null;

@@ -1,7 +1,7 @@
 /**
  * `npm run migration:new -- <name>`: writes prisma/migrations/<timestamp>_<name>/migration.sql with the
  * SQL that takes the committed migrations to prisma/schema.prisma. Runs offline: Prisma's schema
- * engine compiled to WebAssembly, talking to a throwaway in-memory PGlite (its "shadow database").
+ * engine compiled to WebAssembly, talking to a throwaway embedded PostgreSQL (its "shadow database").
  * The Prisma CLI's `migrate dev` needs a native engine download, which this project never does.
  */
 import fs from 'node:fs';
@@ -11,7 +11,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as engineModule from '@prisma/schema-engine-wasm/schema_engine_bg';
-import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { startScratchPostgres } from './embedded/scratch-postgres.js';
 import { MIGRATIONS_DIR } from './migrate.js';
 
 const SCHEMA_PATH = fileURLToPath(new URL('../../../prisma/schema.prisma', import.meta.url));
@@ -141,7 +141,7 @@ function migrationList(): engineModule.MigrationList {
 /** The SQL from the committed migrations to the schema file; empty when they already match. */
 export async function diffMigrationsToSchema(): Promise<string> {
   const wasm = await loadEngine();
-  const shadow = await startEmbeddedPostgres();
+  const shadow = await startScratchPostgres('herald-shadow-');
   const adapter = charAwareFactory(new PrismaPg({ connectionString: shadow.url, Client: CatalogCharClient }));
   try {
     const schema = fs.readFileSync(SCHEMA_PATH, 'utf8');

@@ -1,4 +1,5 @@
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.js';
+import path from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded/embedded-postgres.js';
 import { applyMigrations, type MigrationReport } from './migrate.js';
 import { createPrismaClient, type Db } from './prisma-client.js';
 
@@ -10,25 +11,17 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export interface DatabaseOptions {
-  /** A PostgreSQL connection string; absent means the embedded database in `dataDir`. */
-  databaseUrl?: string;
-  /** Folder of the embedded database; undefined with no databaseUrl means in memory. */
-  dataDir?: string;
-  poolSize?: number;
-}
+export type DatabaseOptions =
+  | { /** A PostgreSQL server. */ databaseUrl: string; poolSize?: number }
+  | { /** Herald's data folder: the embedded server's cluster lives in `<dataDir>/postgres`. */ dataDir: string; poolSize?: number };
 
-/** Opens the configured database and brings its schema up to date before anything uses it. */
+/** Opens the configured database (starting the embedded server first) and brings its schema up to date. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let embedded: EmbeddedPostgres | undefined;
-  const url = options.databaseUrl ?? (embedded = await startEmbeddedPostgres({ dataDir: options.dataDir })).url;
+  const url = 'databaseUrl' in options ? options.databaseUrl : (embedded = await startEmbeddedPostgres({ dataDir: path.resolve(options.dataDir) })).url;
   try {
     const migrations = await applyMigrations(url);
-    // PGlite serves every socket connection from one backend session, and its socket server queues
-    // protocol messages one by one: two connections' extended-protocol queries interleave ("unnamed
-    // prepared statement does not exist"). One connection keeps each query whole; PGlite runs one
-    // query at a time anyway, so nothing is lost.
-    const prisma = embedded ? createPrismaClient(url, 1, { maxWaitMs: 300_000 }) : createPrismaClient(url, options.poolSize);
+    const prisma = createPrismaClient(url, options.poolSize);
     return {
       prisma,
       url,

@@ -51,9 +51,7 @@ export function readMigrations(dir: string = MIGRATIONS_DIR): MigrationFile[] {
  * Applies every committed migration not yet applied, each in its own transaction together with its
  * bookkeeping row: a migration is either fully applied and recorded, or not at all. Safe to run from
  * several replicas at once: each transaction takes a transaction-scoped advisory lock and re-reads the
- * bookkeeping under it. (A session lock would not do: PGlite serves every socket connection from one
- * backend session, where session advisory locks never block each other; its socket server instead
- * holds other connections while a transaction is open.)
+ * bookkeeping under it, so the lock ends with the transaction even if the process dies mid-way.
  */
 export async function applyMigrations(url: string, migrations: MigrationFile[] = readMigrations()): Promise<MigrationReport> {
   const client = new pg.Client({ connectionString: url });
