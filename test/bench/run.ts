@@ -4,8 +4,9 @@
  * Sizes: BENCH_CONTACTS (default 100,000 recipients for the run build, 50,000 CSV rows).
  * Delivery figures (see each module's header for its sizes): email_send_per_s / email_send_ratio
  * (delivery-bench.ts), sms_pacing_error_pct / sms_pacing_max_window_ratio (once, embedded),
- * prebuild_1m_s (prebuild.ts), send_rss_mb (send-rss.ts, child processes). BENCH_ENGINES=postgres narrows the engines; BENCH_ONLY=a,b picks
- * parts: core, email, sms, prebuild, rss. Notes go to stderr; stdout is JSON lines only.
+ * prebuild_1m_s (prebuild.ts), send_rss_mb (send-rss.ts, child processes), start_s / idle_rss_mb
+ * (startup.ts). BENCH_ENGINES=postgres narrows the engines; BENCH_ONLY=a,b picks parts: start, core,
+ * email, sms, prebuild, rss, slack. Notes go to stderr; stdout is JSON lines only.
  */
 import { spawnSync } from 'node:child_process';
 import { Readable } from 'node:stream';
@@ -26,6 +27,7 @@ import { emit as emitFigure, note } from './bench-util.js';
 import { emailSendBench, smsPacingBench } from './delivery-bench.js';
 import { prebuildBench } from './prebuild.js';
 import { sendRssBench } from './send-rss.js';
+import { startupBench } from './startup.js';
 
 const RECIPIENTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
 const CSV_ROWS = Math.min(RECIPIENTS, 50_000);
@@ -84,7 +86,7 @@ async function bench(engine: Engine): Promise<void> {
   }
 }
 
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'core,email,sms,prebuild,rss,slack').split(',').map((p) => p.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'start,core,email,sms,prebuild,rss,slack').split(',').map((p) => p.trim()));
 const started = performance.now();
 async function part(name: string, engine: Engine | null, fn: () => Promise<void>): Promise<void> {
   if (!ONLY.has(name)) return;
@@ -94,6 +96,8 @@ async function part(name: string, engine: Engine | null, fn: () => Promise<void>
 }
 // BENCH_ENGINES=postgres (or embedded) narrows the engines measured.
 const engines = process.env.BENCH_ENGINES ? ENGINES.filter((e) => process.env.BENCH_ENGINES!.split(',').includes(e)) : ENGINES;
+// Start-up time and idle memory of the real entry point on the embedded database.
+await part('start', null, () => startupBench(emitFigure));
 for (const engine of engines) {
   await part('core', engine, () => bench(engine));
   await part('email', engine, () => emailSendBench(engine, emitFigure));
