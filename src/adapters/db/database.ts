@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded/embedded-postgres.js';
 import { applyMigrations, type MigrationReport } from './migrate.js';
-import { createPrismaClient, type Db } from './prisma-client.js';
+import { createPrismaClient, type Db, type SqlPool } from './prisma-client.js';
 
 export interface Database {
   prisma: Db;
+  /** The pool under `prisma`, for hot statements sent to `pg` directly. */
+  pool: SqlPool;
   url: string;
   engine: 'embedded' | 'postgres';
   migrations: MigrationReport;
@@ -21,14 +23,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const url = 'databaseUrl' in options ? options.databaseUrl : (embedded = await startEmbeddedPostgres({ dataDir: path.resolve(options.dataDir) })).url;
   try {
     const migrations = await applyMigrations(url);
-    const prisma = createPrismaClient(url, options.poolSize);
+    const { prisma, pool } = createPrismaClient(url, options.poolSize);
     return {
       prisma,
+      pool,
       url,
       engine: embedded ? 'embedded' : 'postgres',
       migrations,
       async close() {
         await prisma.$disconnect();
+        await pool.end();
         await embedded?.close();
       },
     };

@@ -7,14 +7,14 @@ import type {
   HandOver,
   LeaseRecovery,
   MessageFilter,
-  MessageOutcome,
   MessageRow,
   RetrySelection,
   RunSnapshot,
   SettledOutcome,
 } from '../../domain/ports/delivery-store.js';
-import { messageCountsByStatus, utcText, utcTimestamp as ts } from './ledger-sql.js';
-import { Prisma, type Db } from './prisma-client.js';
+import { messageCountsByStatus, utcTimestamp as ts } from './ledger-sql.js';
+import { writeLedgerRound } from './ledger-write.js';
+import { Prisma, type Db, type SqlPool } from './prisma-client.js';
 import { isSuppressed } from './suppression-sql.js';
 
 
@@ -23,7 +23,11 @@ const PENDING = Prisma.sql`('queued', 'retrying')`;
 
 /** The ledger in PostgreSQL: claims with SKIP LOCKED on a partial index, outcomes written per batch. */
 export class PrismaDeliveryStore implements DeliveryStore {
-  constructor(private readonly prisma: Db) {}
+  constructor(
+    private readonly prisma: Db,
+    /** The pool under `prisma`: the journal's writes go to `pg` directly. */
+    private readonly pool: SqlPool,
+  ) {}
 
   async dueForPrebuild(now: Date, leadMs: number): Promise<number[]> {
     const horizon = new Date(now.getTime() + leadMs);
@@ -83,58 +87,8 @@ export class PrismaDeliveryStore implements DeliveryStore {
     return rows.map((r) => ({ ...r, id: r.id.toString(), attributes: stringAttributes(r.attributes) }));
   }
 
-  async writeLedger(now: Date, entries: { handOvers: HandOver[]; outcomes: SettledOutcome[] }): Promise<string[]> {
-    const outcomes = entries.outcomes.map((e) => e.outcome);
-    const owners = entries.outcomes.map((e) => e.owner);
-    const col = <T>(f: (o: MessageOutcome) => T) => outcomes.map(f);
-    const budget = new Map<number, { attempts: number; failures: number }>();
-    for (const { runId, outcome: o } of entries.outcomes) {
-      const b = budget.get(runId) ?? { attempts: 0, failures: 0 };
-      if (!o.notAnAttempt && o.status !== 'queued') b.attempts += 1;
-      if (o.countsAsFailure) b.failures += 1;
-      budget.set(runId, b);
-    }
-    const runs = [...budget.entries()].filter(([, b]) => b.attempts > 0 || b.failures > 0);
-    // One statement, so one atomic write and one round trip: the outcomes, the error budget and the
-    // hand-overs touch different rows (a message is handed over, then settled in a later write).
-    const handed = await this.prisma.$queryRaw<{ id: bigint }[]>`
-      WITH outcome AS (
-        UPDATE message m SET
-          status = v.status::"MessageStatus",
-          provider_message_id = coalesce(v.pid, m.provider_message_id),
-          failure_category = v.category,
-          failure_reason = v.reason,
-          next_attempt_at = coalesce(v.next::timestamp, m.next_attempt_at),
-          lease_until = NULL,
-          handed_over_at = CASE WHEN v.status = 'queued' OR v.status = 'retrying' THEN NULL ELSE m.handed_over_at END,
-          sent_at = CASE WHEN v.sent THEN ${ts(now)} ELSE m.sent_at END,
-          delivered_at = CASE WHEN v.status = 'delivered' THEN ${ts(now)} ELSE m.delivered_at END,
-          sms_segments = coalesce(v.segments, m.sms_segments),
-          cost_micros = coalesce(v.cost, m.cost_micros),
-          attempts = CASE WHEN v.uncount THEN greatest(m.attempts - 1, 0) ELSE m.attempts END,
-          updated_at = ${ts(now)}
-        FROM unnest(
-          ${col((o) => o.id)}::bigint[], ${owners}::text[], ${col((o) => o.status)}::text[], ${col((o) => o.providerMessageId ?? null)}::text[],
-          ${col((o) => o.category ?? null)}::text[], ${col((o) => o.reason ?? null)}::text[], ${col((o) => (o.nextAttemptAt ? utcText(o.nextAttemptAt) : null))}::text[],
-          ${col((o) => o.sent === true)}::boolean[], ${col((o) => o.segments ?? null)}::int[], ${col((o) => (o.costMicros == null ? null : String(o.costMicros)))}::bigint[],
-          ${col((o) => o.notAnAttempt === true)}::boolean[]
-        ) AS v(id, owner, status, pid, category, reason, next, sent, segments, cost, uncount)
-        -- A late answer still lands on a message the lease sweeper marked unknown: the truth beats a guess.
-        WHERE m.id = v.id AND m.lease_owner = v.owner AND m.status IN ('sending', 'unknown')
-        RETURNING m.id
-      ), budget AS (
-        UPDATE run SET window_attempts = window_attempts + b.attempts, window_failures = window_failures + b.failures
-        FROM unnest(${runs.map(([id]) => id)}::int[], ${runs.map(([, b]) => b.attempts)}::int[], ${runs.map(([, b]) => b.failures)}::int[]) AS b(id, attempts, failures)
-        WHERE run.id = b.id
-        RETURNING run.id
-      ), handed AS (
-        UPDATE message m SET handed_over_at = ${ts(now)}, updated_at = ${ts(now)}
-        FROM unnest(${entries.handOvers.map((h) => h.id)}::bigint[], ${entries.handOvers.map((h) => h.owner)}::text[]) AS h(id, owner)
-        WHERE m.id = h.id AND m.lease_owner = h.owner AND m.status = 'sending' AND m.lease_until IS NOT NULL AND m.handed_over_at IS NULL
-        RETURNING m.id
-      )
-      SELECT id FROM handed`;
-    return handed.map((r) => r.id.toString());
+  writeLedger(now: Date, entries: { handOvers: HandOver[]; outcomes: SettledOutcome[] }): Promise<string[]> {
+    return writeLedgerRound(this.pool, now, entries);
   }
 
   async errorWindow(runId: number): Promise<{ windowAttempts: number; windowFailures: number }> {
