@@ -100,7 +100,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   rates.email = config.email.ratePerSecond;
   rates.sms = config.sms.segmentsPerSecond;
   const suppressions = new PrismaSuppressionStore(prisma, clock);
-  const deliveryStore = new PrismaDeliveryStore(prisma);
+  const deliveryStore = new PrismaDeliveryStore(prisma, database.pool);
   const delivery: DeliveryDeps = {
     campaign: deps,
     delivery: deliveryStore,
