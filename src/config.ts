@@ -3,6 +3,10 @@ import path from 'node:path';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 
+/** pino's levels, most verbose last but one; `silent` logs nothing. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
 /** The only reader of process.env: every setting, its default and its check. */
 const ConfigSchema = z.object({
   DATABASE_URL: z
@@ -50,6 +54,8 @@ const ConfigSchema = z.object({
   ERROR_BUDGET_PERCENT: z.coerce.number().min(0).max(100).default(20),
   ERROR_BUDGET_MIN_ATTEMPTS: z.coerce.number().int().min(1).max(1_000_000).default(50),
   SCHEDULER_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  // Operations
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   // Slack
   SLACK_BOT_TOKEN: z.string().optional(),
   SLACK_SIGNING_SECRET: z.string().optional(),
@@ -76,6 +82,7 @@ export interface Config {
   defaultSmsSender: string | null;
   consoleActor: string;
   dbPoolSize: number;
+  logLevel: LogLevelName;
   http: { host: string; port: number; publicBaseUrl: string | null };
   /** Signing secret for unsubscribe and tracking links; null: generated once and kept in the database. */
   secret: string | null;
@@ -139,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     defaultSmsSender: c.TWILIO_MESSAGING_SERVICE_SID ?? c.TWILIO_FROM ?? null,
     consoleActor: c.HERALD_ACTOR ?? `console:${safeUser()}`,
     dbPoolSize: c.DB_POOL_SIZE,
+    logLevel: c.LOG_LEVEL,
     http: { host: c.HTTP_HOST, port: c.HTTP_PORT, publicBaseUrl: c.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? null },
     secret: c.HERALD_SECRET ?? null,
     email: {
@@ -175,6 +183,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 export function effectivePublicBaseUrl(config: Config, port: number): string {
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   return config.http.publicBaseUrl ?? `http://${host}:${port}`;
+}
+
+/**
+ * Every configured value that must never be printed: tokens, passwords (also inside connection
+ * strings), signing secrets and keys. The logger blanks them wherever they would appear in a line.
+ */
+export function configSecrets(config: Config): string[] {
+  const secrets = [
+    config.secret,
+    config.email.dkim?.privateKey,
+    config.sms.twilio?.authToken,
+    config.slack?.botToken,
+    config.slack?.signingSecret,
+    config.slack?.appToken,
+    urlPassword(config.databaseUrl),
+    urlPassword(config.email.smtpUrl),
+  ];
+  return secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
+}
+
+function urlPassword(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const password = new URL(url).password;
+    return password ? decodeURIComponent(password) : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
-import { ConfigError, effectivePublicBaseUrl, loadConfig, startupWarnings } from './config.js';
+import { ConfigError, configSecrets, effectivePublicBaseUrl, loadConfig, startupWarnings } from './config.js';
 import { EmbeddedDatabaseError } from './adapters/db/embedded/data-dir-lock.js';
+import { createLogger, type HeraldLogger } from './adapters/logging/logger.js';
 import { createCommandHandler } from './commands/handle-command.js';
 import { runConsole } from './console/run-console.js';
 import { createHttpServer } from './http/http-server.js';
@@ -9,6 +10,9 @@ import { buildApp } from './wiring.js';
 /** A start-up problem the person can fix, said plainly without a stack. */
 class StartupError extends Error {}
 
+/** The process's one logger, once the configuration says its level (start-up errors use it too). */
+let logger: HeraldLogger | null = null;
+
 /**
  * Start-up: config -> wiring -> HTTP edge (webhooks, unsubscribe, Slack in HTTP mode) -> delivery
  * worker and scheduler -> Slack when configured, else the console -> clean shutdown that lets
@@ -16,12 +20,11 @@ class StartupError extends Error {}
  */
 async function main(): Promise<number> {
   const config = loadConfig();
-  const app = await buildApp(config);
+  const log = (logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) }));
+  const app = await buildApp(config, { logger: log });
   // Bolt (~40 MB) and the twilio SDK are loaded only when configured.
   const slack = config.slack ? (await import('./slack/slack-app.js')).createSlackEdge({ app, config: config.slack }) : null;
   const mapTwilioStatus = config.sms.twilio ? (await import('./adapters/channels/twilio-sms-provider.js')).mapTwilioStatus : null;
-  const log = (level: string) => (message: string, context: Record<string, unknown> = {}) =>
-    process.stderr.write(`${JSON.stringify({ level, message, ...context })}\n`);
   const http = createHttpServer(
     {
       clock: app.deps.clock,
@@ -29,8 +32,9 @@ async function main(): Promise<number> {
       suppressions: app.stores.suppressions,
       unsubscribes: app.stores.unsubscribes,
       signer: app.signer,
-      health: async () => (await app.database.prisma.$queryRaw`SELECT 1`) !== null,
-      log: { info: log('info'), warn: log('warn'), error: log('error') },
+      health: app.health,
+      metrics: () => app.metrics.scrape(),
+      log: log.child({ edge: 'http' }),
     },
     {
       publicBaseUrl: config.http.publicBaseUrl,
@@ -54,7 +58,7 @@ async function main(): Promise<number> {
     throw error;
   }
   app.setPublicBaseUrl(effectivePublicBaseUrl(config, port));
-  for (const warning of startupWarnings(config, port)) process.stderr.write(`${warning}\n`);
+  for (const warning of startupWarnings(config, port)) log.warn(warning);
   await app.worker.recoverDeadOwners();
   const interactive = process.stdin.isTTY === true;
   // A script sends what is due when its input ends (drain below); a terminal or Slack sends all along.
@@ -71,7 +75,7 @@ async function main(): Promise<number> {
       await app.close();
     })());
   const shutdown = async (signal: NodeJS.Signals, code: number) => {
-    process.stderr.write(`Herald is stopping (${signal}): letting the messages in flight finish, then exiting.\n`);
+    log.info(`Herald is stopping (${signal}): letting the messages in flight finish, then exiting.`, { signal });
     await close();
     process.exit(code);
   };
@@ -81,14 +85,14 @@ async function main(): Promise<number> {
   if (slack && config.slack) {
     await slack.start();
     const how = config.slack.socketMode ? 'Socket Mode' : `HTTP on http://${config.http.host}:${port}/slack/events`;
-    process.stderr.write(`Herald is running for Slack (${how}) on the ${app.database.engine === 'embedded' ? 'embedded database' : 'PostgreSQL'}. Stop with Ctrl-C.\n`);
+    log.info(`Herald is running for Slack (${how}) on the ${app.database.engine === 'embedded' ? 'embedded database' : 'PostgreSQL'}. Stop with Ctrl-C.`);
     await new Promise<void>(() => {});
   }
   const where = app.database.engine === 'embedded' ? `embedded database in ${config.dataDir}/db` : 'PostgreSQL (DATABASE_URL)';
   const failures = await runConsole({
     input: process.stdin,
     output: process.stdout,
-    handle: createCommandHandler(app),
+    handle: createCommandHandler(app, log.child({ edge: 'console' })),
     actor: { id: config.consoleActor },
     banner: `Herald console on the ${where}; webhooks and unsubscribe links on http://${config.http.host}:${port}. Type /campaign help, or exit.`,
   });
@@ -106,7 +110,10 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     const expected = error instanceof ConfigError || error instanceof EmbeddedDatabaseError || error instanceof StartupError;
-    process.stderr.write(`${expected ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // A bad configuration stops us before the logger exists (LOG_LEVEL itself may be the bad value).
+    const log = logger ?? createLogger({ level: 'info' });
+    if (expected) log.fatal((error as Error).message);
+    else log.fatal('Herald stopped on an unexpected error', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     process.exit(error instanceof ConfigError ? 78 : 1);
   },
 );

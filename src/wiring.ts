@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import type { Config } from './config.js';
+import { configSecrets, type Config } from './config.js';
 import { createChannelProviders } from './adapters/channels/channel-providers.js';
 import { HmacTokenSigner } from './adapters/crypto/hmac-token-signer.js';
 import { signingSecret } from './adapters/db/app-settings.js';
 import { openDatabase, type Database } from './adapters/db/database.js';
 import { isProcessAlive } from './adapters/db/embedded/data-dir-lock.js';
+import { queueDepth } from './adapters/db/queue-depth.js';
 import { PrismaApprovalStore } from './adapters/db/approval-store.js';
 import { PrismaCampaignStore } from './adapters/db/campaign-store.js';
 import { createContactStore } from './adapters/db/contact-store.js';
@@ -19,6 +20,8 @@ import { PrismaUnsubscribeStore } from './adapters/db/unsubscribe-store.js';
 import { NodeCronSchedule } from './adapters/cron/node-cron-schedule.js';
 import { TokenBucketPacer } from './adapters/pacing/token-bucket-pacer.js';
 import { LiquidTemplateEngine } from './adapters/templating/liquid-template-engine.js';
+import { createLogger, eventLog, type HeraldLogger } from './adapters/logging/logger.js';
+import { createHeraldMetrics, type HeraldMetrics } from './adapters/metrics/herald-metrics.js';
 import type { Channel } from './domain/campaign/campaign.js';
 import { channelSpecs, EMAIL_CHANNEL, SMS_CHANNEL } from './domain/channels/channel-spec.js';
 import type { CampaignDeps } from './domain/campaign/campaign-deps.js';
@@ -27,6 +30,7 @@ import { LedgerJournal } from './domain/delivery/ledger-journal.js';
 import { ProviderSlots } from './domain/delivery/provider-slots.js';
 import type { ChannelProvider } from './domain/ports/channel-provider.js';
 import type { Clock } from './domain/ports/clock.js';
+import type { EventLog } from './domain/ports/event-log.js';
 import type { Pacer } from './domain/ports/pacer.js';
 import { DeliveryWorker } from './jobs/delivery-worker.js';
 import { UNSUBSCRIBE_PATH, UNSUBSCRIBE_PURPOSE } from './http/routes/unsubscribe.js';
@@ -39,6 +43,12 @@ export interface App {
   delivery: DeliveryDeps;
   worker: DeliveryWorker;
   signer: HmacTokenSigner;
+  /** The one logger (stderr, JSON lines); the edges take children of it. */
+  logger: HeraldLogger;
+  /** Herald's Prometheus registry and what feeds it (`GET /metrics`). */
+  metrics: HeraldMetrics;
+  /** `GET /healthz`: each dependency's check, by name. */
+  health: Record<string, () => Promise<void>>;
   stores: {
     receipts: PrismaReceiptStore;
     suppressions: PrismaSuppressionStore;
@@ -61,12 +71,16 @@ export interface AppOverrides {
   providers?: Partial<Record<Channel, ChannelProvider>>;
   pacer?: Pacer;
   random?: () => number;
-  log?: (event: string, fields: Record<string, unknown>) => void;
+  /** The process's logger (main.ts creates it first, so start-up errors use it too). */
+  logger?: HeraldLogger;
+  /** The domain's events; by default lines of `logger`. */
+  log?: EventLog;
 }
 
 /** Builds every service and adapter once; tests pass overrides (a fixed clock, a test database, providers). */
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets: configSecrets(config) });
   const channelSet = overrides.providers ? null : await createChannelProviders(config, clock);
   const providers = overrides.providers ?? channelSet!.providers;
   // The built-in channels always exist (a campaign may be prepared before its provider is set up);
@@ -101,6 +115,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   rates.sms = config.sms.segmentsPerSecond;
   const suppressions = new PrismaSuppressionStore(prisma, clock);
   const deliveryStore = new PrismaDeliveryStore(prisma, database.pool);
+  const metrics = createHeraldMetrics({
+    channels: Object.keys(providers),
+    queueDepth: () => queueDepth(prisma),
+    onQueueDepthError: (error) => logger.warn('metrics: the queue could not be counted', { error: error instanceof Error ? error.message : String(error) }),
+  });
   const delivery: DeliveryDeps = {
     campaign: deps,
     delivery: deliveryStore,
@@ -127,7 +146,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       smsSendWindow: config.sms.sendWindow,
       smsReceiptTimeoutMs: config.sms.receiptTimeoutMs,
     },
-    log: overrides.log ?? ((event, fields) => console.error(JSON.stringify({ level: 'info', event, ...fields }))),
+    log: overrides.log ?? eventLog(logger),
+    metrics: metrics.delivery,
   };
   const worker = new DeliveryWorker(delivery, { owner: `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`, idleMs: Math.min(config.delivery.tickMs, 1000), isAlive: isProcessAlive });
   return {
@@ -137,6 +157,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     delivery,
     worker,
     signer,
+    logger,
+    metrics,
+    health: {
+      database: async () => void (await prisma.$queryRaw`SELECT 1`),
+    },
     stores: {
       receipts: new PrismaReceiptStore(prisma),
       suppressions,

@@ -23,7 +23,7 @@ export interface CommandLogger {
  * The command layer Slack and the console share: text in, Reply out. Parsing, dispatch and the
  * mapping of errors to replies live here once.
  */
-export function createCommandHandler(ctx: CommandContext, logger: CommandLogger = { error: (m, c) => console.error(m, c) }) {
+export function createCommandHandler(ctx: CommandContext, logger: CommandLogger) {
   return async function handle(line: string, actor: Actor): Promise<Reply> {
     let command: Command;
     try {
@@ -38,7 +38,8 @@ export function createCommandHandler(ctx: CommandContext, logger: CommandLogger 
       return await dispatch(ctx, command, actor.id);
     } catch (error) {
       if (isAppError(error)) return appErrorReply(error);
-      logger.error('command failed', { command: command.name, error: error instanceof Error ? error.stack : String(error) });
+      const campaignId = 'campaignId' in command ? command.campaignId : undefined;
+      logger.error('command failed', { command: command.name, campaignId, actor: actor.id, error: error instanceof Error ? error.stack : String(error) });
       return errorReply(`Something went wrong running /campaign ${command.name}; nothing was changed by the failed step. The error was logged.`);
     }
   };

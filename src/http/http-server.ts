@@ -8,7 +8,8 @@ import type { UnsubscribeRecorder } from '../domain/ports/unsubscribe-recorder.j
 import { BodyTooLargeError, DEFAULT_MAX_BODY_BYTES } from './request-body.js';
 import { sendText } from './reply.js';
 import type { HttpLogger, HttpRoute, RouteParams } from './route.js';
-import { healthRoute } from './routes/health.js';
+import { healthRoute, type HealthCheck } from './routes/health.js';
+import { metricsRoute, type MetricsScrape } from './routes/metrics.js';
 import { twilioInboundRoute } from './routes/twilio-inbound.js';
 import { twilioStatusRoute, type SmsStatusMapper } from './routes/twilio-status.js';
 import { unsubscribePageRoute, unsubscribeRoute } from './routes/unsubscribe.js';
@@ -22,8 +23,10 @@ export interface HttpServerDeps {
   suppressions: SuppressionStore;
   unsubscribes: UnsubscribeRecorder;
   signer: TokenSigner;
-  /** Database reachable? Absent: /healthz only says the process is up. */
-  health?: () => Promise<boolean>;
+  /** Each dependency's check by name (the database, …); absent: /healthz only says the process is up. */
+  health?: Record<string, HealthCheck>;
+  /** `GET /metrics` (Prometheus text); absent: no such route. */
+  metrics?: MetricsScrape;
   log?: HttpLogger;
 }
 
@@ -49,7 +52,8 @@ const SILENT: HttpLogger = { info: () => {}, warn: () => {}, error: () => {} };
 export function createHttpServer(deps: HttpServerDeps, options: HttpServerOptions): HttpServerHandle {
   const log = deps.log ?? SILENT;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const own: HttpRoute[] = [healthRoute(deps.health)];
+  const own: HttpRoute[] = [healthRoute({ checks: deps.health ?? {}, log })];
+  if (deps.metrics) own.push(metricsRoute(deps.metrics, log));
   if (options.twilio) {
     const common = { log, authToken: options.twilio.authToken, publicBaseUrl: options.publicBaseUrl, maxBodyBytes };
     own.push(twilioStatusRoute({ ...common, receipts: deps.receipts, mapStatus: options.twilio.mapStatus, clock: deps.clock }));

@@ -104,7 +104,7 @@ export class DeliveryWorker {
         unknown,
         requeued,
         why: 'the process holding these messages died mid-send: unknown ones were with the provider, the others go out again',
-      });
+      }, unknown > 0 ? 'warn' : 'info');
       expired += unknown + requeued;
     }
     return expired;
@@ -128,7 +128,7 @@ export class DeliveryWorker {
       try {
         claimed = await this.sendChannel(channel);
       } catch (error) {
-        this.deps.log('delivery.error', { channel, error: error instanceof Error ? error.message : String(error) });
+        this.deps.log('delivery.error', { channel, error: error instanceof Error ? error.message : String(error) }, 'error');
       }
       if (claimed === 0 && !this.stopping) await this.idle();
     }

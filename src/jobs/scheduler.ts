@@ -13,7 +13,7 @@ export function startScheduler(deps: DeliveryDeps, tickMs: number, onTick?: () =
       const report = await deliveryTick(deps);
       if (report.started.length || report.prebuilt.length) onTick?.();
     } catch (error) {
-      deps.log('scheduler.error', { error: error instanceof Error ? error.message : String(error) });
+      deps.log('scheduler.error', { error: error instanceof Error ? error.message : String(error) }, 'error');
     }
   };
   if (60 % seconds === 0 && seconds < 60) {

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { IdempotencyStore } from '../domain/ports/idempotency-store.js';
 import type { CommandContext } from '../commands/command-context.js';
+import { boltLevel, boltLogger } from './bolt-logger.js';
 import { registerListeners } from './register-listeners.js';
 import { createRoleResolver } from './roles.js';
 import type { SlackContext, SlackLogger } from './slack-context.js';
@@ -24,13 +25,22 @@ export interface SlackEdge {
   stop(): Promise<void>;
 }
 
-/** What the Slack edge is given by wiring: the command layer's context and the idempotency store. */
-export type SlackServices = CommandContext & { stores: { idempotency: IdempotencyStore } };
+/** Times a Slack request until its HTTP answer (the ack) is written. */
+export interface SlackAckTimer {
+  startSlackAck(): () => void;
+}
+
+/**
+ * What the Slack edge is given by wiring: the command layer's context, the idempotency store, the
+ * process's logger and its metrics.
+ */
+export type SlackServices = CommandContext & { stores: { idempotency: IdempotencyStore }; logger: SlackLogger; metrics?: SlackAckTimer };
 
 export interface SlackEdgeOptions {
   app: SlackServices;
   config: NonNullable<Config['slack']>;
   clock?: Clock;
+  /** Default: the app's logger. */
   logger?: SlackLogger;
   /**
    * true: the HTTP answer waits until the listener finishes (tests; FaaS). false (default): the
@@ -46,12 +56,6 @@ export interface SlackEdgeOptions {
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
-const consoleLogger: SlackLogger = {
-  info: (m, c) => console.log(m, c ?? ''),
-  warn: (m, c) => console.warn(m, c ?? ''),
-  error: (m, c) => console.error(m, c ?? ''),
-};
-
 /**
  * The Slack edge: a Bolt app whose listeners call the same command layer as the console. HTTP mode
  * (signing secret) exposes one route for Herald's HTTP server; Socket Mode (app token) is for
@@ -59,22 +63,25 @@ const consoleLogger: SlackLogger = {
  */
 export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
   const { app, config } = options;
-  const logger = options.logger ?? consoleLogger;
+  const logger = options.logger ?? app.logger;
   const clock = options.clock ?? app.deps.clock;
-  const logLevel = options.logLevel ?? LogLevel.INFO;
+  const logLevel = options.logLevel ?? boltLevel(logger);
+  // Bolt, its receivers and the Web API client write through Herald's logger, never the console.
+  const boltLog = boltLogger(logger, logLevel);
   const receiver = config.socketMode
-    ? new SocketModeReceiver({ appToken: requireValue(config.appToken, 'SLACK_APP_TOKEN'), logLevel })
+    ? new SocketModeReceiver({ appToken: requireValue(config.appToken, 'SLACK_APP_TOKEN'), logger: boltLog })
     : new HTTPReceiver({
         signingSecret: requireValue(config.signingSecret, 'SLACK_SIGNING_SECRET'),
         endpoints: [SLACK_EVENTS_PATH],
         processBeforeResponse: options.processBeforeResponse ?? false,
-        logLevel,
+        logger: boltLog,
       });
 
   const bolt: BoltApp = new BoltApp({
     receiver,
     authorize: cachedAuthorize(config.botToken, (): BoltApp['client'] => bolt.client, logger),
     convoStore: false,
+    logger: boltLog,
     logLevel,
     clientOptions: {
       ...(config.apiUrl ? { slackApiUrl: config.apiUrl.endsWith('/') ? config.apiUrl : `${config.apiUrl}/` } : {}),
@@ -111,6 +118,10 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
           method: 'POST',
           path: SLACK_EVENTS_PATH,
           handler: (req, res) => {
+            // Slack's 3-second limit runs until its HTTP answer: the ack (or, processing before the
+            // response, the listener's end). Measured from when the request reached us.
+            const acked = app.metrics?.startSlackAck();
+            if (acked) res.once('finish', acked);
             try {
               receiver.requestListener(req, res);
             } catch {

@@ -16,7 +16,10 @@ export interface SlackContext {
 }
 
 export interface SlackLogger {
+  debug?(message: string, context?: Record<string, unknown>): void;
   info(message: string, context?: Record<string, unknown>): void;
   warn(message: string, context?: Record<string, unknown>): void;
   error(message: string, context?: Record<string, unknown>): void;
+  /** Whether lines of this level are written (Bolt's own level follows it). */
+  isLevelEnabled?(level: 'debug' | 'info' | 'warn' | 'error'): boolean;
 }

@@ -19,6 +19,9 @@ it('the real entry point warns once, on one line, when unsubscribe links would b
   child.stdout.resume();
   const code = await new Promise<number | null>((resolve, reject) => child.on('error', reject).on('close', resolve).stdin!.end(''));
   expect(code).toBe(0);
+  // One log line (JSON, as every line Herald logs), at warn level.
   const lines = stderr.split('\n').filter((l) => l.includes('PUBLIC_BASE_URL'));
-  expect(lines).toEqual([expect.stringMatching(/^Warning: PUBLIC_BASE_URL is http:\/\/herald\.example\.com: .*https:\/\//)]);
+  expect(lines.map((l) => JSON.parse(l) as { level: string; msg: string })).toEqual([
+    expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/^Warning: PUBLIC_BASE_URL is http:\/\/herald\.example\.com: .*https:\/\//) }),
+  ]);
 });

@@ -94,7 +94,7 @@ describe.each(ENGINES)('HTTP edge: Twilio webhooks and unsubscribe on %s', (engi
         suppressions: new PrismaSuppressionStore(db.prisma, clock),
         unsubscribes: new PrismaUnsubscribeStore(db.prisma),
         signer,
-        health: async () => (await db.prisma.$queryRaw<unknown[]>`SELECT 1`).length === 1,
+        health: { database: async () => void (await db.prisma.$queryRaw`SELECT 1`) },
         log: { info: () => {}, warn: () => {}, error: (_m, c) => void errors.push(c) },
       },
       {
@@ -118,7 +118,7 @@ describe.each(ENGINES)('HTTP edge: Twilio webhooks and unsubscribe on %s', (engi
   it('answers /healthz with the database check', async () => {
     const res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true });
+    expect(await res.json()).toEqual({ ok: true, checks: { database: { ok: true, ms: expect.any(Number) } } });
   });
 
   describe('Twilio status callbacks', () => {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { createCommandHandler } from '../../src/commands/handle-command.js';
+import { createLogger } from '../../src/adapters/logging/logger.js';
 import { renderText } from '../../src/console/render-text.js';
 import { buildApp, type App, type AppOverrides } from '../../src/wiring.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
@@ -27,6 +28,8 @@ export async function createTestApp(engine: Engine, env: NodeJS.ProcessEnv = {},
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-test-'));
   const app = await buildApp(loadConfig({ ACCOUNT_TIME_ZONE: 'UTC', HERALD_DATA_DIR: dataDir, ...env }), {
     log: () => {},
+    // Quiet unless asked: HERALD_TEST_LOG=1 shows every line (debug) on stderr.
+    logger: createLogger({ level: process.env.HERALD_TEST_LOG ? 'debug' : 'silent' }),
     ...overrides,
     database: db,
     clock,

@@ -1,7 +1,9 @@
 import type { Channel } from '../campaign/campaign.js';
 import type { CampaignDeps } from '../campaign/campaign-deps.js';
 import type { ChannelProvider } from '../ports/channel-provider.js';
+import type { DeliveryMetrics } from '../ports/delivery-metrics.js';
 import type { DeliveryStore } from '../ports/delivery-store.js';
+import type { EventLog } from '../ports/event-log.js';
 import type { Pacer } from '../ports/pacer.js';
 import type { SuppressionStore } from '../ports/suppression-store.js';
 import type { LedgerJournal } from './ledger-journal.js';
@@ -40,7 +42,8 @@ export interface DeliveryDeps {
     smsStatusCallbackUrl: string | null;
   };
   config: DeliveryConfig;
-  log: (event: string, fields: Record<string, unknown>) => void;
+  log: EventLog;
+  metrics: DeliveryMetrics;
 }
 
 export const SYSTEM_ACTOR = 'system:delivery';

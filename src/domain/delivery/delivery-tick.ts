@@ -16,11 +16,20 @@ export interface TickReport {
  * may run twice, late, or on several replicas at once without doing anything twice.
  */
 export async function deliveryTick(deps: DeliveryDeps): Promise<TickReport> {
+  const done = deps.metrics.startTick();
+  try {
+    return await tick(deps);
+  } finally {
+    done();
+  }
+}
+
+async function tick(deps: DeliveryDeps): Promise<TickReport> {
   const now = deps.campaign.clock.now();
   const report: TickReport = { prebuilt: [], started: [], completed: [], expiredLeases: 0, assumedDelivered: 0 };
   const lapsed = await deps.delivery.expireLeases(now);
   report.expiredLeases = lapsed.unknown + lapsed.requeued;
-  if (lapsed.unknown) deps.log('delivery.unknown', { count: lapsed.unknown, why: 'lease expired: the sender stopped between handing them over and recording the answer' });
+  if (lapsed.unknown) deps.log('delivery.unknown', { count: lapsed.unknown, why: 'lease expired: the sender stopped between handing them over and recording the answer' }, 'warn');
   if (lapsed.requeued) deps.log('delivery.requeued', { count: lapsed.requeued, why: 'lease expired before they were handed to the provider' });
   report.assumedDelivered = await deps.delivery.assumeDelivered(now, deps.config.smsReceiptTimeoutMs);
 
@@ -86,7 +95,7 @@ export async function deliveryTick(deps: DeliveryDeps): Promise<TickReport> {
       for (const r of runs) await deps.delivery.completeRun(r.runId, now);
       if (done.outcome === 'moved') {
         report.completed.push(campaignId);
-        deps.log('delivery.completed', { campaign: campaignRef(campaignId), counts, next: next?.toISOString() ?? null });
+        deps.log('delivery.completed', { campaignId, campaign: campaignRef(campaignId), runId: runs[runs.length - 1]!.runId, counts, next: next?.toISOString() ?? null });
       }
     });
   }
@@ -98,6 +107,6 @@ async function guarded(deps: DeliveryDeps, step: string, campaignId: number, wor
   try {
     await work();
   } catch (error) {
-    deps.log('scheduler.error', { step, campaignId, error: error instanceof Error ? error.message : String(error) });
+    deps.log('scheduler.error', { step, campaignId, error: error instanceof Error ? error.message : String(error) }, 'error');
   }
 }

@@ -20,7 +20,9 @@ export async function sendRunBatch(deps: DeliveryDeps, run: ActiveRun, owner: st
   const spec = provider.spec;
   const rate = config.rates[run.channel] ?? spec.defaultRatePerSecond;
   const limit = Math.max(1, Math.min(config.batchSize, Math.ceil(rate * 2)));
+  const claimDone = deps.metrics.startClaim(run.channel);
   const claimed = await deps.delivery.claim(run.runId, owner, deps.campaign.clock.now(), config.leaseMs, limit);
+  claimDone(claimed.length);
   if (claimed.length === 0) return 0;
   const ctx: RenderContext = {
     channel: spec,
@@ -35,7 +37,10 @@ export async function sendRunBatch(deps: DeliveryDeps, run: ActiveRun, owner: st
   let suspendedFor: string | null = null;
   const settled: Promise<void>[] = [];
   const settle = (decision: Decision): Decision => {
-    settled.push(deps.journal.settle({ runId: run.runId, owner, outcome: decision.outcome }));
+    const { outcome } = decision;
+    settled.push(deps.journal.settle({ runId: run.runId, owner, outcome }));
+    deps.metrics.outcome(run.channel, outcome);
+    deps.log('delivery.outcome', { campaignId: run.campaignId, runId: run.runId, messageId: outcome.id, status: outcome.status, category: outcome.category ?? null }, 'debug');
     return decision;
   };
 
@@ -63,7 +68,10 @@ export async function sendRunBatch(deps: DeliveryDeps, run: ActiveRun, owner: st
       if (suspendedFor) return settle({ outcome: { id: m.id, status: 'queued', nextAttemptAt: deps.campaign.clock.now(), notAnAttempt: true } });
       // Lost the lease meanwhile (swept, then claimed by someone else): not ours to send.
       if (!(await deps.journal.handOver(owner, m.id))) return null;
-      return settle(decide(m, await send(provider, message)));
+      const providerDone = deps.metrics.startProviderCall(run.channel);
+      const result = await send(provider, message);
+      providerDone(result);
+      return settle(decide(m, result));
     } finally {
       release();
     }
@@ -81,7 +89,7 @@ export async function sendRunBatch(deps: DeliveryDeps, run: ActiveRun, owner: st
     if (d.suppress) await deps.suppressions.add(d.suppress);
   }
   const failures = made.filter((d) => d.outcome.countsAsFailure).length;
-  if (failures) deps.log('delivery.failures', { campaignId: run.campaignId, runId: run.runId, failures, batch: claimed.length });
+  if (failures) deps.log('delivery.failures', { campaignId: run.campaignId, runId: run.runId, failures, batch: claimed.length }, 'warn');
   if (suspendedFor) {
     await suspend(deps, run, `provider problem — ${suspendedFor}`);
   } else {
@@ -116,6 +124,6 @@ async function suspend(deps: DeliveryDeps, run: ActiveRun, reason: string): Prom
   );
   if (done.outcome === 'moved') {
     await deps.delivery.resetErrorBudget(run.runId);
-    deps.log('delivery.suspended', { campaignId: run.campaignId, runId: run.runId, reason });
+    deps.log('delivery.suspended', { campaignId: run.campaignId, runId: run.runId, reason }, 'warn');
   }
 }
