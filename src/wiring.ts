@@ -108,7 +108,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       channels,
     },
   };
-  const signer = new HmacTokenSigner(await signingSecret(prisma, config.secret));
+  const secret = await signingSecret(prisma, config.secret);
+  // Secrets Herald made itself (the link-signing secret, the embedded server's password) are as
+  // secret as configured ones.
+  logger.addSecret(secret);
+  const databasePassword = new URL(database.url).password;
+  if (databasePassword) logger.addSecret(decodeURIComponent(databasePassword));
+  const signer = new HmacTokenSigner(secret);
   let publicBaseUrl = config.http.publicBaseUrl;
   const rates: Record<string, number> = Object.fromEntries([...channels.values()].map((c) => [c.name, c.defaultRatePerSecond]));
   rates.email = config.email.ratePerSecond;

@@ -26,8 +26,12 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-/** A real SMTP server on loopback that keeps what it receives and answers each recipient as told. */
-export async function startSmtpSink(): Promise<SmtpSink> {
+/**
+ * A real SMTP server on loopback that keeps what it receives and answers each recipient as told.
+ * With `auth`, clients must log in (PLAIN or LOGIN, over plain text: loopback only) with exactly it.
+ */
+export async function startSmtpSink(options: { auth?: { user: string; pass: string } } = {}): Promise<SmtpSink> {
+  const { auth } = options;
   const sink: SmtpSink = {
     url: '',
     mails: [],
@@ -40,7 +44,17 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     close: async () => {},
   };
   const server = new SMTPServer({
-    authOptional: true,
+    authOptional: !auth,
+    ...(auth
+      ? {
+          allowInsecureAuth: true,
+          authMethods: ['PLAIN', 'LOGIN'],
+          onAuth(given, _session, callback) {
+            if (given.username === auth.user && given.password === auth.pass) return callback(null, { user: given.username });
+            return callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }) as SMTPServerError);
+          },
+        }
+      : {}),
     disabledCommands: ['STARTTLS'],
     logger: false,
     closeTimeout: 100,

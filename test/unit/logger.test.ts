@@ -104,4 +104,13 @@ describe('the logger', () => {
     expect(out).toContain('connect failed for postgresql://herald:[redacted]@db.example.com:5432/herald');
     expect(out).toContain('"campaignId":5');
   });
+
+  it('blanks a secret Herald made itself from the moment it is added, in children too', () => {
+    const { log, raw } = capture('info');
+    const child = log.child({ edge: 'http' });
+    log.addSecret('generated-db-password-xyz');
+    child.info('connected to postgresql://herald:generated-db-password-xyz@127.0.0.1:5432/herald');
+    expect(raw()).not.toContain('generated-db-password-xyz');
+    expect(raw()).toContain('postgresql://herald:[redacted]@127.0.0.1');
+  });
 });

@@ -17,6 +17,8 @@ export interface HeraldLogger {
   child(bindings: Record<string, unknown>): HeraldLogger;
   /** Whether lines of this level are written (so a caller can skip costly fields). */
   isLevelEnabled(level: LogLevelName): boolean;
+  /** Blanks one more value from now on, in every line of this logger and its family (a generated secret). */
+  addSecret(value: string): void;
 }
 
 export interface LoggerOptions {
@@ -57,7 +59,7 @@ const MIN_SECRET_LENGTH = 6;
 
 /** Creates Herald's one logger (pino): `LOG_LEVEL` lines and above, secrets blanked twice over. */
 export function createLogger(options: LoggerOptions): HeraldLogger {
-  const scrub = secretScrubber(options.secrets ?? []);
+  const scrubber = new SecretScrubber(options.secrets ?? []);
   const root = pino(
     {
       level: options.level,
@@ -66,22 +68,23 @@ export function createLogger(options: LoggerOptions): HeraldLogger {
       redact: { paths: REDACTED_PATHS, censor: REDACTED },
       // Field names catch the secrets we expect; this catches a configured value that turns up anywhere
       // else (inside an error message or a URL some library logged).
-      ...(scrub ? { hooks: { streamWrite: scrub } } : {}),
+      hooks: { streamWrite: (line) => scrubber.scrub(line) },
     },
     options.destination ?? pino.destination({ fd: 2, sync: true }),
   );
-  return wrap(root);
+  return wrap(root, scrubber);
 }
 
-function wrap(p: pino.Logger): HeraldLogger {
+function wrap(p: pino.Logger, scrubber: SecretScrubber): HeraldLogger {
   return {
     debug: (message, fields) => p.debug(fields ?? {}, message),
     info: (message, fields) => p.info(fields ?? {}, message),
     warn: (message, fields) => p.warn(fields ?? {}, message),
     error: (message, fields) => p.error(fields ?? {}, message),
     fatal: (message, fields) => p.fatal(fields ?? {}, message),
-    child: (bindings) => wrap(p.child(bindings)),
+    child: (bindings) => wrap(p.child(bindings), scrubber),
     isLevelEnabled: (level) => level !== 'silent' && p.isLevelEnabled(level),
+    addSecret: (value) => scrubber.add(value),
   };
 }
 
@@ -92,21 +95,27 @@ export function eventLog(logger: HeraldLogger): EventLog {
 
 /**
  * Replaces every form a secret takes in a serialised line (as is, JSON-escaped, URL-encoded, each
- * line of a multi-line key) with REDACTED; undefined when there is nothing to look for.
+ * line of a multi-line key) with REDACTED.
  */
-export function secretScrubber(secrets: string[]): ((line: string) => string) | undefined {
-  const forms = new Set<string>();
-  for (const secret of secrets) {
+export class SecretScrubber {
+  /** Longest first, so a secret's whole text goes before a line of it. */
+  private forms: string[] = [];
+
+  constructor(secrets: string[] = []) {
+    for (const secret of secrets) this.add(secret);
+  }
+
+  add(secret: string): void {
+    const forms = new Set(this.forms);
     for (const form of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret), ...secret.split(/\r?\n/)]) {
       if (form.trim().length >= MIN_SECRET_LENGTH) forms.add(form.trim());
     }
+    this.forms = [...forms].sort((a, b) => b.length - a.length);
   }
-  // Longest first, so a secret's whole text goes before a line of it.
-  const ordered = [...forms].sort((a, b) => b.length - a.length);
-  if (ordered.length === 0) return undefined;
-  return (line) => {
+
+  scrub(line: string): string {
     let out = line;
-    for (const form of ordered) if (out.includes(form)) out = out.split(form).join(REDACTED);
+    for (const form of this.forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
     return out;
-  };
+  }
 }
