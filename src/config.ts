@@ -203,7 +203,8 @@ export function configSecrets(config: Config): string[] {
   return secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
 }
 
-function urlPassword(url: string | null | undefined): string | null {
+/** The password inside a connection string (decoded), or null. */
+export function urlPassword(url: string | null | undefined): string | null {
   if (!url) return null;
   try {
     const password = new URL(url).password;

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { configSecrets, type Config } from './config.js';
+import { configSecrets, urlPassword, type Config } from './config.js';
 import { createChannelProviders } from './adapters/channels/channel-providers.js';
 import { HmacTokenSigner } from './adapters/crypto/hmac-token-signer.js';
 import { signingSecret } from './adapters/db/app-settings.js';
@@ -112,8 +112,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // Secrets Herald made itself (the link-signing secret, the embedded server's password) are as
   // secret as configured ones.
   logger.addSecret(secret);
-  const databasePassword = new URL(database.url).password;
-  if (databasePassword) logger.addSecret(decodeURIComponent(databasePassword));
+  const databasePassword = urlPassword(database.url);
+  if (databasePassword) logger.addSecret(databasePassword);
   const signer = new HmacTokenSigner(secret);
   let publicBaseUrl = config.http.publicBaseUrl;
   const rates: Record<string, number> = Object.fromEntries([...channels.values()].map((c) => [c.name, c.defaultRatePerSecond]));
