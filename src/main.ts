@@ -110,10 +110,10 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     const expected = error instanceof ConfigError || error instanceof EmbeddedDatabaseError || error instanceof StartupError;
+    // Something the person starting Herald can fix: said to them in plain words, not as a log record.
+    if (expected) process.stderr.write(`Herald cannot start. ${(error as Error).message}\n`);
     // A bad configuration stops us before the logger exists (LOG_LEVEL itself may be the bad value).
-    const log = logger ?? createLogger({ level: 'info' });
-    if (expected) log.fatal((error as Error).message);
-    else log.fatal('Herald stopped on an unexpected error', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    else (logger ?? createLogger({ level: 'info' })).fatal('Herald stopped on an unexpected error', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
     process.exit(error instanceof ConfigError ? 78 : 1);
   },
 );
