@@ -3,7 +3,9 @@ import { EmbeddedDatabaseError } from './adapters/db/embedded/data-dir-lock.js';
 import { createCommandHandler } from './commands/handle-command.js';
 import { runConsole } from './console/run-console.js';
 import { createHttpServer } from './http/http-server.js';
-import { startScheduler } from './jobs/scheduler.js';
+import type { DeliveryWorker } from './jobs/delivery-worker.js';
+import { startScheduler, type Scheduler } from './jobs/scheduler.js';
+import { campaignRef } from './domain/campaign/campaign.js';
 import { buildApp } from './wiring.js';
 
 /** A start-up problem the person can fix, said plainly without a stack. */
@@ -11,14 +13,16 @@ class StartupError extends Error {}
 
 /**
  * Start-up: config -> wiring -> HTTP edge (webhooks, unsubscribe, Slack in HTTP mode) -> delivery
- * worker and scheduler -> Slack when configured, else the console -> clean shutdown that lets
- * batches in flight finish.
+ * worker and scheduler -> server mode (plus Slack when configured) until a signal, or the console ->
+ * clean shutdown that lets batches in flight and a running tick finish, within a deadline.
  */
 async function main(): Promise<number> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, process.cwd(), process.argv.slice(2));
   const app = await buildApp(config);
+  // Server mode is the service with no terminal; Slack mode is the same service plus Bolt.
+  const serve = config.mode === 'serve';
   // Bolt (~40 MB) and the twilio SDK are loaded only when configured.
-  const slack = config.slack ? (await import('./slack/slack-app.js')).createSlackEdge({ app, config: config.slack }) : null;
+  const slack = serve && config.slack ? (await import('./slack/slack-app.js')).createSlackEdge({ app, config: config.slack }) : null;
   const mapTwilioStatus = config.sms.twilio ? (await import('./adapters/channels/twilio-sms-provider.js')).mapTwilioStatus : null;
   const log = (level: string) => (message: string, context: Record<string, unknown> = {}) =>
     process.stderr.write(`${JSON.stringify({ level, message, ...context })}\n`);
@@ -57,31 +61,68 @@ async function main(): Promise<number> {
   for (const warning of startupWarnings(config, port)) process.stderr.write(`${warning}\n`);
   await app.worker.recoverDeadOwners();
   const interactive = process.stdin.isTTY === true;
-  // A script sends what is due when its input ends (drain below); a terminal or Slack sends all along.
-  if (interactive || slack) app.worker.start();
-  const scheduler = startScheduler(app.delivery, config.delivery.tickMs, () => app.worker.wake());
+  // The service and a terminal send all along; a script sends what is due when its input ends (drain below).
+  const longLived = serve || interactive;
+  if (longLived) app.worker.start();
+  const scheduler = startScheduler(app.delivery, config.delivery.tickMs, { onTick: () => app.worker.wake(), runAtStart: longLived });
 
   // One close, however many callers (a signal and the end of a script): each waits for all of it.
+  let stage = 'letting the batches in flight and the scheduler tick finish';
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      await scheduler.stop();
+      // Claim nothing more and let what runs finish; HTTP stays up meanwhile, so receipts and
+      // unsubscribes for the messages in flight still land.
+      await Promise.all([scheduler.stop(), app.worker.stop()]);
+      stage = 'stopping Slack and the HTTP edge';
       await slack?.stop();
       await http.close();
+      stage = 'closing the providers and the database';
       await app.close();
     })());
-  const shutdown = async (signal: NodeJS.Signals, code: number) => {
-    process.stderr.write(`Herald is stopping (${signal}): letting the messages in flight finish, then exiting.\n`);
-    await close();
-    process.exit(code);
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A terminal's Ctrl-C can arrive twice (npm passes it on too): the first stop goes on, bounded by its deadline.
+      process.stderr.write(`Herald is already stopping (${signal} again): it exits once the work in flight is recorded, at most ${config.shutdownTimeoutMs / 1000} s after the first signal.\n`);
+      return;
+    }
+    stopping = true;
+    const waiting = workInFlight(app.worker, scheduler);
+    process.stderr.write(
+      `Herald is stopping (${signal}): claiming nothing more; ${waiting.length ? `waiting for ${waiting.join(', ')}` : 'nothing in flight'} ` +
+        `(at most ${config.shutdownTimeoutMs / 1000} s, SHUTDOWN_TIMEOUT_SECONDS), then exiting.\n`,
+    );
+    const deadline = new Promise<'timeout'>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs, 'timeout').unref());
+    const outcome = await Promise.race([close().then(() => 'stopped' as const), deadline]);
+    if (outcome === 'timeout') {
+      const left = workInFlight(app.worker, scheduler);
+      process.stderr.write(
+        `Herald did not stop within ${config.shutdownTimeoutMs / 1000} s (SHUTDOWN_TIMEOUT_SECONDS) while ${stage}; ` +
+          `${left.length ? `still in flight: ${left.join(', ')}` : 'nothing left in flight'}. Exiting with status 1. ` +
+          'Messages of those batches stay `sending` until the next start on this host (or, on another replica, their lease ' +
+          'running out, SEND_LEASE_SECONDS) settles them: `unknown` if they were handed to the provider, else queued again.\n',
+      );
+      process.exit(1);
+    }
+    // SIGTERM is the ordinary way to stop a service (docker stop, Kubernetes): a clean stop exits 0.
+    process.exit(signal === 'SIGINT' ? 130 : 0);
   };
-  // SIGTERM is the ordinary way to stop a service (docker stop, Kubernetes): a clean stop exits 0.
-  process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
-  process.once('SIGINT', () => void shutdown('SIGINT', 130));
-  if (slack && config.slack) {
-    await slack.start();
-    const how = config.slack.socketMode ? 'Socket Mode' : `HTTP on http://${config.http.host}:${port}/slack/events`;
-    process.stderr.write(`Herald is running for Slack (${how}) on the ${app.database.engine === 'embedded' ? 'embedded database' : 'PostgreSQL'}. Stop with Ctrl-C.\n`);
+  const onSignal = (signal: NodeJS.Signals) =>
+    void shutdown(signal).catch((error: unknown) => {
+      process.stderr.write(`Herald could not stop cleanly: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    });
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  if (serve) {
+    await slack?.start();
+    const database = app.database.engine === 'embedded' ? `the embedded database in ${config.dataDir}/db` : 'PostgreSQL (DATABASE_URL)';
+    const edges = slack && config.slack ? `Slack over ${config.slack.socketMode ? 'Socket Mode' : `HTTP on http://${config.http.host}:${port}/slack/events`}` : 'no Slack';
+    process.stderr.write(
+      `Herald is serving on http://${config.http.host}:${port} (${database}; ${edges}): delivery worker and scheduler running. Stop with SIGTERM or Ctrl-C.\n`,
+    );
+    // Runs until a signal: the shutdown above exits the process.
     await new Promise<void>(() => {});
   }
   const where = app.database.engine === 'embedded' ? `embedded database in ${config.dataDir}/db` : 'PostgreSQL (DATABASE_URL)';
@@ -100,6 +141,18 @@ async function main(): Promise<number> {
   }
   await close();
   return failures > 0 ? 1 : 0;
+}
+
+/** What a shutdown is waiting for, in words: the batches being sent and a running scheduler tick. */
+function workInFlight(worker: DeliveryWorker, scheduler: Scheduler): string[] {
+  const batches = new Map<string, number>();
+  for (const b of worker.inFlight()) {
+    const what = `${b.channel} batch of ${campaignRef(b.campaignId)} (run ${b.runId})`;
+    batches.set(what, (batches.get(what) ?? 0) + 1);
+  }
+  const work = [...batches].map(([what, n]) => (n === 1 ? `1 ${what}` : `${n} ${what.replace(' batch ', ' batches ')}`));
+  if (scheduler.busy()) work.push('the scheduler tick');
+  return work;
 }
 
 main().then(
