@@ -132,6 +132,11 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/** This process's configuration: its environment and its command-line arguments (`node dist/main.js serve`). */
+export function configFromProcess(): Config {
+  return loadConfig(process.env, process.cwd(), process.argv.slice(2));
+}
+
 /** `args` are the command-line arguments after the script (`node dist/main.js serve`): at most a mode. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), args: readonly string[] = []): Config {
   // Empty variables count as unset, as in most deployment tools.

@@ -1,4 +1,5 @@
-import { ConfigError, effectivePublicBaseUrl, loadConfig, startupWarnings } from './config.js';
+import path from 'node:path';
+import { ConfigError, configFromProcess, effectivePublicBaseUrl, startupWarnings } from './config.js';
 import { EmbeddedDatabaseError } from './adapters/db/embedded/data-dir-lock.js';
 import { createCommandHandler } from './commands/handle-command.js';
 import { runConsole } from './console/run-console.js';
@@ -17,7 +18,7 @@ class StartupError extends Error {}
  * clean shutdown that lets batches in flight and a running tick finish, within a deadline.
  */
 async function main(): Promise<number> {
-  const config = loadConfig(process.env, process.cwd(), process.argv.slice(2));
+  const config = configFromProcess();
   const app = await buildApp(config);
   // Server mode is the service with no terminal; Slack mode is the same service plus Bolt.
   const serve = config.mode === 'serve';
@@ -117,7 +118,7 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   if (serve) {
     await slack?.start();
-    const database = app.database.engine === 'embedded' ? `the embedded database in ${config.dataDir}/db` : 'PostgreSQL (DATABASE_URL)';
+    const database = app.database.engine === 'embedded' ? `the embedded database in ${path.join(config.dataDir, 'postgres')}` : 'PostgreSQL (DATABASE_URL)';
     const edges = slack && config.slack ? `Slack over ${config.slack.socketMode ? 'Socket Mode' : `HTTP on http://${config.http.host}:${port}/slack/events`}` : 'no Slack';
     process.stderr.write(
       `Herald is serving on http://${config.http.host}:${port} (${database}; ${edges}): delivery worker and scheduler running. Stop with SIGTERM or Ctrl-C.\n`,
@@ -125,7 +126,7 @@ async function main(): Promise<number> {
     // Runs until a signal: the shutdown above exits the process.
     await new Promise<void>(() => {});
   }
-  const where = app.database.engine === 'embedded' ? `embedded database in ${config.dataDir}/db` : 'PostgreSQL (DATABASE_URL)';
+  const where = app.database.engine === 'embedded' ? `embedded database in ${path.join(config.dataDir, 'postgres')}` : 'PostgreSQL (DATABASE_URL)';
   const failures = await runConsole({
     input: process.stdin,
     output: process.stdout,

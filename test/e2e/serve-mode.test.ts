@@ -1,11 +1,10 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/adapters/db/database.js';
 import { startSmtpSink, type SmtpSink } from '../fakes/smtp-sink.js';
-import { serveHerald, startHerald } from '../support/herald-process.js';
+import { serveHerald, startHerald, tempDir } from '../support/herald-process.js';
 import { createTestDatabase, ENGINES, type Engine } from '../support/test-database.js';
 
 const RECIPIENTS = 30;
@@ -23,14 +22,13 @@ interface Row {
 }
 
 describe.each(ENGINES)('server mode on %s: no terminal, no Slack', (engine: Engine) => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'herald-serve-'));
+  const tmp = tempDir('herald-serve-');
   const csv = path.join(tmp, 'contacts.csv');
   fs.writeFileSync(csv, `email,first_name\n${Array.from({ length: RECIPIENTS }, (_, i) => `s${i}@serve.example.com,S${i}`).join('\n')}\n`);
   let sink: SmtpSink;
   let env: NodeJS.ProcessEnv;
   let rows: () => Promise<Row[]>;
   let campaignStatus: (ref: number) => Promise<string>;
-  let adminUrl: string | undefined;
   let cleanUp = async () => {};
   afterAll(async () => {
     await sink?.close();
@@ -50,7 +48,7 @@ describe.each(ENGINES)('server mode on %s: no terminal, no Slack', (engine: Engi
     };
     const query = async <T,>(run: (db: { $queryRawUnsafe: (sql: string) => Promise<unknown> }) => Promise<T>): Promise<T> => {
       if (engine === 'postgres') return run(postgres!.prisma);
-      const db = await openDatabase({ dataDir: path.join(tmp, 'data', 'db') });
+      const db = await openDatabase({ dataDir: path.join(tmp, 'data') });
       try {
         return await run(db.prisma);
       } finally {
@@ -61,7 +59,6 @@ describe.each(ENGINES)('server mode on %s: no terminal, no Slack', (engine: Engi
     if (engine === 'postgres') {
       postgres = await createTestDatabase('postgres');
       env.DATABASE_URL = postgres.url;
-      adminUrl = postgres.url;
       cleanUp = () => postgres!.drop();
     } else {
       env.HERALD_DATA_DIR = path.join(tmp, 'data');
@@ -211,15 +208,52 @@ describe.each(ENGINES)('server mode on %s: no terminal, no Slack', (engine: Engi
     expect(byStatus.unknown ?? 0).toBeLessThanOrEqual(POOL);
     expect((byStatus.unknown ?? 0) + (byStatus.delivered ?? 0)).toBe(RECIPIENTS);
   });
+});
 
-  // Holding a database row lock from the test needs a server the test can reach: the external one.
-  it.skipIf(engine !== 'postgres')('waits for a scheduler tick in progress before exiting (the tick is held by a row lock)', async () => {
-    const db = new pg.Client({ connectionString: adminUrl });
+function tally(rows: Row[]): Record<string, number> {
+  const byStatus: Record<string, number> = {};
+  for (const r of rows) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+  return byStatus;
+}
+
+describe.each(ENGINES)('server mode on %s: a shutdown waits for the scheduler tick in progress', (engine: Engine) => {
+  const tmp = tempDir('herald-serve-tick-');
+  let cleanUp = async () => {};
+  afterAll(async () => {
+    await cleanUp();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  // The test holds a row lock on Herald's database, so it needs a server it can reach as well: a
+  // database of its own on the run's embedded server (Herald's engine) or on the external one.
+  it('SIGTERM while the tick is held by a row lock: Herald says it waits for the tick, which then runs to its end (the campaign completes), and exits 0', async () => {
+    const database = await createTestDatabase(engine);
+    cleanUp = () => database.drop();
+    const csv = path.join(tmp, 'contacts.csv');
+    fs.writeFileSync(csv, 'email\nt1@tick.example.com\nt2@tick.example.com\n');
+    // Mail goes to the local capture server in the data folder.
+    const env = { DATABASE_URL: database.url, HERALD_DATA_DIR: path.join(tmp, 'data'), HERALD_ACTOR: 'tick-test' };
+    const script = await startHerald(
+      [
+        `/campaign contacts import ${csv} --list Tick`,
+        '/campaign templates create T --channel email --subject Hi --text Hello --from-email news@example.com',
+        '/campaign new --name Tick --channel email --template T --list Tick',
+        '/campaign run C-1001',
+      ].join('\n'),
+      env,
+    ).exited;
+    expect(script.code, script.stdout + script.stderr).toBe(0);
+
+    const db = new pg.Client({ connectionString: database.url });
     await db.connect();
     try {
-      // A message another replica claimed, whose lease has run out: the tick's first step sweeps it.
+      // The campaign as a replica that died mid-send leaves it: still sending, one message handed to
+      // the provider under a lease that has run out. The tick's first step sweeps that message (it
+      // becomes unknown); a later step sees the run finished and completes the campaign.
       const [row] = (await db.query(`SELECT id FROM message ORDER BY id LIMIT 1`)).rows as { id: number }[];
-      await db.query(`UPDATE message SET status = 'sending', lease_owner = 'another-host:1:abcdef', lease_until = '2000-01-01', handed_over_at = NULL WHERE id = $1`, [row!.id]);
+      await db.query(`UPDATE message SET status = 'sending', lease_owner = 'another-host:1:abcdef', lease_until = '2000-01-01', handed_over_at = '2000-01-01' WHERE id = $1`, [row!.id]);
+      await db.query(`UPDATE run SET status = 'sending', finished_at = NULL WHERE campaign_id = 1001`);
+      await db.query(`UPDATE campaign SET status = 'sending', status_reason = NULL WHERE id = 1001`);
       await db.query('BEGIN');
       await db.query('SELECT id FROM message WHERE id = $1 FOR UPDATE', [row!.id]);
 
@@ -228,22 +262,19 @@ describe.each(ENGINES)('server mode on %s: no terminal, no Slack', (engine: Engi
       await herald.ready;
       herald.child.kill('SIGTERM');
       await herald.waitFor(/stopping/i);
-      expect(herald.output()).toMatch(/Herald is stopping \(SIGTERM\): claiming nothing more; waiting for the scheduler tick/);
+      expect(herald.output()).toMatch(/Herald is stopping \(SIGTERM\): claiming nothing more; waiting for (.* batch.* of C-1001 \(run 1\), )?the scheduler tick /);
       await db.query('ROLLBACK');
       const exit = await herald.exited;
       expect(exit, herald.output().slice(-3000)).toMatchObject({ code: 0, signal: null });
-      // The tick ran to its end on an open database: the lapsed lease was swept, and nothing failed.
+      // The tick ran to its end on an open database: the lease was swept and the campaign completed.
       expect(herald.output()).not.toMatch(/scheduler\.error/);
-      const after = (await db.query('SELECT status::text AS status, lease_owner FROM message WHERE id = $1', [row!.id])).rows[0];
-      expect(after).toEqual({ status: 'queued', lease_owner: null });
+      expect((await db.query('SELECT status::text AS status FROM message WHERE id = $1', [row!.id])).rows[0]).toEqual({ status: 'unknown' });
+      expect((await db.query('SELECT status::text AS status, status_reason FROM campaign WHERE id = 1001')).rows[0]).toEqual({
+        status: 'completed',
+        status_reason: '1 unknown: check before retrying',
+      });
     } finally {
       await db.end();
     }
   });
 });
-
-function tally(rows: Row[]): Record<string, number> {
-  const byStatus: Record<string, number> = {};
-  for (const r of rows) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
-  return byStatus;
-}
