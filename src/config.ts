@@ -7,6 +7,13 @@ import { z } from 'zod';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
+/**
+ * How Herald runs: `console` reads commands from the terminal (or a script on stdin); `serve` is the
+ * long-lived service with no terminal (HTTP edge, delivery worker, scheduler, plus Slack when configured).
+ */
+export const MODES = ['console', 'serve'] as const;
+export type Mode = (typeof MODES)[number];
+
 /** The only reader of process.env: every setting, its default and its check. */
 const ConfigSchema = z.object({
   DATABASE_URL: z
@@ -14,6 +21,8 @@ const ConfigSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection string')
     .optional(),
   HERALD_DATA_DIR: z.string().min(1).default('.herald'),
+  HERALD_MODE: z.enum(MODES, { error: `must be one of: ${MODES.join(', ')}` }).optional(),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
   ACCOUNT_TIME_ZONE: z
     .string()
     .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Paris')
@@ -72,6 +81,10 @@ const ConfigSchema = z.object({
 });
 
 export interface Config {
+  /** The first command-line argument, else HERALD_MODE, else `serve` with Slack configured and `console` without. */
+  mode: Mode;
+  /** How long a stop on SIGTERM/SIGINT waits for the work in flight before exiting non-zero. */
+  shutdownTimeoutMs: number;
   databaseUrl: string | undefined;
   dataDir: string;
   accountTimeZone: string;
@@ -126,7 +139,13 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+/** This process's configuration: its environment and its command-line arguments (`node dist/main.js serve`). */
+export function configFromProcess(): Config {
+  return loadConfig(process.env, process.cwd(), process.argv.slice(2));
+}
+
+/** `args` are the command-line arguments after the script (`node dist/main.js serve`): at most a mode. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), args: readonly string[] = []): Config {
   // Empty variables count as unset, as in most deployment tools.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = ConfigSchema.safeParse(present);
@@ -135,7 +154,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     throw new ConfigError(`Invalid configuration:\n  ${problems}`);
   }
   const c = parsed.data;
+  const slack = slackConfig(c);
   return {
+    mode: modeFrom(args) ?? c.HERALD_MODE ?? (slack ? 'serve' : 'console'),
+    shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     databaseUrl: c.DATABASE_URL,
     dataDir: path.resolve(cwd, c.HERALD_DATA_DIR),
     accountTimeZone: c.ACCOUNT_TIME_ZONE,
@@ -172,8 +194,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       errorBudget: { percent: c.ERROR_BUDGET_PERCENT, minAttempts: c.ERROR_BUDGET_MIN_ATTEMPTS },
       tickMs: c.SCHEDULER_TICK_SECONDS * 1000,
     },
-    slack: slackConfig(c),
+    slack,
   };
+}
+
+/** The mode named on the command line (an argument wins over HERALD_MODE: it is the more specific). */
+function modeFrom(args: readonly string[]): Mode | undefined {
+  if (args.length === 0) return undefined;
+  const [arg, ...rest] = args;
+  if (rest.length > 0 || !(MODES as readonly string[]).includes(arg!)) {
+    throw new ConfigError(`Invalid command line: ${args.join(' ')}\n  Herald takes one optional argument, the mode: ${MODES.join(' or ')} (or set HERALD_MODE).`);
+  }
+  return arg as Mode;
 }
 
 /**

@@ -1,10 +1,13 @@
-import { ConfigError, configSecrets, effectivePublicBaseUrl, loadConfig, startupWarnings } from './config.js';
+import path from 'node:path';
+import { ConfigError, configFromProcess, configSecrets, effectivePublicBaseUrl, startupWarnings } from './config.js';
 import { EmbeddedDatabaseError } from './adapters/db/embedded/data-dir-lock.js';
 import { createLogger, type HeraldLogger } from './adapters/logging/logger.js';
 import { createCommandHandler } from './commands/handle-command.js';
 import { runConsole } from './console/run-console.js';
 import { createHttpServer } from './http/http-server.js';
-import { startScheduler } from './jobs/scheduler.js';
+import type { DeliveryWorker } from './jobs/delivery-worker.js';
+import { startScheduler, type Scheduler } from './jobs/scheduler.js';
+import { campaignRef } from './domain/campaign/campaign.js';
 import { buildApp } from './wiring.js';
 
 /** A start-up problem the person can fix, said plainly without a stack. */
@@ -15,15 +18,17 @@ let logger: HeraldLogger | null = null;
 
 /**
  * Start-up: config -> wiring -> HTTP edge (webhooks, unsubscribe, Slack in HTTP mode) -> delivery
- * worker and scheduler -> Slack when configured, else the console -> clean shutdown that lets
- * batches in flight finish.
+ * worker and scheduler -> server mode (plus Slack when configured) until a signal, or the console ->
+ * clean shutdown that lets batches in flight and a running tick finish, within a deadline.
  */
 async function main(): Promise<number> {
-  const config = loadConfig();
+  const config = configFromProcess();
   const log = (logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) }));
   const app = await buildApp(config, { logger: log });
+  // Server mode is the service with no terminal; Slack mode is the same service plus Bolt.
+  const serve = config.mode === 'serve';
   // Bolt (~40 MB) and the twilio SDK are loaded only when configured.
-  const slack = config.slack ? (await import('./slack/slack-app.js')).createSlackEdge({ app, config: config.slack }) : null;
+  const slack = serve && config.slack ? (await import('./slack/slack-app.js')).createSlackEdge({ app, config: config.slack }) : null;
   const mapTwilioStatus = config.sms.twilio ? (await import('./adapters/channels/twilio-sms-provider.js')).mapTwilioStatus : null;
   const http = createHttpServer(
     {
@@ -61,34 +66,70 @@ async function main(): Promise<number> {
   for (const warning of startupWarnings(config, port)) log.warn(warning);
   await app.worker.recoverDeadOwners();
   const interactive = process.stdin.isTTY === true;
-  // A script sends what is due when its input ends (drain below); a terminal or Slack sends all along.
-  if (interactive || slack) app.worker.start();
-  const scheduler = startScheduler(app.delivery, config.delivery.tickMs, () => app.worker.wake());
+  // The service and a terminal send all along; a script sends what is due when its input ends (drain below).
+  const longLived = serve || interactive;
+  if (longLived) app.worker.start();
+  const scheduler = startScheduler(app.delivery, config.delivery.tickMs, { onTick: () => app.worker.wake(), runAtStart: longLived });
 
   // One close, however many callers (a signal and the end of a script): each waits for all of it.
+  let stage = 'letting the batches in flight and the scheduler tick finish';
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
-      await scheduler.stop();
+      // Claim nothing more and let what runs finish; HTTP stays up meanwhile, so receipts and
+      // unsubscribes for the messages in flight still land.
+      await Promise.all([scheduler.stop(), app.worker.stop()]);
+      stage = 'stopping Slack and the HTTP edge';
       await slack?.stop();
       await http.close();
+      stage = 'closing the providers and the database';
       await app.close();
     })());
-  const shutdown = async (signal: NodeJS.Signals, code: number) => {
-    log.info(`Herald is stopping (${signal}): letting the messages in flight finish, then exiting.`, { signal });
-    await close();
-    process.exit(code);
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A terminal's Ctrl-C can arrive twice (npm passes it on too): the first stop goes on, bounded by its deadline.
+      log.info(`Herald is already stopping (${signal} again): it exits once the work in flight is recorded, at most ${config.shutdownTimeoutMs / 1000} s after the first signal.`, { signal });
+      return;
+    }
+    stopping = true;
+    const waiting = workInFlight(app.worker, scheduler);
+    log.info(
+      `Herald is stopping (${signal}): claiming nothing more; ${waiting.length ? `waiting for ${waiting.join(', ')}` : 'nothing in flight'} ` +
+        `(at most ${config.shutdownTimeoutMs / 1000} s, SHUTDOWN_TIMEOUT_SECONDS), then exiting.`,
+      { signal },
+    );
+    const deadline = new Promise<'timeout'>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs, 'timeout').unref());
+    const outcome = await Promise.race([close().then(() => 'stopped' as const), deadline]);
+    if (outcome === 'timeout') {
+      const left = workInFlight(app.worker, scheduler);
+      log.error(
+        `Herald did not stop within ${config.shutdownTimeoutMs / 1000} s (SHUTDOWN_TIMEOUT_SECONDS) while ${stage}; ` +
+          `${left.length ? `still in flight: ${left.join(', ')}` : 'nothing left in flight'}. Exiting with status 1. ` +
+          'Messages of those batches stay `sending` until the next start on this host (or, on another replica, their lease ' +
+          'running out, SEND_LEASE_SECONDS) settles them: `unknown` if they were handed to the provider, else queued again.',
+      );
+      process.exit(1);
+    }
+    // SIGTERM is the ordinary way to stop a service (docker stop, Kubernetes): a clean stop exits 0.
+    process.exit(signal === 'SIGINT' ? 130 : 0);
   };
-  // SIGTERM is the ordinary way to stop a service (docker stop, Kubernetes): a clean stop exits 0.
-  process.once('SIGTERM', () => void shutdown('SIGTERM', 0));
-  process.once('SIGINT', () => void shutdown('SIGINT', 130));
-  if (slack && config.slack) {
-    await slack.start();
-    const how = config.slack.socketMode ? 'Socket Mode' : `HTTP on http://${config.http.host}:${port}/slack/events`;
-    log.info(`Herald is running for Slack (${how}) on the ${app.database.engine === 'embedded' ? 'embedded database' : 'PostgreSQL'}. Stop with Ctrl-C.`);
+  const onSignal = (signal: NodeJS.Signals) =>
+    void shutdown(signal).catch((error: unknown) => {
+      log.error('Herald could not stop cleanly', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      process.exit(1);
+    });
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  if (serve) {
+    await slack?.start();
+    const database = app.database.engine === 'embedded' ? `the embedded database in ${path.join(config.dataDir, 'postgres')}` : 'PostgreSQL (DATABASE_URL)';
+    const edges = slack && config.slack ? `Slack over ${config.slack.socketMode ? 'Socket Mode' : `HTTP on http://${config.http.host}:${port}/slack/events`}` : 'no Slack';
+    log.info(`Herald is serving on http://${config.http.host}:${port} (${database}; ${edges}): delivery worker and scheduler running. Stop with SIGTERM or Ctrl-C.`);
+    // Runs until a signal: the shutdown above exits the process.
     await new Promise<void>(() => {});
   }
-  const where = app.database.engine === 'embedded' ? `embedded database in ${config.dataDir}/db` : 'PostgreSQL (DATABASE_URL)';
+  const where = app.database.engine === 'embedded' ? `embedded database in ${path.join(config.dataDir, 'postgres')}` : 'PostgreSQL (DATABASE_URL)';
   const failures = await runConsole({
     input: process.stdin,
     output: process.stdout,
@@ -104,6 +145,18 @@ async function main(): Promise<number> {
   }
   await close();
   return failures > 0 ? 1 : 0;
+}
+
+/** What a shutdown is waiting for, in words: the batches being sent and a running scheduler tick. */
+function workInFlight(worker: DeliveryWorker, scheduler: Scheduler): string[] {
+  const batches = new Map<string, number>();
+  for (const b of worker.inFlight()) {
+    const what = `${b.channel} batch of ${campaignRef(b.campaignId)} (run ${b.runId})`;
+    batches.set(what, (batches.get(what) ?? 0) + 1);
+  }
+  const work = [...batches].map(([what, n]) => (n === 1 ? `1 ${what}` : `${n} ${what.replace(' batch ', ' batches ')}`));
+  if (scheduler.busy()) work.push('the scheduler tick');
+  return work;
 }
 
 main().then(

@@ -3,6 +3,13 @@ import type { DeliveryDeps } from '../domain/delivery/delivery-deps.js';
 import { deliveryTick } from '../domain/delivery/delivery-tick.js';
 import { sendRunBatch } from '../domain/delivery/send-batch.js';
 
+/** One claimed batch that is being sent and recorded. */
+export interface BatchInFlight {
+  channel: Channel;
+  campaignId: number;
+  runId: number;
+}
+
 export interface DeliveryWorkerOptions {
   /** Names this process in message leases (host:pid:random). */
   owner: string;
@@ -25,6 +32,8 @@ export class DeliveryWorker {
   /** A drain in progress (script mode sends this way): `stop()` waits for it too. */
   private draining: Promise<number> | null = null;
   private wakeUp: (() => void)[] = [];
+  /** Batches being sent now, for a shutdown to say what it waits for (or left behind at its deadline). */
+  private readonly batches = new Set<BatchInFlight>();
 
   constructor(
     private readonly deps: DeliveryDeps,
@@ -81,9 +90,20 @@ export class DeliveryWorker {
     let claimed = 0;
     for (const run of await this.deps.delivery.activeRuns(channel)) {
       if (this.stopping) break;
-      claimed += await sendRunBatch(this.deps, run, this.options.owner);
+      const batch: BatchInFlight = { channel, campaignId: run.campaignId, runId: run.runId };
+      this.batches.add(batch);
+      try {
+        claimed += await sendRunBatch(this.deps, run, this.options.owner);
+      } finally {
+        this.batches.delete(batch);
+      }
     }
     return claimed;
+  }
+
+  /** The batches being sent right now (claimed, not yet all recorded). */
+  inFlight(): BatchInFlight[] {
+    return [...this.batches];
   }
 
   /**

@@ -24,9 +24,10 @@ export interface HeraldExit {
 
 /**
  * Starts the real entry point (`npm start`: src/main.ts under tsx) with `script` on stdin, as
- * `printf … | npm start` does, with only the environment given (plus PATH and HOME).
+ * `printf … | npm start` does, with only the environment given (plus PATH and HOME). With
+ * `more: true` stdin stays open for the test to write further lines and end.
  */
-export function startHerald(script: string, env: NodeJS.ProcessEnv): { child: ChildProcess; exited: Promise<HeraldExit> } {
+export function startHerald(script: string, env: NodeJS.ProcessEnv, options: { more?: boolean } = {}): { child: ChildProcess; exited: Promise<HeraldExit> } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, HTTP_PORT: '0', ACCOUNT_TIME_ZONE: 'UTC', ...env },
@@ -40,7 +41,8 @@ export function startHerald(script: string, env: NodeJS.ProcessEnv): { child: Ch
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
-  child.stdin!.end(script);
+  if (options.more) child.stdin!.write(script);
+  else child.stdin!.end(script);
   return { child, exited };
 }
 
@@ -58,4 +60,57 @@ export function repliesOf(stdout: string): { command: string; reply: string }[] 
       const newline = part.indexOf('\n');
       return { command: part.slice(0, newline), reply: part.slice(newline + 1).trim() };
     });
+}
+
+export interface ServedHerald {
+  child: ChildProcess;
+  /** The HTTP port from the "serving" line, once Herald says it is up (rejects if it exits first). */
+  ready: Promise<number>;
+  /** stdout and stderr so far, interleaved as they arrived. */
+  output(): string;
+  /** Resolves when the output matches; rejects, with the output's tail, if the process exits first. */
+  waitFor(text: RegExp): Promise<void>;
+  exited: Promise<HeraldExit>;
+}
+
+/**
+ * Starts Herald in server mode as a service manager would: no terminal, nothing on stdin, only the
+ * environment given. `command` defaults to the sources under tsx; the production-build test passes
+ * `node dist/main.js`.
+ */
+export function serveHerald(env: NodeJS.ProcessEnv, command: { args: string[]; cwd: string } = { args: ['--import', 'tsx', 'src/main.ts', 'serve'], cwd: ROOT }): ServedHerald {
+  const child = spawn(process.execPath, command.args, {
+    cwd: command.cwd,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, HTTP_PORT: '0', ACCOUNT_TIME_ZONE: 'UTC', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let stdout = '';
+  let stderr = '';
+  let ended = false;
+  const waiters: { text: RegExp; resolve: () => void; reject: (e: Error) => void }[] = [];
+  const check = () => {
+    for (const w of [...waiters]) {
+      if (w.text.test(out)) waiters.splice(waiters.indexOf(w), 1), w.resolve();
+      else if (ended) waiters.splice(waiters.indexOf(w), 1), w.reject(new Error(`Herald exited before printing ${w.text}:\n${out.slice(-3000)}`));
+    }
+  };
+  child.stdout!.on('data', (d: Buffer) => ((stdout += d.toString()), (out += d.toString()), check()));
+  child.stderr!.on('data', (d: Buffer) => ((stderr += d.toString()), (out += d.toString()), check()));
+  const exited = new Promise<HeraldExit>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      ended = true;
+      check();
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  const waitFor = (text: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      waiters.push({ text, resolve, reject });
+      check();
+    });
+  const serving = /Herald is serving on http:\/\/[^\s:]+:(\d+)/;
+  const ready = waitFor(serving).then(() => Number(serving.exec(out)![1]));
+  return { child, ready, output: () => out, waitFor, exited };
 }
