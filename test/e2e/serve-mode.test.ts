@@ -188,7 +188,17 @@ describe.each(ENGINES)('server mode on %s: no terminal, no Slack', (engine: Engi
     expect(exit.signal).toBeNull();
     expect(elapsed).toBeGreaterThanOrEqual(2000);
     expect(elapsed).toBeLessThan(2000 + 8000);
-    const line = exit.stderr.split('\n').find((l) => l.startsWith('Herald did not stop'));
+    // Herald's log is JSON lines on stderr: the message that says what was left.
+    const line = exit.stderr
+      .split('\n')
+      .flatMap((l) => {
+        try {
+          return [(JSON.parse(l) as { msg?: string }).msg ?? ''];
+        } catch {
+          return [];
+        }
+      })
+      .find((msg) => msg.startsWith('Herald did not stop'));
     expect(line).toMatch(/^Herald did not stop within 2 s \(SHUTDOWN_TIMEOUT_SECONDS\) .*still in flight: \d email batch(es)? of C-1002 \(run \d+\).*Exiting with status 1\..*unknown.*queued again/);
     expect(sink.mails.length).toBe(before);
 

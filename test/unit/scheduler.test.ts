@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeliveryDeps } from '../../src/domain/delivery/delivery-deps.js';
+import { NO_DELIVERY_METRICS } from '../../src/domain/ports/delivery-metrics.js';
 import type { DeliveryStore } from '../../src/domain/ports/delivery-store.js';
 import { startScheduler } from '../../src/jobs/scheduler.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
@@ -32,6 +33,7 @@ function blockingTickDeps() {
     campaign: { clock: new FixedClock(new Date('2026-03-01T09:00:00Z')), config: { prebuildLeadMs: 0 } },
     delivery: store,
     config: { smsReceiptTimeoutMs: 60_000 },
+    metrics: NO_DELIVERY_METRICS,
     log: (event: string, fields: Record<string, unknown>) => steps.push(`${event} ${JSON.stringify(fields)}`),
   } as unknown as DeliveryDeps;
   return { deps, steps, started, release };
