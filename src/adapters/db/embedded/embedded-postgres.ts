@@ -27,12 +27,24 @@ const SETTINGS_FILE = 'postgres.json';
 const READY_TIMEOUT_MS = 120_000;
 
 /**
+ * The server's settings, on its command line so they follow Herald's version rather than an edited
+ * file: loopback only, no Unix socket. (A larger max_wal_size or shared_buffers made no difference to
+ * a 1M-recipient run build here: 13.2 s with 1 GB / 128 MB, 13.1 s with 8 GB / 512 MB.)
+ */
+const SERVER_SETTINGS: Record<string, string> = {
+  listen_addresses: '127.0.0.1',
+  unix_socket_directories: '',
+};
+
+/**
  * Stops the server when Herald goes, however it goes: the shell holds the read end of a pipe whose
  * only writer is Herald, so when Herald exits (even SIGKILLed) the read sees end-of-file and the
  * server gets SIGINT (PostgreSQL's fast shutdown). The server's output goes to a log in the cluster.
  */
 const GUARDIAN = `exec 3<&0
-"$1" -D "$2" -p "$3" -c listen_addresses=127.0.0.1 -c unix_socket_directories= >>"$2/server.log" 2>&1 </dev/null &
+server_bin=$1 cluster=$2 port=$3
+shift 3
+"$server_bin" -D "$cluster" -p "$port" "$@" >>"$cluster/server.log" 2>&1 </dev/null &
 server=$!
 ( while read -r _ <&3; do :; done; kill -INT "$server" 2>/dev/null ) &
 watcher=$!
@@ -124,6 +136,9 @@ async function initialise(binaries: PostgresBinaries, cluster: string, password:
     '--locale-provider=builtin',
     '--builtin-locale=C.UTF-8',
     '--locale=C',
+    // PostgreSQL 18 turns page checksums on by default; off, as every earlier version had it, a
+    // 1M-recipient run build took 12.3 s instead of 13.2 s here.
+    '--no-data-checksums',
     // A new, empty cluster: nothing to lose if the machine crashes in the next few seconds.
     '--no-sync',
     '--no-instructions',
@@ -221,7 +236,8 @@ async function startServer(binaries: PostgresBinaries, cluster: string, account:
   for (let attempt = 0; attempt < 3; attempt++) {
     // A free port now; if someone takes it before the server binds, the server exits and we try another.
     const port = await freePort();
-    const child = spawn('/bin/sh', ['-c', GUARDIAN, 'herald-postgres', binaries.postgres, cluster, String(port)], {
+    const settings = Object.entries(SERVER_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+    const child = spawn('/bin/sh', ['-c', GUARDIAN, 'herald-postgres', binaries.postgres, cluster, String(port), ...settings], {
       env: serverEnv(),
       stdio: ['pipe', 'ignore', 'ignore'],
       ...(account ? { uid: account.uid, gid: account.gid } : {}),
