@@ -25,6 +25,10 @@ interface SinkMessage {
 interface Sink {
   url: string;
   messages: SinkMessage[];
+  /** Every RCPT TO the server accepted, message or not. */
+  recipients: string[];
+  /** Bytes of message body received so far, per DATA command opened (first recipient). */
+  bodies: Map<string, number>;
   /** Connections the sink has accepted, to prove the pool reuses them. */
   connections: () => number;
   close(): Promise<void>;
@@ -40,6 +44,8 @@ function smtpError(responseCode: number, message: string): SMTPServerError {
  */
 async function startSink(): Promise<Sink> {
   const messages: SinkMessage[] = [];
+  const recipients: string[] = [];
+  const bodies = new Map<string, number>();
   let accepted = 0;
   const server: SMTPServer = new SMTPServer({
     authOptional: true,
@@ -61,11 +67,17 @@ async function startSink(): Promise<Sink> {
         }
         return undefined;
       }
+      recipients.push(address.address);
       callback();
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const first = session.envelope.rcptTo[0]?.address ?? '';
+      bodies.set(first, 0);
+      stream.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        bodies.set(first, (bodies.get(first) ?? 0) + chunk.length);
+      });
       stream.on('end', () => {
         const to = session.envelope.rcptTo.map((r) => r.address);
         if (to.some((address) => address.startsWith('data-554@'))) {
@@ -81,6 +93,8 @@ async function startSink(): Promise<Sink> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    recipients,
+    bodies,
     connections: () => accepted,
     close: () =>
       new Promise<void>((resolve) => {
@@ -212,6 +226,32 @@ describe('SmtpEmailProvider over a real SMTP round trip', () => {
     expect(parsed.text).toMatch(/WINTER SALE/);
     expect(parsed.text).toContain('Hello Ana, see the collection [https://shop.example.com/w].');
     expect(parsed.text).not.toContain('<');
+  });
+
+  it('goes ahead with the envelope while the hand-over is recorded, and sends the body only once it is', async () => {
+    provider = new SmtpEmailProvider({ url: sink.url, poolSize: 1, dkim: null });
+    expect(provider.holdsUntilHandedOver).toBe(true);
+    let record!: (handed: boolean) => void;
+    const handedOver = new Promise<boolean>((resolve) => (record = resolve));
+    const sending = provider.send(email({ to: 'gated@example.com' }), handedOver);
+    // The envelope went ahead and DATA is open, but not a byte of the message while the record is written.
+    await expect.poll(() => sink.bodies.has('gated@example.com')).toBe(true);
+    expect(sink.recipients).toContain('gated@example.com');
+    expect(sink.bodies.get('gated@example.com')).toBe(0);
+    expect(sink.messages).toHaveLength(0);
+    record(true);
+    expect(await sending).toMatchObject({ outcome: 'sent' });
+    expect(sink.messages.map((m) => m.to)).toEqual([['gated@example.com']]);
+  });
+
+  it('abandons the message, unsent, when the hand-over is refused, and the pool goes on sending', async () => {
+    provider = new SmtpEmailProvider({ url: sink.url, poolSize: 1, dkim: null });
+    const refused = await provider.send(email({ to: 'refused@example.com' }), Promise.resolve(false));
+    expect(refused.outcome).not.toBe('sent');
+    const failed = await provider.send(email({ to: 'db-down@example.com' }), Promise.reject(new Error('connection lost')));
+    expect(failed.outcome).not.toBe('sent');
+    expect(await provider.send(email({ to: 'after@example.com' }), Promise.resolve(true))).toMatchObject({ outcome: 'sent' });
+    expect(sink.messages.map((m) => m.to)).toEqual([['after@example.com']]);
   });
 
   it('writes the List-Id name quoted, or encoded when it is not plain ASCII, and the id bare', async () => {

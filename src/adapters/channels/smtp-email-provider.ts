@@ -1,6 +1,7 @@
 import { EMAIL_CHANNEL } from '../../domain/channels/channel-spec.js';
 import { createPrivateKey } from 'node:crypto';
 import { convert as htmlToText } from 'html-to-text';
+import { Transform, type TransformCallback } from 'node:stream';
 import { createTransport } from 'nodemailer';
 import type { SMTPPoolOptions, SendMailOptions, Transporter } from 'nodemailer';
 import type { FailureCategory } from '../../domain/delivery/message-status.js';
@@ -165,6 +166,29 @@ function assertUsableDkimKey(privateKey: string): void {
   }
 }
 
+type HeraldMailOptions = SendMailOptions & { heraldHandedOver?: Promise<boolean> | undefined };
+
+/** Holds every byte of the message until the hand-over is recorded; fails the send if it never is. */
+class HandOverGate extends Transform {
+  private readonly open: Promise<void>;
+
+  constructor(handedOver: Promise<boolean>) {
+    super();
+    this.open = handedOver.then((handed) => {
+      if (!handed) throw new Error('not sent: the hand-over was not recorded (another sender holds this message)');
+    });
+    this.open.catch(() => {}); // reported through the stream, by the first chunk that waits on it
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.open.then(() => callback(null, chunk), callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    this.open.then(() => callback(), callback);
+  }
+}
+
 /** Email over SMTP through a nodemailer connection pool; also how mail reaches the local capture server. */
 export class SmtpEmailProvider implements ChannelProvider {
   readonly channel = 'email' as const;
@@ -172,6 +196,8 @@ export class SmtpEmailProvider implements ChannelProvider {
   readonly name = 'smtp';
   /** One message per pooled connection: more would wait inside nodemailer, handed over yet unsent. */
   readonly maxInFlight: number;
+  /** MAIL FROM, RCPT TO and DATA go ahead while the hand-over is recorded; the body waits for it. */
+  readonly holdsUntilHandedOver = true;
   private readonly transport: Transporter;
 
   constructor(options: SmtpEmailProviderOptions) {
@@ -192,9 +218,19 @@ export class SmtpEmailProvider implements ChannelProvider {
       poolOptions.dkim = { ...options.dkim, headerFieldNames: DKIM_SIGNED_HEADERS };
     }
     this.transport = createTransport(poolOptions);
+    // The message body passes through a gate that opens once the hand-over is recorded. Until the
+    // body's final line the server has no message: abandoned before that, nothing was sent (the
+    // pool closes that connection, and the server drops the half-open transaction).
+    this.transport.use('stream', (mail, done) => {
+      const handedOver = (mail.data as HeraldMailOptions).heraldHandedOver;
+      if (handedOver) mail.message.transform(() => new HandOverGate(handedOver));
+      done();
+    });
   }
 
-  async send(message: OutboundMessage): Promise<SendResult> {
+  async send(message: OutboundMessage, handedOver?: Promise<boolean>): Promise<SendResult> {
+    // The engine awaits the hand-over itself; a refusal must not also surface as an unhandled rejection here.
+    handedOver?.catch(() => {});
     if (!message.from) {
       return { outcome: 'permanent', category: 'configuration', reason: 'email message has no sender address' };
     }
@@ -203,7 +239,8 @@ export class SmtpEmailProvider implements ChannelProvider {
       // Bounces and complaints quote the original headers; this brings them back to the ledger row.
       'X-Herald-Message-Id': message.messageId,
     };
-    const mail: SendMailOptions = {
+    const mail: HeraldMailOptions = {
+      heraldHandedOver: handedOver,
       from: message.from.name ? { name: message.from.name, address: message.from.address } : message.from.address,
       to: message.to,
       subject: message.subject ?? '',

@@ -1,5 +1,5 @@
 import type { ActiveRun, ClaimedMessage } from '../ports/delivery-store.js';
-import type { ChannelProvider, SendResult } from '../ports/channel-provider.js';
+import type { ChannelProvider, OutboundMessage, SendResult } from '../ports/channel-provider.js';
 import { budgetSpent, decideOutcome, type Decision } from './outcome-policy.js';
 import { SYSTEM_ACTOR, type DeliveryDeps } from './delivery-deps.js';
 import { mapWithConcurrency } from './map-with-concurrency.js';
@@ -66,10 +66,11 @@ export async function sendRunBatch(deps: DeliveryDeps, run: ActiveRun, owner: st
     try {
       await deps.pacer.acquire(spec.name, spec.segmented ? provider.segments(message.text) : 1);
       if (suspendedFor) return settle({ outcome: { id: m.id, status: 'queued', nextAttemptAt: deps.campaign.clock.now(), notAnAttempt: true } });
-      // Lost the lease meanwhile (swept, then claimed by someone else): not ours to send.
-      if (!(await deps.journal.handOver(owner, m.id))) return null;
+      const handedOver = deps.journal.handOver(owner, m.id);
       const providerDone = deps.metrics.startProviderCall(run.channel);
-      const result = await send(provider, message);
+      const result = await handOverAndSend(provider, message, handedOver);
+      // Lost the lease meanwhile (swept, then claimed by someone else): not ours, and nothing was sent.
+      if (result === null) return null;
       providerDone(result);
       return settle(decide(m, result));
     } finally {
@@ -105,9 +106,28 @@ export async function sendRunBatch(deps: DeliveryDeps, run: ActiveRun, owner: st
   return claimed.length;
 }
 
-async function send(provider: ChannelProvider, message: Parameters<ChannelProvider['send']>[0]): Promise<SendResult> {
+/**
+ * Calls the provider once the hand-over is recorded; or, for a provider that holds the message back
+ * itself (`holdsUntilHandedOver`), at once, with the record still being written. Null when the
+ * hand-over was refused: nothing was sent.
+ */
+async function handOverAndSend(provider: ChannelProvider, message: OutboundMessage, handedOver: Promise<boolean>): Promise<SendResult | null> {
+  if (!provider.holdsUntilHandedOver) return (await handedOver) ? send(provider, message) : null;
+  const sending = send(provider, message, handedOver);
+  let handed: boolean;
   try {
-    return await provider.send(message);
+    handed = await handedOver;
+  } catch (error) {
+    await sending; // the provider abandons it, unsent; let it finish before the error goes up
+    throw error;
+  }
+  const result = await sending;
+  return handed ? result : null;
+}
+
+async function send(provider: ChannelProvider, message: OutboundMessage, handedOver?: Promise<boolean>): Promise<SendResult> {
+  try {
+    return await provider.send(message, handedOver);
   } catch (error) {
     // Providers should not throw. One that does may have sent: the answer is unknown, never resent by itself.
     return { outcome: 'permanent', category: 'ambiguous', reason: `provider error after the hand-over: ${(error as Error).message}` };

@@ -73,8 +73,18 @@ export interface ChannelProvider {
    * no more than this, so a crash leaves no more than this many `unknown`. Unset: SEND_CONCURRENCY.
    */
   readonly maxInFlight?: number;
-  /** Sends one message; resolves to a result, never rejects for a delivery problem. */
-  send(message: OutboundMessage): Promise<SendResult>;
+  /**
+   * True when the provider can start its exchange before the hand-over is recorded and hold back the
+   * message itself until then (SMTP: the envelope goes ahead, the body waits). The engine then passes
+   * `handedOver` with the call instead of awaiting it first, so the record costs no time on the wire.
+   */
+  readonly holdsUntilHandedOver?: boolean;
+  /**
+   * Sends one message; resolves to a result, never rejects for a delivery problem. With
+   * `holdsUntilHandedOver`, `handedOver` is given: no part of the message may reach the provider
+   * before it resolves true, and the message is abandoned, unsent, when it resolves false or rejects.
+   */
+  send(message: OutboundMessage, handedOver?: Promise<boolean>): Promise<SendResult>;
   /** Segments an SMS body would be billed as (email: 1). */
   segments(text: string): number;
   /** Releases pooled connections. */
