@@ -100,7 +100,10 @@ const engines = process.env.BENCH_ENGINES ? ENGINES.filter((e) => process.env.BE
 await part('start', null, () => startupBench(emitFigure));
 for (const engine of engines) {
   await part('core', engine, () => bench(engine));
-  await part('email', engine, () => emailSendBench(engine, emitFigure));
+  await part('email', engine, async () => {
+    await emailSendBench(engine, emitFigure);
+    await emailSendBench(engine, emitFigure, { replyDelayMs: 10, suffix: '_remote' });
+  });
   if (engine === engines[0]) await part('sms', engine, () => smsPacingBench(engine, emitFigure));
   await part('prebuild', engine, () => prebuildBench(engine, emitFigure));
   await part('rss', engine, () => sendRssBench(engine));

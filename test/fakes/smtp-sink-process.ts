@@ -23,9 +23,13 @@ export interface SinkProcess {
 
 type FromSink = { url?: string; count?: number; tally?: Record<string, number>; reached?: number };
 
-/** Forks this file as the sink, under tsx whoever the parent is (a test worker, the bench). */
-export async function startSinkProcess(): Promise<SinkProcess> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--child'], {
+/**
+ * Forks this file as the sink, under tsx whoever the parent is (a test worker, the bench).
+ * `replyDelayMs`: how long it takes to answer MAIL FROM, RCPT TO and each message, as a server a
+ * network round trip away does.
+ */
+export async function startSinkProcess(options: { replyDelayMs?: number } = {}): Promise<SinkProcess> {
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--child', `--reply-delay-ms=${options.replyDelayMs ?? 0}`], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -72,6 +76,8 @@ export async function startSinkProcess(): Promise<SinkProcess> {
 }
 
 async function serve(): Promise<void> {
+  const delayArg = process.argv.find((a) => a.startsWith('--reply-delay-ms='));
+  const replyDelayMs = delayArg ? Number(delayArg.split('=')[1]) : 0;
   let count = 0;
   const perRecipient = new Map<string, number>();
   const waiting = new Set<number>();
@@ -89,6 +95,9 @@ async function serve(): Promise<void> {
     logger: false,
     closeTimeout: 100,
     size: 10 * 1024 * 1024,
+    // A server across a network answers each command a round trip later.
+    onMailFrom: (_address, _session, callback) => (replyDelayMs > 0 ? void setTimeout(callback, replyDelayMs) : callback()),
+    onRcptTo: (_address, _session, callback) => (replyDelayMs > 0 ? void setTimeout(callback, replyDelayMs) : callback()),
     onData(stream, session, callback) {
       stream.on('data', () => {});
       stream.on('end', () => {
@@ -99,7 +108,8 @@ async function serve(): Promise<void> {
           count += 1;
         }
         notify();
-        callback();
+        if (replyDelayMs > 0) setTimeout(callback, replyDelayMs);
+        else callback();
       });
     },
   });

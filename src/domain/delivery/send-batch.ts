@@ -44,8 +44,9 @@ export async function sendRunBatch(deps: DeliveryDeps, run: ActiveRun, owner: st
     return decision;
   };
 
-  // No more lanes than the provider has slots: a lane waiting for a slot would only hold its message.
-  const decisions = await mapWithConcurrency(claimed, deps.slots.capacity(run.channel), async (m): Promise<Decision | null> => {
+  // Twice as many lanes as the provider has slots: while some messages are with the provider, the
+  // next ones are rendered and waiting for a slot, so a slot given back is taken at once.
+  const decisions = await mapWithConcurrency(claimed, deps.slots.capacity(run.channel) * 2, async (m): Promise<Decision | null> => {
     const now = deps.campaign.clock.now();
     // Once the campaign must stop, the rest of the batch goes back to the queue unsent.
     if (suspendedFor) return settle({ outcome: { id: m.id, status: 'queued', nextAttemptAt: now, notAnAttempt: true } });
