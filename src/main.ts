@@ -30,24 +30,12 @@ async function main(): Promise<number> {
   // Bolt (~40 MB) and the twilio SDK are loaded only when configured.
   const slack = serve && config.slack ? (await import('./slack/slack-app.js')).createSlackEdge({ app, config: config.slack }) : null;
   const mapTwilioStatus = config.sms.twilio ? (await import('./adapters/channels/twilio-sms-provider.js')).mapTwilioStatus : null;
-  const http = createHttpServer(
-    {
-      clock: app.deps.clock,
-      receipts: app.stores.receipts,
-      suppressions: app.stores.suppressions,
-      unsubscribes: app.stores.unsubscribes,
-      signer: app.signer,
-      health: app.health,
-      metrics: () => app.metrics.scrape(),
-      log: log.child({ edge: 'http' }),
-    },
-    {
-      publicBaseUrl: config.http.publicBaseUrl,
-      twilio: config.sms.twilio && mapTwilioStatus ? { authToken: config.sms.twilio.authToken, mapStatus: mapTwilioStatus } : null,
-      // HTTP mode: Slack posts commands, clicks and events to POST /slack/events on this same server.
-      extraRoutes: slack?.routes ?? [],
-    },
-  );
+  const http = createHttpServer(app.httpDeps(log.child({ edge: 'http' })), {
+    publicBaseUrl: config.http.publicBaseUrl,
+    twilio: config.sms.twilio && mapTwilioStatus ? { authToken: config.sms.twilio.authToken, mapStatus: mapTwilioStatus } : null,
+    // HTTP mode: Slack posts commands, clicks and events to POST /slack/events on this same server.
+    extraRoutes: slack?.routes ?? [],
+  });
   let port: number;
   try {
     ({ port } = await http.listen(config.http.port, config.http.host));

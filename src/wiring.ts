@@ -33,6 +33,7 @@ import type { Clock } from './domain/ports/clock.js';
 import type { EventLog } from './domain/ports/event-log.js';
 import type { Pacer } from './domain/ports/pacer.js';
 import { DeliveryWorker } from './jobs/delivery-worker.js';
+import type { HttpServerDeps } from './http/http-server.js';
 import { UNSUBSCRIBE_PATH, UNSUBSCRIBE_PURPOSE } from './http/routes/unsubscribe.js';
 import { TWILIO_STATUS_PATH } from './http/routes/twilio-status.js';
 
@@ -60,6 +61,8 @@ export interface App {
   outbox: { mailDir: string; smsDir: string } | null;
   /** The base of links in messages (unsubscribe, Twilio callbacks); set once the HTTP server listens. */
   setPublicBaseUrl(url: string): void;
+  /** What the HTTP edge needs from this app (stores, signer, health checks, metrics), logging to `log`. */
+  httpDeps(log?: HttpServerDeps['log']): HttpServerDeps;
   close(): Promise<void>;
 }
 
@@ -156,7 +159,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     metrics: metrics.delivery,
   };
   const worker = new DeliveryWorker(delivery, { owner: `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`, idleMs: Math.min(config.delivery.tickMs, 1000), isAlive: isProcessAlive });
-  return {
+  const app: App = {
     config,
     database,
     deps,
@@ -178,10 +181,23 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     setPublicBaseUrl(url) {
       publicBaseUrl = url.replace(/\/+$/, '');
     },
+    httpDeps(log) {
+      return {
+        clock,
+        receipts: app.stores.receipts,
+        suppressions: app.stores.suppressions,
+        unsubscribes: app.stores.unsubscribes,
+        signer,
+        health: app.health,
+        metrics: () => metrics.scrape(),
+        ...(log ? { log } : {}),
+      };
+    },
     async close() {
       await worker.stop();
       await channelSet?.close();
       if (!overrides.database) await database.close();
     },
   };
+  return app;
 }

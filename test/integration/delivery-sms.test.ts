@@ -104,7 +104,7 @@ describe.each(ENGINES)('SMS delivery on %s', (engine) => {
     t = await createTestApp(engine, ENV, { providers: { sms: provider }, pacer: noPacing, random: () => 0.5 });
     t.app.setPublicBaseUrl(PUBLIC);
     edge = createHttpServer(
-      { clock: t.clock, receipts: t.app.stores.receipts, suppressions: t.app.stores.suppressions, unsubscribes: t.app.stores.unsubscribes, signer: t.app.signer },
+      t.app.httpDeps(),
       { publicBaseUrl: PUBLIC, twilio: { authToken: FAKE_AUTH_TOKEN, mapStatus: mapTwilioStatus } },
     );
     base = `http://127.0.0.1:${(await edge.listen(0, '127.0.0.1')).port}`;

@@ -52,18 +52,7 @@ function value(samples: Sample[], name: string, labels: Record<string, string> =
 }
 
 async function serve(app: App): Promise<{ base: string; http: HttpServerHandle }> {
-  const http = createHttpServer(
-    {
-      clock: app.deps.clock,
-      receipts: app.stores.receipts,
-      suppressions: app.stores.suppressions,
-      unsubscribes: app.stores.unsubscribes,
-      signer: app.signer,
-      health: app.health,
-      metrics: () => app.metrics.scrape(),
-    },
-    { publicBaseUrl: null, twilio: null },
-  );
+  const http = createHttpServer(app.httpDeps(), { publicBaseUrl: null, twilio: null });
   const { port } = await http.listen(0, '127.0.0.1');
   return { base: `http://127.0.0.1:${port}`, http };
 }
