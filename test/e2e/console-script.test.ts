@@ -43,7 +43,7 @@ describe('console driven by a script on stdin', () => {
     expect(first.stdout).toMatch(/scheduled -> cancelled/);
 
     const second = await runConsole('/campaign show C-1001\n/campaign lists\n');
-    expect(second.code).toBe(0);
+    expect(second.code, second.stderr + second.stdout).toBe(0);
     expect(second.stdout).toMatch(/Status:\s+cancelled/);
     expect(second.stdout).toContain('Newsletter');
   });

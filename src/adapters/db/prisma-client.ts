@@ -13,5 +13,8 @@ export { Prisma } from './generated/client.js';
  */
 export function createPrismaClient(url: string, poolSize = 10): { prisma: PrismaClient; pool: SqlPool } {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection the server drops (a restart, a shutdown racing ours) must not bring Herald
+  // down as an unhandled 'error' event: the pool replaces it, and the next query reports trouble.
+  pool.on('error', () => {});
   return { prisma: new PrismaClient({ adapter: new PrismaPg(pool) }), pool };
 }
