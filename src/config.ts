@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { IANAZone } from 'luxon';
@@ -14,55 +15,131 @@ export type LogLevelName = (typeof LOG_LEVELS)[number];
 export const MODES = ['console', 'serve'] as const;
 export type Mode = (typeof MODES)[number];
 
+/** A whole number in [min, max], written in decimal: `0x1270`, `1e3` or `12abc` are typos, not numbers. */
+function wholeNumber(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}, in decimal digits`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+}
+
+/** A decimal number in [min, max] (above min when `aboveMin`), written plainly: `1e3` or `0x10` are refused. */
+function plainNumber(min: number, max: number, aboveMin = false) {
+  const range = `${aboveMin ? 'more than' : 'from'} ${min} ${aboveMin ? 'and at most' : 'to'} ${max}`;
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, `must be a number ${range}, such as 2 or 0.5`)
+    .transform(Number)
+    .pipe(z.number().max(max, `must be at most ${max}`).refine((n) => (aboveMin ? n > min : n >= min), `must be ${aboveMin ? 'more than' : 'at least'} ${min}`));
+}
+
+/** An smtp:// or smtps:// URL with a host (and a port that exists, if one is given). */
+const smtpUrl = z.string().superRefine((raw, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be smtp://[user:password@]host[:port] or smtps://…: it is not a URL (a port above 65535?)' });
+    return;
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') ctx.addIssue({ code: 'custom', message: 'must be an smtp:// or smtps:// URL' });
+  else if (!url.hostname) ctx.addIssue({ code: 'custom', message: 'names no host: give smtp://host:port (smtps:// for implicit TLS)' });
+  else if (url.port === '0') ctx.addIssue({ code: 'custom', message: 'has port 0: give the SMTP server’s port (587, 465, 25)' });
+});
+
+/** The URL recipients reach Herald at: http(s), a host, no spaces, no query or fragment. */
+const publicBaseUrl = z.string().superRefine((raw, ctx) => {
+  if (/\s/.test(raw)) {
+    ctx.addIssue({ code: 'custom', message: 'contains spaces; give the address exactly, such as https://herald.example.com' });
+    return;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be an http:// or https:// URL, such as https://herald.example.com' });
+    return;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') ctx.addIssue({ code: 'custom', message: 'must be an http:// or https:// URL' });
+  else if (!url.hostname) ctx.addIssue({ code: 'custom', message: 'names no host' });
+  else if (url.search || url.hash) ctx.addIssue({ code: 'custom', message: 'must not carry a query or a fragment: links are built under it' });
+});
+
+/** Slack user ids (U…, W…) and user-group ids (S…), comma-separated. */
+const slackIds = z
+  .string()
+  .default('')
+  .superRefine((raw, ctx) => {
+    for (const id of raw.split(',').map((t) => t.trim()).filter(Boolean)) {
+      if (!/^[UWS][A-Z0-9]{2,}$/.test(id)) {
+        ctx.addIssue({ code: 'custom', message: `has "${id.slice(0, 40)}", which is not a Slack user id (U… or W…) or user-group id (S…)` });
+      }
+    }
+  });
+
+/** Virtual file systems: a data folder there cannot hold files (and some reads there never end). */
+const VIRTUAL_ROOTS = ['/proc', '/sys', '/dev'];
+
+/** Variables that may be set to nothing (an empty list); any other set but blank is a mistake to name. */
+const MAY_BE_BLANK = new Set(['CONTENT_BLOCKLIST', 'SLACK_ADMINS', 'SLACK_APPROVERS', 'SLACK_MARKETERS', 'SLACK_VIEWERS']);
+
 /** The only reader of process.env: every setting, its default and its check. */
 const ConfigSchema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// connection string')
     .optional(),
-  HERALD_DATA_DIR: z.string().min(1).default('.herald'),
+  HERALD_DATA_DIR: z
+    .string()
+    .default('.herald')
+    .refine((dir) => !VIRTUAL_ROOTS.some((root) => path.resolve(dir) === root || path.resolve(dir).startsWith(`${root}/`)), {
+      message: `is inside ${VIRTUAL_ROOTS.join(', ')} (virtual file systems that cannot hold Herald's files): choose an ordinary folder`,
+    }),
   HERALD_MODE: z.enum(MODES, { error: `must be one of: ${MODES.join(', ')}` }).optional(),
-  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(25),
+  SHUTDOWN_TIMEOUT_SECONDS: wholeNumber(1, 3600).default(25),
   ACCOUNT_TIME_ZONE: z
     .string()
     .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Paris')
     .default('UTC'),
-  PREBUILD_LEAD_HOURS: z.coerce.number().min(0).max(168).default(12),
-  LATE_ACTION_WINDOW_MINUTES: z.coerce.number().int().min(0).max(1440).default(10),
-  APPROVAL_TTL_MINUTES: z.coerce.number().int().min(1).max(10080).default(60),
+  PREBUILD_LEAD_HOURS: plainNumber(0, 168).default(12),
+  LATE_ACTION_WINDOW_MINUTES: wholeNumber(0, 1440).default(10),
+  APPROVAL_TTL_MINUTES: wholeNumber(1, 10080).default(60),
   CONTENT_BLOCKLIST: z.string().default(''),
   TWILIO_FROM: z.string().optional(),
   TWILIO_MESSAGING_SERVICE_SID: z.string().optional(),
   HERALD_ACTOR: z.string().min(1).optional(),
-  DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DB_POOL_SIZE: wholeNumber(1, 100).default(10),
   // Delivery engine
   HTTP_HOST: z.string().min(1).default('127.0.0.1'),
-  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  PUBLIC_BASE_URL: z.string().regex(/^https?:\/\/[^/]+/, 'must be an http:// or https:// URL').optional(),
+  HTTP_PORT: wholeNumber(0, 65535).default(3000),
+  PUBLIC_BASE_URL: publicBaseUrl.optional(),
   HERALD_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
-  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
-  EMAIL_RATE_PER_SECOND: z.coerce.number().positive().max(100_000).default(100),
+  SMTP_URL: smtpUrl.optional(),
+  SMTP_POOL_SIZE: wholeNumber(1, 100).default(5),
+  EMAIL_RATE_PER_SECOND: plainNumber(0, 100_000, true).default(100),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-zA-Z]{32}$/, 'must be a Twilio account SID (AC followed by 32 characters)').optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
   TWILIO_API_BASE_URL: z.string().regex(/^https?:\/\//, 'must be an http:// or https:// URL').optional(),
-  SMS_SEGMENTS_PER_SECOND: z.coerce.number().positive().max(10_000).default(1),
-  SMS_RECEIPT_TIMEOUT_MINUTES: z.coerce.number().int().min(1).max(10_080).default(240),
+  SMS_SEGMENTS_PER_SECOND: plainNumber(0, 10_000, true).default(1),
+  SMS_RECEIPT_TIMEOUT_MINUTES: wholeNumber(1, 10_080).default(240),
   SMS_SEND_WINDOW: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM-HH:MM, e.g. 08:00-21:00')
     .default('08:00-21:00'),
-  SEND_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
-  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
-  SEND_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(120),
-  MAX_SEND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
-  RETRY_BASE_SECONDS: z.coerce.number().min(0.1).max(86_400).default(30),
-  ERROR_BUDGET_PERCENT: z.coerce.number().min(0).max(100).default(20),
-  ERROR_BUDGET_MIN_ATTEMPTS: z.coerce.number().int().min(1).max(1_000_000).default(50),
-  SCHEDULER_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  SEND_BATCH_SIZE: wholeNumber(1, 10_000).default(100),
+  SEND_CONCURRENCY: wholeNumber(1, 1000).default(10),
+  SEND_LEASE_SECONDS: wholeNumber(5, 3600).default(120),
+  MAX_SEND_ATTEMPTS: wholeNumber(1, 50).default(5),
+  RETRY_BASE_SECONDS: plainNumber(0.1, 86_400).default(30),
+  ERROR_BUDGET_PERCENT: plainNumber(0, 100).default(20),
+  ERROR_BUDGET_MIN_ATTEMPTS: wholeNumber(1, 1_000_000).default(50),
+  SCHEDULER_TICK_SECONDS: wholeNumber(1, 3600).default(5),
   // Operations
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   // Slack
@@ -71,10 +148,10 @@ const ConfigSchema = z.object({
   SLACK_APP_TOKEN: z.string().optional(),
   SLACK_SOCKET_MODE: z.enum(['true', 'false', '1', '0']).optional(),
   SLACK_API_URL: z.string().regex(/^https?:\/\//, 'must be an http:// or https:// URL').optional(),
-  SLACK_ADMINS: z.string().default(''),
-  SLACK_APPROVERS: z.string().default(''),
-  SLACK_MARKETERS: z.string().default(''),
-  SLACK_VIEWERS: z.string().default(''),
+  SLACK_ADMINS: slackIds,
+  SLACK_APPROVERS: slackIds,
+  SLACK_MARKETERS: slackIds,
+  SLACK_VIEWERS: slackIds,
   SLACK_DEFAULT_ROLE: z.enum(['none', 'viewer', 'marketer', 'approver', 'admin']).default('viewer'),
   SLACK_ALERTS_CHANNEL: z.string().optional(),
   SLACK_ACTIVITY_CHANNEL: z.string().optional(),
@@ -146,12 +223,19 @@ export function configFromProcess(): Config {
 
 /** `args` are the command-line arguments after the script (`node dist/main.js serve`): at most a mode. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), args: readonly string[] = []): Config {
-  // Empty variables count as unset, as in most deployment tools.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const known = new Set(Object.keys(ConfigSchema.shape));
+  const present: Record<string, string> = {};
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (!known.has(name) || value === undefined) continue;
+    // Set but blank is a slip (an empty line in a .env file), not a choice of the default: say so.
+    if (value.trim() === '' && !MAY_BE_BLANK.has(name)) problems.push(`${name} is set but blank: give it a value, or unset it for the default.`);
+    else present[name] = value;
+  }
   const parsed = ConfigSchema.safeParse(present);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n  ');
-    throw new ConfigError(`Invalid configuration:\n  ${problems}`);
+  if (!parsed.success) problems.push(...parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}.`));
+  if (problems.length > 0 || !parsed.success) {
+    throw new ConfigError(problems.length === 1 ? problems[0]! : `The configuration has ${problems.length} problems:\n  ${problems.join('\n  ')}`);
   }
   const c = parsed.data;
   const slack = slackConfig(c);
@@ -203,7 +287,7 @@ function modeFrom(args: readonly string[]): Mode | undefined {
   if (args.length === 0) return undefined;
   const [arg, ...rest] = args;
   if (rest.length > 0 || !(MODES as readonly string[]).includes(arg!)) {
-    throw new ConfigError(`Invalid command line: ${args.join(' ')}\n  Herald takes one optional argument, the mode: ${MODES.join(' or ')} (or set HERALD_MODE).`);
+    throw new ConfigError(`The command line "${args.join(' ').slice(0, 80)}" is not a mode: Herald takes one optional argument, ${MODES.join(' or ')} (or set HERALD_MODE).`);
   }
   return arg as Mode;
 }
@@ -280,15 +364,22 @@ type Parsed = z.output<typeof ConfigSchema>;
 function dkimConfig(c: Parsed): Config['email']['dkim'] {
   const given = [c.DKIM_DOMAIN, c.DKIM_SELECTOR, c.DKIM_PRIVATE_KEY].filter((v) => v !== undefined).length;
   if (given === 0) return null;
-  if (given < 3) throw new ConfigError('Invalid configuration:\n  DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY go together: set all three or none.');
+  if (given < 3) throw new ConfigError('DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY go together: set all three or none.');
   // Keys are often passed on one line with literal \n.
-  return { domainName: c.DKIM_DOMAIN!, keySelector: c.DKIM_SELECTOR!, privateKey: c.DKIM_PRIVATE_KEY!.replace(/\\n/g, '\n') };
+  const privateKey = c.DKIM_PRIVATE_KEY!.replace(/\\n/g, '\n');
+  try {
+    createPrivateKey(privateKey);
+  } catch {
+    // nodemailer would send unsigned mail with a key that does not load; the key stays out of the message.
+    throw new ConfigError('DKIM_PRIVATE_KEY is not a usable private key: give the PEM text ("-----BEGIN PRIVATE KEY-----" …), on one line with \\n for its line breaks if need be.');
+  }
+  return { domainName: c.DKIM_DOMAIN!, keySelector: c.DKIM_SELECTOR!, privateKey };
 }
 
 function twilioConfig(c: Parsed): Config['sms']['twilio'] {
   if (!c.TWILIO_ACCOUNT_SID && !c.TWILIO_AUTH_TOKEN) return null;
   if (!c.TWILIO_ACCOUNT_SID || !c.TWILIO_AUTH_TOKEN) {
-    throw new ConfigError('Invalid configuration:\n  TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together: set both or neither.');
+    throw new ConfigError('TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN go together: set both or neither.');
   }
   return { accountSid: c.TWILIO_ACCOUNT_SID, authToken: c.TWILIO_AUTH_TOKEN, apiBaseUrl: c.TWILIO_API_BASE_URL?.replace(/\/+$/, '') ?? null };
 }
@@ -298,7 +389,7 @@ function sendWindow(text: string): Config['sms']['sendWindow'] {
     const [h, m] = hhmm.split(':').map(Number);
     return h! * 60 + m!;
   });
-  if (start === end) throw new ConfigError('Invalid configuration:\n  SMS_SEND_WINDOW: start and end are the same; give a window such as 08:00-21:00.');
+  if (start === end) throw new ConfigError('SMS_SEND_WINDOW starts and ends at the same time: give a window such as 08:00-21:00.');
   return { startMinute: start!, endMinute: end! };
 }
 
@@ -309,9 +400,9 @@ function idList(text: string): string[] {
 function slackConfig(c: Parsed): Config['slack'] {
   if (!c.SLACK_BOT_TOKEN) return null;
   const socketMode = c.SLACK_SOCKET_MODE === 'true' || c.SLACK_SOCKET_MODE === '1';
-  if (socketMode && !c.SLACK_APP_TOKEN) throw new ConfigError('Invalid configuration:\n  SLACK_APP_TOKEN: required when SLACK_SOCKET_MODE is true (an xapp- token).');
+  if (socketMode && !c.SLACK_APP_TOKEN) throw new ConfigError('SLACK_APP_TOKEN is needed when SLACK_SOCKET_MODE is true: set it to the app-level token (xapp-…).');
   if (!socketMode && !c.SLACK_SIGNING_SECRET) {
-    throw new ConfigError('Invalid configuration:\n  SLACK_SIGNING_SECRET: required for the HTTP receiver (or set SLACK_SOCKET_MODE=true with SLACK_APP_TOKEN).');
+    throw new ConfigError('SLACK_SIGNING_SECRET is needed for Slack over HTTP: set it to the app’s signing secret (or use SLACK_SOCKET_MODE=true with SLACK_APP_TOKEN).');
   }
   return {
     botToken: c.SLACK_BOT_TOKEN,

@@ -42,6 +42,12 @@ async function main(): Promise<number> {
   } catch (error) {
     await app.close();
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      throw new ConfigError(
+        `HTTP_HOST=${config.http.host} is not an address of this machine (${code === 'EADDRNOTAVAIL' ? 'not local' : 'does not resolve'}): ` +
+          'use 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or one of its own addresses.',
+      );
+    }
     if (code === 'EADDRINUSE' || code === 'EACCES') {
       throw new StartupError(
         `Herald cannot listen on ${config.http.host}:${config.http.port} (${code === 'EADDRINUSE' ? 'in use, perhaps by another Herald' : 'not permitted'}). ` +
@@ -155,6 +161,7 @@ main().then(
     if (expected) process.stderr.write(`Herald cannot start. ${(error as Error).message}\n`);
     // A bad configuration stops us before the logger exists (LOG_LEVEL itself may be the bad value).
     else (logger ?? createLogger({ level: 'info' })).fatal('Herald stopped on an unexpected error', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-    process.exit(error instanceof ConfigError ? 78 : 1);
+    // 78 (EX_CONFIG): what the person starting Herald set, or where, must change.
+    process.exit(expected ? 78 : 1);
   },
 );

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { configSecrets, urlPassword, type Config } from './config.js';
 import { createChannelProviders } from './adapters/channels/channel-providers.js';
+import { ensureDataFolder } from './adapters/data-folder.js';
 import { HmacTokenSigner } from './adapters/crypto/hmac-token-signer.js';
 import { signingSecret } from './adapters/db/app-settings.js';
 import { openDatabase, type Database } from './adapters/db/database.js';
@@ -84,6 +85,8 @@ export interface AppOverrides {
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, secrets: configSecrets(config) });
+  // The captures and the embedded database live there: a wrong folder is said before anything starts.
+  if (!overrides.database || !overrides.providers) ensureDataFolder(config.dataDir);
   const channelSet = overrides.providers ? null : await createChannelProviders(config, clock);
   const providers = overrides.providers ?? channelSet!.providers;
   // The built-in channels always exist (a campaign may be prepared before its provider is set up);

@@ -103,7 +103,7 @@ describe('the embedded PostgreSQL server', () => {
   it('says plainly when the data folder is not a folder it can write', async () => {
     const file = path.join(base, 'a-file');
     fs.writeFileSync(file, 'x');
-    await expect(startEmbeddedPostgres({ dataDir: file })).rejects.toThrow(/HERALD_DATA_DIR \(.*a-file\) is not a folder Herald can write/);
+    await expect(startEmbeddedPostgres({ dataDir: file })).rejects.toThrow(/HERALD_DATA_DIR \(.*a-file\) is a file.*give a folder/);
   });
 
   it.runIf(process.getuid?.() === 0)('as root, runs the server as the postgres account even when that account cannot enter the data folder', async () => {

@@ -17,7 +17,7 @@ describe('mode: console, or the long-lived service (serve)', () => {
   });
 
   it('refuses an unknown mode, naming the variable or the argument', () => {
-    expect(() => loadConfig({ HERALD_MODE: 'server' })).toThrow(/HERALD_MODE: must be one of: console, serve/);
+    expect(() => loadConfig({ HERALD_MODE: 'server' })).toThrow(/HERALD_MODE must be one of: console, serve/);
     expect(() => loadConfig({}, '/', ['--serve'])).toThrow(ConfigError);
     expect(() => loadConfig({}, '/', ['--serve'])).toThrow(/--serve.*console or serve/s);
     expect(() => loadConfig({}, '/', ['serve', 'now'])).toThrow(/serve now/);

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { configSecrets, loadConfig } from '../../src/config.js';
@@ -17,7 +18,8 @@ function capture(level: Parameters<typeof createLogger>[0]['level'], secrets: st
   return { log, raw, lines: () => raw().split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
 }
 
-const DKIM_KEY = '-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAu1SU1LfVLPHCozMx\nH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTK\n-----END PRIVATE KEY-----';
+// A real key: the configuration refuses one that does not load.
+const DKIM_KEY = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().trim();
 
 describe('the logger', () => {
   it('writes one JSON object per line with its level name, time, message and fields', () => {

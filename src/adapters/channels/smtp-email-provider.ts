@@ -138,6 +138,11 @@ export function classifySmtpError(err: unknown): SmtpFailure {
         ? { outcome: 'permanent', category: 'invalid_recipient', reason }
         : { outcome: 'permanent', category: 'configuration', reason };
     }
+    // A host name that does not exist is SMTP_URL's mistake: the campaign is suspended with the
+    // reason, not retried as if the server were down (a lookup that timed out, EAI_AGAIN, is retried).
+    if (code === 'EDNS' && /ENOTFOUND/.test(message)) {
+      return { outcome: 'permanent', category: 'configuration', reason };
+    }
     const rule = CODE_RULES[code];
     if (rule) return { ...rule, reason };
   }

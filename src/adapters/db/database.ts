@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded/embedded-postgres.js';
+import { databaseUrlProblem } from './database-errors.js';
 import { applyMigrations, type MigrationReport } from './migrate.js';
 import { createPrismaClient, type Db, type SqlPool } from './prisma-client.js';
 
@@ -22,7 +23,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   let embedded: EmbeddedPostgres | undefined;
   const url = 'databaseUrl' in options ? options.databaseUrl : (embedded = await startEmbeddedPostgres({ dataDir: path.resolve(options.dataDir) })).url;
   try {
-    const migrations = await applyMigrations(url);
+    const migrations = await applyMigrations(url).catch((error: unknown) => {
+      throw ('databaseUrl' in options && databaseUrlProblem(error, url)) || error;
+    });
     const { prisma, pool } = createPrismaClient(url, options.poolSize);
     return {
       prisma,

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
+import { ensureDataFolder } from '../../data-folder.js';
 import { EmbeddedDatabaseError, isProcessAlive, takeDataDirLock } from './data-dir-lock.js';
 import { postgresBinaries, type PostgresBinaries } from './postgres-binaries.js';
 import { binariesFor, clusterDir, makeOwnedDir, serverAccount, type ServerAccount } from './server-account.js';
@@ -89,12 +90,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 }
 
 function prepareDataDir(dataDir: string): void {
-  try {
-    fs.mkdirSync(dataDir, { recursive: true });
-    fs.accessSync(dataDir, fs.constants.W_OK);
-  } catch (error) {
-    throw new EmbeddedDatabaseError(`HERALD_DATA_DIR (${dataDir}) is not a folder Herald can write: ${(error as Error).message}`);
-  }
+  ensureDataFolder(dataDir);
   // Herald's earlier embedded engine (PGlite, PostgreSQL compiled to WebAssembly) kept its files in <dataDir>/db.
   if (fs.existsSync(path.join(dataDir, 'db', 'PG_VERSION'))) {
     throw new EmbeddedDatabaseError(
