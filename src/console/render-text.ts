@@ -28,11 +28,14 @@ function renderBlock(block: ReplyBlock): string {
   }
 }
 
-/** Slack mrkdwn to plain text: drop *bold*, _italic_ and `code` markers, keep the words. */
+/**
+ * Slack mrkdwn to plain text: drop *bold*, _italic_ and `code` markers, keep the words. A marker
+ * pair must hug its words (as in Slack): the stars of a cron expression, `0 9 * * 1`, stay.
+ */
 export function plain(text: string): string {
   return text
-    .replace(/(^|[\s(])\*([^*\n]+)\*(?=$|[\s).,:;!?])/gm, '$1$2')
-    .replace(/(^|[\s(])_([^_\n]+)_(?=$|[\s).,:;!?])/gm, '$1$2')
+    .replace(/(^|[\s(])\*([^*\s](?:[^*\n]*[^*\s])?)\*(?=$|[\s).,:;!?])/gm, '$1$2')
+    .replace(/(^|[\s(])_([^_\s](?:[^_\n]*[^_\s])?)_(?=$|[\s).,:;!?])/gm, '$1$2')
     .replace(/`([^`\n]+)`/g, '$1')
     .replace(/^• /gm, '  ');
 }
