@@ -20,13 +20,17 @@ export function editDistance(a: string, b: string): number {
   return at(a.length, b.length);
 }
 
-/** The candidate nearest to `word` (case-insensitive) if it is within `maxDistance` edits; first wins ties. */
-export function closestMatch(word: string, candidates: readonly string[], maxDistance = 2): string | undefined {
-  const needle = word.toLowerCase();
+/**
+ * The candidate nearest to `word` (case-insensitive) if it is within `maxDistance` edits; first wins
+ * ties. Words whose lengths differ by more than `maxDistance` are never compared (they cannot be that
+ * close), so a huge typed word costs nothing: the distance matrix is only built for near lengths.
+ */
+export function closestMatch(word: string, candidates: readonly string[], maxDistance = 2, distanceOf = editDistance): string | undefined {
   let best: string | undefined;
   let bestDistance = maxDistance + 1;
   for (const candidate of candidates) {
-    const distance = editDistance(needle, candidate.toLowerCase());
+    if (Math.abs(candidate.length - word.length) > maxDistance) continue;
+    const distance = distanceOf(word.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
