@@ -158,7 +158,7 @@ function downloadUrl(client: webApi.WebClient, raw: string): string {
 function tooLarge(kind: FileKind, name: string, size: number | null): SlackFileRefused {
   return new SlackFileRefused(
     'too_large',
-    `${name} is ${size === null ? 'larger than' : `${formatBytes(size)}, over`} the ${formatBytes(kind.maxBytes)} limit for a ${kind.label}: Herald stopped reading it.${kind.tooLargeHint ? ` ${kind.tooLargeHint}` : ''}`,
+    `${name} is ${size === null ? 'larger than' : `${formatBytes(size)}, over`} the ${formatBytes(kind.maxBytes)} limit for ${/^(html|[aeiou])/i.test(kind.label) ? 'an' : 'a'} ${kind.label}: Herald stopped reading it.${kind.tooLargeHint ? ` ${kind.tooLargeHint}` : ''}`,
   );
 }
 

@@ -207,7 +207,7 @@ describe('contacts and template bodies uploaded as Slack files, through the real
       await h.action(uploadSubmission({ ...field('uploadTemplate', select(String(before.id))), ...field('uploadHtml', files(big)) }));
       const [first, second] = dmsTo(h, USERS.marketer);
       expect(first).toMatch(/Template "Welcome" not saved: "logo\.html" is not valid UTF-8 .*The template was not changed/);
-      expect(second).toMatch(/"big\.html" is 750 KB, over the 500 KB limit for a HTML body/);
+      expect(second).toMatch(/"big\.html" is 750 KB, over the 500 KB limit for an HTML body/);
       expect((await h.t.app.deps.templates.findByName('Welcome'))?.currentVersion).toBe(before.currentVersion);
     });
 
@@ -223,7 +223,7 @@ describe('contacts and template bodies uploaded as Slack files, through the real
       const ping = (await h.t.app.deps.templates.findByName('Ping'))!;
       const html = h.slack.addFile({ name: 'ping.html', content: '<p>x</p>' });
       const sms = await h.action(uploadSubmission({ ...field('uploadTemplate', select(String(ping.id))), ...field('uploadHtml', files(html)) }));
-      expect(sms.json.errors[FILE_FIELDS.uploadHtml.block]).toMatch(/sms template: it takes a plain-text body only/);
+      expect(sms.json.errors[FILE_FIELDS.uploadHtml.block]).toMatch(/template for sms: it takes a plain-text body only/);
       const none = await h.action(uploadSubmission({ ...field('uploadTemplate', select(String(ping.id))) }));
       expect(none.json.errors[FILE_FIELDS.uploadHtml.block]).toMatch(/Upload an HTML body, a plain-text body or both/);
       const taken = await h.action(uploadSubmission({ ...field('uploadTemplate', select('new')), ...field('uploadName', text('Welcome')), ...field('uploadHtml', files(html)) }));

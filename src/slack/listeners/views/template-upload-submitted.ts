@@ -39,8 +39,8 @@ export function templateUploadSubmitted(ctx: SlackContext): Middleware<SlackView
       else {
         if (newName) errors[FILE_FIELDS.uploadName.block] = 'A name is for a new template only; choose "New email template" above, or leave this empty.';
         const content = channelSpec(ctx.deps.config.channels, stored.channel).content;
-        if (content !== 'email' && htmlFileId) errors[FILE_FIELDS.uploadHtml.block] = `"${stored.name}" is a ${stored.channel} template: it takes a plain-text body only.`;
-        if (content !== 'email' && subject) errors[FILE_FIELDS.uploadSubject.block] = `"${stored.name}" is a ${stored.channel} template: it has no subject.`;
+        if (content !== 'email' && htmlFileId) errors[FILE_FIELDS.uploadHtml.block] = `"${stored.name}" is a template for ${stored.channel}: it takes a plain-text body only.`;
+        if (content !== 'email' && subject) errors[FILE_FIELDS.uploadSubject.block] = `"${stored.name}" is a template for ${stored.channel}: it has no subject.`;
         template = { existing: stored.name };
       }
     }
