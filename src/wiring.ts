@@ -18,6 +18,7 @@ import { PrismaReceiptStore } from './adapters/db/receipt-store.js';
 import { PrismaSuppressionStore } from './adapters/db/suppression-store.js';
 import { PrismaTemplateStore } from './adapters/db/template-store.js';
 import { PrismaUnsubscribeStore } from './adapters/db/unsubscribe-store.js';
+import { contactsCsvFormat } from './adapters/csv/contacts-csv-format.js';
 import { NodeCronSchedule } from './adapters/cron/node-cron-schedule.js';
 import { TokenBucketPacer } from './adapters/pacing/token-bucket-pacer.js';
 import { LiquidTemplateEngine } from './adapters/templating/liquid-template-engine.js';
@@ -100,6 +101,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     campaigns: new PrismaCampaignStore(prisma, clock),
     templates: new PrismaTemplateStore(prisma, clock),
     contacts: createContactStore(prisma, clock),
+    contactsFiles: contactsCsvFormat,
     approvals: new PrismaApprovalStore(prisma),
     clock,
     cron: new NodeCronSchedule(),

@@ -72,3 +72,27 @@ export const FIELDS = {
   smsSender: { block: 'f_sms_sender', action: 'sms_sender' },
 } as const;
 export type FieldName = keyof typeof FIELDS;
+
+// Files from Slack: uploads of contacts (CSV) and template bodies (HTML, text), each in its modal.
+export const FILE_VIEWS = {
+  contactsImport: 'contacts_import',
+  templateUpload: 'template_upload',
+} as const;
+
+export const FILE_ACTIONS = {
+  importContacts: 'home_import_contacts',
+  uploadTemplate: 'home_upload_template',
+} as const;
+
+/** block_id / action_id pairs of the upload modals' inputs; errors are reported against the block_id. */
+export const FILE_FIELDS = {
+  importFile: { block: 'f_import_file', action: 'import_file' },
+  importList: { block: 'f_import_list', action: 'import_list' },
+  importNewList: { block: 'f_import_new_list', action: 'import_new_list' },
+  uploadTemplate: { block: 'f_upload_template', action: 'upload_template' },
+  uploadName: { block: 'f_upload_name', action: 'upload_name' },
+  uploadSubject: { block: 'f_upload_subject', action: 'upload_subject' },
+  uploadHtml: { block: 'f_upload_html', action: 'upload_html' },
+  uploadText: { block: 'f_upload_text', action: 'upload_text' },
+} as const;
+export type FileFieldName = keyof typeof FILE_FIELDS;

@@ -19,6 +19,11 @@ import { scheduleFormSubmitted } from './listeners/views/schedule-form-submitted
 import { templateSendingSubmitted } from './listeners/views/template-sending-submitted.js';
 import { testSendSubmitted } from './listeners/views/test-send-submitted.js';
 import type { SlackContext } from './slack-context.js';
+import { FILE_ACTIONS, FILE_VIEWS } from './ids.js';
+import { contactsImportSubmitted } from './listeners/views/contacts-import-submitted.js';
+import { templateUploadSubmitted } from './listeners/views/template-upload-submitted.js';
+import { homeImportContactsClicked } from './listeners/actions/home-import-contacts-clicked.js';
+import { homeUploadTemplateClicked } from './listeners/actions/home-upload-template-clicked.js';
 
 /** Every Slack surface Herald answers, one listener per callback (STYLE.md). */
 export function registerListeners(bolt: BoltApp, ctx: SlackContext): void {
@@ -45,4 +50,10 @@ export function registerListeners(bolt: BoltApp, ctx: SlackContext): void {
   bolt.view({ type: 'view_submission', callback_id: VIEWS.templateSendingConfirm }, templateSendingSubmitted(ctx, true));
 
   bolt.event('app_home_opened', appHomeOpened(ctx));
+
+  // Files from Slack: contacts and template bodies uploaded in a modal.
+  bolt.action({ type: 'block_actions', action_id: FILE_ACTIONS.importContacts }, homeImportContactsClicked(ctx));
+  bolt.action({ type: 'block_actions', action_id: FILE_ACTIONS.uploadTemplate }, homeUploadTemplateClicked(ctx));
+  bolt.view({ type: 'view_submission', callback_id: FILE_VIEWS.contactsImport }, contactsImportSubmitted(ctx));
+  bolt.view({ type: 'view_submission', callback_id: FILE_VIEWS.templateUpload }, templateUploadSubmitted(ctx));
 }

@@ -119,3 +119,10 @@ describe('normalizeTimeZone', () => {
     expect(normalizeTimeZone('')).toBeNull();
   });
 });
+
+describe('a fixed rejected-rows file', () => {
+  it('imports as it is: its rejected_line and rejected_reason columns are not kept as attributes', () => {
+    const result = validateContactRow({ rejected_line: '3', rejected_reason: 'invalid email "bob@"', email: 'bob@example.com', first_name: 'Bob' }, 2);
+    expect(result).toEqual({ ok: true, contact: { line: 2, email: 'bob@example.com', phone: null, attributes: { first_name: 'Bob' }, timeZone: null } });
+  });
+});

@@ -32,6 +32,44 @@ interface ParsedRecord {
  *   or repeating a column: AppError INVALID_INPUT, thrown before any row is yielded.
  */
 export async function* readContactsCsv(input: NodeJS.ReadableStream | string): AsyncGenerator<ContactSourceRow, void, undefined> {
+  let header: (string | null)[] | null = null;
+  for await (const item of readCsvRecords(input)) {
+    if ('failure' in item) {
+      yield { line: item.line, error: describeCsvError(item.failure, header) };
+      return;
+    }
+    const { line, fields } = item;
+    if (!header) {
+      header = readHeader(fields);
+      continue;
+    }
+    if (fields.every((field) => field.trim() === '')) continue;
+    if (fields.length !== header.length) {
+      yield { line, error: `expected ${header.length} columns, got ${fields.length}` };
+      continue;
+    }
+    const named: [string, string][] = [];
+    header.forEach((name, i) => {
+      if (name !== null) named.push([name, fields[i] ?? '']);
+    });
+    yield { line, record: Object.fromEntries(named) };
+  }
+  if (!header) {
+    throw new AppError('INVALID_INPUT', 'The CSV file is empty: expected a header line naming an email and/or phone column.', {
+      missing: 'header',
+    });
+  }
+}
+
+/** One record of the file as written (the header included), or the parse error that ended the read. */
+export type CsvRecord = { line: number; fields: string[] } | { line: number; failure: CsvError };
+
+/**
+ * The file's records as csv-parse reads them, each with the line it starts on; blank lines are
+ * skipped (and counted). Shared by the importer and by the rejected-rows file, so both number
+ * lines the same way.
+ */
+export async function* readCsvRecords(input: NodeJS.ReadableStream | string): AsyncGenerator<CsvRecord, void, undefined> {
   const source = typeof input === 'string' ? await openFile(input) : input;
   // Records are taken from `on_record` rather than from the stream's readable side: a stream that
   // fails drops the records it still buffers, and the rows before a broken quote must survive.
@@ -64,7 +102,6 @@ export async function* readContactsCsv(input: NodeJS.ReadableStream | string): A
       } else parser.write(chunk, done);
     });
 
-  let header: (string | null)[] | null = null;
   // End line of the last record and blank lines seen so far: a record starts after both.
   let lastLine = 0;
   let lastEmptyLines = 0;
@@ -78,26 +115,12 @@ export async function* readContactsCsv(input: NodeJS.ReadableStream | string): A
         const line = startLine(item.emptyLines);
         lastLine = item.lines;
         lastEmptyLines = item.emptyLines;
-        const { record } = item;
-        if (!header) {
-          header = readHeader(record);
-          continue;
-        }
-        if (record.every((field) => field.trim() === '')) continue;
-        if (record.length !== header.length) {
-          yield { line, error: `expected ${header.length} columns, got ${record.length}` };
-          continue;
-        }
-        const fields: [string, string][] = [];
-        header.forEach((name, i) => {
-          if (name !== null) fields.push([name, record[i] ?? '']);
-        });
-        yield { line, record: Object.fromEntries(fields) };
+        yield { line, fields: item.record };
       }
       if (failure) {
         if (!(failure instanceof CsvError)) throw failure;
         const emptyLines = (failure as unknown as { empty_lines?: number }).empty_lines ?? lastEmptyLines;
-        yield { line: startLine(emptyLines), error: describeCsvError(failure, header) };
+        yield { line: startLine(emptyLines), failure };
         return;
       }
       if (sourceDone) break;
@@ -109,11 +132,6 @@ export async function* readContactsCsv(input: NodeJS.ReadableStream | string): A
     // Also runs when the consumer stops early: release the file.
     parser.destroy();
     destroy(source);
-  }
-  if (!header) {
-    throw new AppError('INVALID_INPUT', 'The CSV file is empty: expected a header line naming an email and/or phone column.', {
-      missing: 'header',
-    });
   }
 }
 

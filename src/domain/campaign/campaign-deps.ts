@@ -3,6 +3,7 @@ import type { ApprovalStore } from '../ports/approval-store.js';
 import type { CampaignStore, StatusPatch, TransitionActivity } from '../ports/campaign-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { ContactStore } from '../ports/contact-store.js';
+import type { ContactsFileFormat } from '../ports/contacts-file-format.js';
 import type { CronSchedule } from '../ports/cron-schedule.js';
 import type { TemplateEngine } from '../ports/template-engine.js';
 import type { TemplateStore } from '../ports/template-store.js';
@@ -37,6 +38,8 @@ export interface CampaignDeps {
   campaigns: CampaignStore;
   templates: TemplateStore;
   contacts: ContactStore;
+  /** Reads contacts files that arrive as bytes (Slack uploads) and writes their rejected rows back. */
+  contactsFiles: ContactsFileFormat;
   approvals: ApprovalStore;
   clock: Clock;
   cron: CronSchedule;

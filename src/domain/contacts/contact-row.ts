@@ -5,6 +5,12 @@ export type ContactRowResult = { ok: true; contact: ContactInput } | { ok: false
 /** Columns with a meaning of their own; every other non-empty column becomes an attribute. */
 const TIME_ZONE_COLUMNS = ['timezone', 'time_zone'] as const;
 export const RESERVED_COLUMNS: readonly string[] = ['email', 'phone', ...TIME_ZONE_COLUMNS];
+/**
+ * The columns a rejected-rows file puts before each row (its line and why it was rejected). They
+ * are ignored on import, so that file, once fixed, imports as it is without two stray attributes.
+ */
+export const REJECTED_ROW_COLUMNS = ['rejected_line', 'rejected_reason'] as const;
+const IGNORED_COLUMNS: readonly string[] = REJECTED_ROW_COLUMNS;
 
 /**
  * A practical subset of RFC 5322: dot-atom local part (no quoted strings, no comments), a domain of
@@ -83,7 +89,7 @@ export function validateContactRow(record: Record<string, string>, line: number)
   // fromEntries defines own properties, so a column named "__proto__" stays an ordinary attribute.
   const attributes: Record<string, string> = Object.fromEntries(
     Object.entries(record)
-      .filter(([key]) => key !== '' && !RESERVED_COLUMNS.includes(key))
+      .filter(([key]) => key !== '' && !RESERVED_COLUMNS.includes(key) && !IGNORED_COLUMNS.includes(key))
       .map(([key, value]) => [key, value.trim()] as const)
       .filter(([, value]) => value !== ''),
   );

@@ -4,7 +4,7 @@ import { campaignRef, type Campaign } from '../../domain/campaign/campaign.js';
 import type { CalendarEntry } from '../../domain/campaign/campaign-calendar.js';
 import type { CampaignStatus } from '../../domain/campaign/campaign-status.js';
 import type { Approval } from '../../domain/ports/approval-store.js';
-import { HOME_ACTIONS } from '../ids.js';
+import { FILE_ACTIONS, HOME_ACTIONS } from '../ids.js';
 import type { RoleOrNone } from '../roles.js';
 import { cut, escapeMrkdwn, LIMITS } from './mrkdwn.js';
 import { context, header, section, type KnownBlock } from './reply-blocks.js';
@@ -41,7 +41,15 @@ export function appHomeView(data: HomeData): types.HomeView {
     context(`Your role: *${data.role}* · times in ${data.zone} · type \`/campaign help\` anywhere for every command`),
   ];
   if (data.role !== 'none' && data.role !== 'viewer') {
-    blocks.push({ type: 'actions', block_id: 'home_top', elements: [button('New campaign', HOME_ACTIONS.newCampaign, 'new', 'primary')] });
+    blocks.push({
+      type: 'actions',
+      block_id: 'home_top',
+      elements: [
+        button('New campaign', HOME_ACTIONS.newCampaign, 'new', 'primary'),
+        button('Import contacts', FILE_ACTIONS.importContacts, 'import'),
+        button('Template from files', FILE_ACTIONS.uploadTemplate, 'upload'),
+      ],
+    });
   }
   blocks.push({ type: 'divider' }, section(`*My campaigns* (${data.mine.total})`));
   if (data.mine.items.length === 0) blocks.push(context('You have not created a campaign yet.'));

@@ -1,10 +1,14 @@
 import type { Middleware, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { messageFor } from '../../blocks/campaign-card.js';
+import { openFileModalFor } from '../../files/open-file-modals.js';
 import { openCampaignForm, openCancelConfirm } from '../../open-modals.js';
 import { runCommand } from '../../run-command.js';
 import type { SlackContext } from '../../slack-context.js';
 
-/** `/campaign new` alone, `/campaign edit C-1` alone and `/campaign cancel C-1` without --confirm open a modal. */
+/**
+ * `/campaign new` alone, `/campaign edit C-1` alone and `/campaign cancel C-1` without --confirm open a modal;
+ * so do `contacts import` alone and `templates upload [NAME]` (the upload modals, open-file-modals.ts).
+ */
 const NEW_ALONE = /^\s*new\s*$/i;
 const EDIT_ALONE = /^\s*edit\s+(?:c-)?(\d{1,9})\s*$/i;
 const CANCEL_UNCONFIRMED = /^\s*cancel\s+(?:c-)?(\d{1,9})\s*$/i;
@@ -26,7 +30,7 @@ export function campaignCommand(ctx: SlackContext): Middleware<SlackCommandMiddl
         ? await openCampaignForm(ctx, client, { triggerId: command.trigger_id, userId: command.user_id, origin, campaignId: Number(editId) })
         : cancelId
           ? await openCancelConfirm(ctx, client, { triggerId: command.trigger_id, userId: command.user_id, origin, campaignId: Number(cancelId) })
-          : null;
+          : await openFileModalFor(ctx, client, text, { triggerId: command.trigger_id, userId: command.user_id, origin });
     if (opened === 'opened') return;
     const outcome = opened ?? (await runCommand(ctx, text, command.user_id, { key: `slash:${command.trigger_id}` }));
     // A Slack retry of a command already applied: the first delivery answers, this one stays quiet.
