@@ -129,6 +129,7 @@ async function main(): Promise<number> {
     output: process.stdout,
     handle: createCommandHandler(app, log.child({ edge: 'console' })),
     actor: { id: config.consoleActor },
+    notifications: { subscribe: (listener) => app.notifications.subscribe(listener), settled: () => app.notifications.settled(), timeZone: config.accountTimeZone },
     banner: `Herald console on the ${where}; webhooks and unsubscribe links on http://${config.http.host}:${port}. Type /campaign help, or exit.`,
   });
   if (!interactive) {

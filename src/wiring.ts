@@ -28,6 +28,8 @@ import type { Channel } from './domain/campaign/campaign.js';
 import { channelSpecs, EMAIL_CHANNEL, SMS_CHANNEL } from './domain/channels/channel-spec.js';
 import type { CampaignDeps } from './domain/campaign/campaign-deps.js';
 import type { DeliveryDeps } from './domain/delivery/delivery-deps.js';
+import { NotificationBus } from './domain/notifications/notification-bus.js';
+import { notifyingCampaignStore } from './domain/notifications/notifying-campaign-store.js';
 import { LedgerJournal } from './domain/delivery/ledger-journal.js';
 import { ProviderSlots } from './domain/delivery/provider-slots.js';
 import type { ChannelProvider } from './domain/ports/channel-provider.js';
@@ -45,6 +47,8 @@ export interface App {
   deps: CampaignDeps;
   delivery: DeliveryDeps;
   worker: DeliveryWorker;
+  /** Notifications as they happen: subscribe to print or post them. */
+  notifications: NotificationBus;
   signer: HmacTokenSigner;
   /** The one logger (stderr, JSON lines); the edges take children of it. */
   logger: HeraldLogger;
@@ -97,8 +101,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     overrides.database ??
     (await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize } : { dataDir: config.dataDir, poolSize: config.dbPoolSize }));
   const prisma = database.prisma;
+  const log = overrides.log ?? eventLog(logger);
+  // What Herald tells people by itself; the console and the Slack edge subscribe (issue 12).
+  const notifications = new NotificationBus(log);
   const deps: CampaignDeps = {
-    campaigns: new PrismaCampaignStore(prisma, clock),
+    campaigns: notifyingCampaignStore(new PrismaCampaignStore(prisma, clock), notifications, clock),
     templates: new PrismaTemplateStore(prisma, clock),
     contacts: createContactStore(prisma, clock),
     contactsFiles: contactsCsvFormat,
@@ -106,6 +113,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     clock,
     cron: new NodeCronSchedule(),
     templateEngine: new LiquidTemplateEngine(),
+    notifier: notifications,
     config: {
       accountTimeZone: config.accountTimeZone,
       prebuildLeadMs: config.prebuildLeadMs,
@@ -160,7 +168,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       smsSendWindow: config.sms.sendWindow,
       smsReceiptTimeoutMs: config.sms.receiptTimeoutMs,
     },
-    log: overrides.log ?? eventLog(logger),
+    log,
     metrics: metrics.delivery,
   };
   const worker = new DeliveryWorker(delivery, { owner: `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`, idleMs: Math.min(config.delivery.tickMs, 1000), isAlive: isProcessAlive });
@@ -170,6 +178,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     deps,
     delivery,
     worker,
+    notifications,
     signer,
     logger,
     metrics,
@@ -200,6 +209,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     },
     async close() {
       await worker.stop();
+      // Listeners may still read the database for the last notifications.
+      await notifications.settled();
       await channelSet?.close();
       if (!overrides.database) await database.close();
     },

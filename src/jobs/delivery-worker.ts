@@ -125,6 +125,7 @@ export class DeliveryWorker {
         requeued,
         why: 'the process holding these messages died mid-send: unknown ones were with the provider, the others go out again',
       }, unknown > 0 ? 'warn' : 'info');
+      if (unknown > 0) this.deps.campaign.notifier.notify({ kind: 'delivery.unknown', count: unknown, why: 'process_died', owner, at: this.deps.campaign.clock.now() });
       expired += unknown + requeued;
     }
     return expired;

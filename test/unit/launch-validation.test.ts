@@ -15,7 +15,7 @@ const VIP: SegmentFilter = { match: 'all', conditions: [{ field: 'vip', op: 'exi
 function campaign(over: Partial<Campaign> = {}): Campaign {
   return {
     id: 1001, name: 'Winter sale', description: '', tags: [], channel: 'email', status: 'ready', resumeTo: null, statusReason: null,
-    statusDetails: null, launchType: 'manual', sendAt: null, timeZone: null, cron: null, nextRunAt: null, templateId: 1, listId: 1,
+    statusDetails: null, launchType: 'manual', sendAt: null, timeZone: null, cron: null, nextRunAt: null, ifLate: 'send_late', templateId: 1, listId: 1,
     includeSegmentIds: [], excludeSegmentIds: [], oneTimeFilter: null, smsTtlSeconds: null, variants: [], createdBy: 'alice',
     createdAt: T, updatedAt: T, clonedFromId: null, version: 1, ...over,
   };

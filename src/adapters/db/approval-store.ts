@@ -1,4 +1,5 @@
 import type { Approval, ApprovalStatus, ApprovalStore } from '../../domain/ports/approval-store.js';
+import { utcTimestamp } from './ledger-sql.js';
 import type { Db } from './prisma-client.js';
 
 type Row = Awaited<ReturnType<Db['approval']['findUniqueOrThrow']>>;
@@ -24,6 +25,16 @@ export class PrismaApprovalStore implements ApprovalStore {
   async decide(id: number, status: Exclude<ApprovalStatus, 'pending'>, decidedBy: string | null, at: Date): Promise<Approval | null> {
     const result = await this.prisma.approval.updateMany({ where: { id, status: 'pending' }, data: { status, decidedBy, decidedAt: at } });
     return result.count === 1 ? this.get(id) : null;
+  }
+
+  async expireDue(now: Date): Promise<Approval[]> {
+    // One statement: of two replicas expiring at once, each row is closed (and answered) by one.
+    const rows = await this.prisma.$queryRaw<{ id: number }[]>`
+      UPDATE approval SET status = 'expired', decided_at = ${utcTimestamp(now)}
+      WHERE status = 'pending' AND expires_at <= ${utcTimestamp(now)}
+      RETURNING id`;
+    const closed = await this.prisma.approval.findMany({ where: { id: { in: rows.map((r) => r.id) } }, orderBy: { id: 'asc' } });
+    return closed.map(toApproval);
   }
 
   async listPending(now: Date): Promise<Approval[]> {

@@ -127,10 +127,14 @@ export class PrismaCampaignStore implements CampaignStore {
   ): Promise<TransitionResult> {
     const at = this.clock.now();
     return this.prisma.$transaction(async (tx) => {
-      const outcome = await applyTransition(tx, id, { ref, to, patch, activity, settings: options.settings, expectedVersion: options.expectedVersion, at });
+      let from: CampaignStatus | undefined;
+      const outcome = await applyTransition(tx, id, { ref, to, patch, activity, settings: options.settings, expectedVersion: options.expectedVersion, at }, async (status) => {
+        from = status;
+        return {};
+      });
       if (outcome === 'moved' && options.settings) await writeRelations(tx, id, options.settings);
       const campaign = await readCampaign(tx, id);
-      return outcome === 'refused' || !campaign ? { outcome: 'refused', campaign } : { outcome, campaign };
+      return outcome === 'refused' || !campaign ? { outcome: 'refused', campaign } : { outcome, campaign, ...(outcome === 'moved' && from ? { from } : {}) };
     });
   }
 
@@ -140,7 +144,9 @@ export class PrismaCampaignStore implements CampaignStore {
       async (tx) => {
         const built: { run?: RunSummary } = {};
         const patch = { statusReason: null, statusDetails: null, resumeTo: null };
-        const outcome = await applyTransition(tx, id, { ref, to: 'queued', patch, activity, at }, async () => {
+        let from: CampaignStatus | undefined;
+        const outcome = await applyTransition(tx, id, { ref, to: 'queued', patch, activity, at }, async (status) => {
+          from = status;
           const made = await this.buildRun(tx, id, build, at);
           if (!made) return 'abandon';
           built.run = made.run;
@@ -149,7 +155,7 @@ export class PrismaCampaignStore implements CampaignStore {
         const campaign = await readCampaign(tx, id);
         if (outcome === 'refused' || !campaign) return { outcome: 'refused', campaign };
         const run = outcome === 'moved' && built.run ? built.run : await repeatedRun(tx, id);
-        return { outcome, campaign, run };
+        return { outcome, campaign, run, ...(outcome === 'moved' && from ? { from } : {}) };
       },
       { timeout: 120_000, maxWait: 30_000 },
     );
@@ -357,7 +363,7 @@ function segmentRows(include: number[], exclude: number[]): { segmentId: number;
 
 function scalarSettings(s: Partial<CampaignSettings>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of ['name', 'description', 'tags', 'launchType', 'sendAt', 'timeZone', 'cron', 'templateId', 'listId', 'smsTtlSeconds'] as const) {
+  for (const key of ['name', 'description', 'tags', 'launchType', 'sendAt', 'timeZone', 'cron', 'ifLate', 'templateId', 'listId', 'smsTtlSeconds'] as const) {
     if (s[key] !== undefined) out[key] = s[key];
   }
   if (s.oneTimeFilter !== undefined) out.oneTimeFilter = s.oneTimeFilter === null ? Prisma.DbNull : (s.oneTimeFilter as unknown as Prisma.InputJsonValue);
@@ -380,6 +386,7 @@ function toCampaign(row: Row): Campaign {
     timeZone: row.timeZone,
     cron: row.cron,
     nextRunAt: row.nextRunAt,
+    ifLate: row.ifLate,
     templateId: row.templateId,
     listId: row.listId,
     includeSegmentIds: row.segments.filter((s) => s.mode === 'include').map((s) => s.segmentId),

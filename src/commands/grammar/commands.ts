@@ -137,9 +137,9 @@ function rows(group: HelpGroup, list: Row[]): SubcommandSpec[] {
 
 const S = F.CAMPAIGN_SETTINGS;
 const NEW_USAGE =
-  'new --name NAME --channel email|sms [--description TEXT] [--tags T[,T…]] [--template NAME] [--list NAME] [--include SEGMENT]… [--exclude SEGMENT]… [--filter COND]… [--launch now|manual|scheduled|recurring] [--at WHEN] [--cron EXPR] [--tz ZONE] [--ttl DURATION] [--variant L:T:W]…';
+  'new --name NAME --channel email|sms [--description TEXT] [--tags T[,T…]] [--template NAME] [--list NAME] [--include SEGMENT]… [--exclude SEGMENT]… [--filter COND]… [--launch now|manual|scheduled|recurring] [--at WHEN] [--cron EXPR] [--tz ZONE] [--if-late send|skip|ask] [--ttl DURATION] [--variant L:T:W]…';
 const EDIT_USAGE =
-  'edit <id> [--name NAME] [--channel email|sms] [--description TEXT] [--tags T[,T…]] [--template NAME] [--list NAME] [--include SEGMENT]… [--exclude SEGMENT]… [--filter COND]… [--launch TYPE] [--at WHEN] [--cron EXPR] [--tz ZONE] [--ttl DURATION] [--variant L:T:W]… [--clear-filter] [--clear-segments] [--clear-variants] [--if-version N]';
+  'edit <id> [--name NAME] [--channel email|sms] [--description TEXT] [--tags T[,T…]] [--template NAME] [--list NAME] [--include SEGMENT]… [--exclude SEGMENT]… [--filter COND]… [--launch TYPE] [--at WHEN] [--cron EXPR] [--tz ZONE] [--if-late send|skip|ask] [--ttl DURATION] [--variant L:T:W]… [--clear-filter] [--clear-segments] [--clear-variants] [--if-version N]';
 const CONTENT_USAGE = '[--subject TEXT] [--html HTML | --html-file PATH] [--text TEXT | --text-file PATH] [--from-name NAME] [--from-email EMAIL] [--reply-to EMAIL] [--sms-sender SENDER]';
 
 export const SUBCOMMANDS: readonly SubcommandSpec[] = [
@@ -155,7 +155,7 @@ export const SUBCOMMANDS: readonly SubcommandSpec[] = [
     ['run', true, 'run <id>', 'Launches a ready manual campaign now.', 'run C-1042', [F.ID], []],
     ['schedule', true, 'schedule <id> (--at WHEN | --cron EXPR) [--tz ZONE]', 'Sets when a campaign sends: once at a time, or repeatedly on a cron schedule.', 'schedule C-1042 --cron "0 9 * * 1" --tz America/New_York', [F.ID], [F.AT, F.CRON, F.TZ]],
     ['pause', true, 'pause <id> [--reason TEXT]', 'Pauses a scheduled, queued or sending campaign; resume picks up where it stopped.', 'pause C-1042 --reason "waiting on legal"', [F.ID], [F.REASON]],
-    ['resume', true, 'resume <id>', 'Resumes a paused campaign, or a suspended one once its cause is fixed.', 'resume C-1042', [F.ID], []],
+    ['resume', true, 'resume <id> [--skip]', 'Resumes a paused campaign, or a suspended one once its cause is fixed; a send held as overdue goes out now (or, with --skip, is skipped).', 'resume C-1042', [F.ID], [F.SKIP]],
     ['stop', true, 'stop <id> [--reason TEXT]', 'Halts a scheduled or sending campaign; it can be edited and relaunched later.', 'stop C-1042 --reason "wrong audience"', [F.ID], [F.REASON]],
     ['cancel', true, 'cancel <id> [--confirm ID] [--reason TEXT]', 'Cancels a campaign for good (sent messages are not recalled); needs the id typed again, and an approver while sending.', 'cancel C-1042 --confirm C-1042 --reason "duplicate of C-1041"', [F.ID], [F.CONFIRM_ID, F.REASON]],
     ['relaunch', true, 'relaunch <id>', 'Launches a stopped or failed campaign again after it has been fixed.', 'relaunch C-1042', [F.ID], []],

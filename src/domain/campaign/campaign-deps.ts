@@ -5,6 +5,7 @@ import type { Clock } from '../ports/clock.js';
 import type { ContactStore } from '../ports/contact-store.js';
 import type { ContactsFileFormat } from '../ports/contacts-file-format.js';
 import type { CronSchedule } from '../ports/cron-schedule.js';
+import type { Notifier } from '../ports/notifier.js';
 import type { TemplateEngine } from '../ports/template-engine.js';
 import type { TemplateStore } from '../ports/template-store.js';
 import { campaignRef, notFound, type Campaign } from './campaign.js';
@@ -44,6 +45,8 @@ export interface CampaignDeps {
   clock: Clock;
   cron: CronSchedule;
   templateEngine: TemplateEngine;
+  /** Tells people what happened (approvals, overdue sends); status changes are told by the store wrapper. */
+  notifier: Notifier;
   config: CampaignSettingsConfig;
 }
 

@@ -2,7 +2,7 @@ import { IANAZone } from 'luxon';
 import { AppError } from '../errors.js';
 import { channelSpec } from '../channels/channel-spec.js';
 import { parseSegmentFilter, type Condition } from '../contacts/segment-filter.js';
-import { campaignRef, type Campaign, type CampaignSettings, type Channel, type LaunchType, type Variant } from './campaign.js';
+import { campaignRef, type Campaign, type CampaignSettings, type Channel, type LateSendPolicy, type LaunchType, type Variant } from './campaign.js';
 import type { CampaignDeps } from './campaign-deps.js';
 import { parseSendAt } from './launch-campaign.js';
 
@@ -21,6 +21,8 @@ export interface SettingsInput {
   at?: string;
   cron?: string;
   tz?: string;
+  /** What to do if the send is found overdue after downtime (`--if-late`). */
+  ifLate?: LateSendPolicy;
   ttlSeconds?: number;
   variants?: { label: string; template: string; weight: number }[];
   clearFilter?: boolean;
@@ -51,6 +53,7 @@ export async function resolveSettings(deps: CampaignDeps, input: SettingsInput, 
     out.name = name;
   }
   if (input.description !== undefined) out.description = input.description.trim();
+  if (input.ifLate !== undefined) out.ifLate = input.ifLate;
   if (input.tags !== undefined) out.tags = [...new Set(input.tags.map((t) => t.trim().toLowerCase()).filter(Boolean))];
   if (input.channel !== undefined) out.channel = channelSpec(deps.config.channels, input.channel).name;
 

@@ -57,6 +57,11 @@ export const TRANSITIONS = {
   start_sending: { from: ['queued'], to: ['sending'] },
   suspend: { from: ['sending', 'queued'], to: ['suspended'] },
   complete: { from: ['sending'], to: ['completed', 'scheduled'] },
+  // A send found overdue after downtime (the campaign's --if-late policy): skipped to the next run of
+  // a recurring campaign, or missed by a one-off (stopped: set a new time and relaunch, as a one-off
+  // whose time passed while paused); or held for a person to decide (suspended: resume sends it now).
+  skip_late: { from: ['scheduled', 'queued'], to: ['scheduled', 'stopped'] },
+  hold_late: { from: ['scheduled', 'queued'], to: ['suspended'] },
   // people, while it is live. Pausing a scheduled campaign holds it before its send time (seed 000:
   // "Pause is most reliable before the scheduled send time").
   pause: { from: ['scheduled', 'queued', 'sending'], to: ['paused'] },

@@ -6,6 +6,14 @@ import type { CampaignStatus } from './campaign-status.js';
 export type Channel = string;
 export type LaunchType = 'now' | 'manual' | 'scheduled' | 'recurring';
 
+/**
+ * What the scheduler does with a scheduled send it finds overdue (Herald was down at its time):
+ * `send_late` sends it now (the default), `skip` skips to the next run (a one-off is missed:
+ * stopped, to set a new time and relaunch), `ask` holds it (suspended) until a person decides.
+ */
+export const LATE_SEND_POLICIES = ['send_late', 'skip', 'ask'] as const;
+export type LateSendPolicy = (typeof LATE_SEND_POLICIES)[number];
+
 export interface Variant {
   label: string;
   templateId: number;
@@ -33,6 +41,8 @@ export interface Campaign {
   timeZone: string | null;
   cron: string | null;
   nextRunAt: Date | null;
+  /** What happens when its send is found overdue after downtime. */
+  ifLate: LateSendPolicy;
   templateId: number | null;
   listId: number | null;
   includeSegmentIds: number[];
@@ -58,6 +68,7 @@ export type CampaignSettings = Pick<
   | 'sendAt'
   | 'timeZone'
   | 'cron'
+  | 'ifLate'
   | 'templateId'
   | 'listId'
   | 'includeSegmentIds'

@@ -62,6 +62,16 @@ export async function cancelCampaign(
         reason: input.reason ?? null,
         detail: { approvalId: approval.id, expiresAt: approval.expiresAt.toISOString() },
       });
+      deps.notifier.notify({
+        kind: 'approval.requested',
+        approvalId: approval.id,
+        campaignId: campaign.id,
+        campaignName: campaign.name,
+        requestedBy: approval.requestedBy,
+        reason: approval.reason,
+        expiresAt: approval.expiresAt,
+        at: now,
+      });
     }
     return { campaign, warnings, approval };
   }
@@ -91,7 +101,8 @@ export async function decideApproval(
     });
   }
   if (approval.expiresAt.getTime() <= now.getTime()) {
-    await deps.approvals.decide(approval.id, 'expired', null, now);
+    const expired = await deps.approvals.decide(approval.id, 'expired', null, now);
+    if (expired) await recordExpiry(deps, expired, now);
     throw new AppError('CONFLICT', `Approval A-${approval.id} expired at ${approval.expiresAt.toISOString()}; ask for the cancel again.`);
   }
   if (approval.requestedBy === input.actor) {
@@ -101,6 +112,16 @@ export async function decideApproval(
   if (input.decision === 'approved') assertAction(campaign, 'cancel');
   const decided = await deps.approvals.decide(approval.id, input.decision, input.actor, now);
   if (!decided) throw new AppError('CONFLICT', `Approval A-${approval.id} was decided by someone else a moment ago.`);
+  deps.notifier.notify({
+    kind: 'approval.decided',
+    approvalId: approval.id,
+    campaignId: campaign.id,
+    campaignName: campaign.name,
+    decision: input.decision,
+    decidedBy: input.actor,
+    requestedBy: approval.requestedBy,
+    at: now,
+  });
   if (input.decision === 'denied') {
     await deps.campaigns.update(campaign.id, [campaign.status], {}, {
       actor: input.actor,
@@ -120,4 +141,37 @@ export async function decideApproval(
     { actor: input.actor, reason: approval.reason, detail: { approvalId: approval.id, requestedBy: approval.requestedBy } },
   );
   return { campaign: cancelled, warnings: lateActionWarning(deps, campaign, 'cancelling'), approval: decided };
+}
+
+/**
+ * Approval requests whose time ran out are closed as `expired` (the approval-expiry job, every
+ * minute): the activity log and whoever listens are told. Each request is closed by one conditional
+ * write, so two replicas running the job close it once.
+ */
+export async function expireApprovals(deps: CampaignDeps): Promise<Approval[]> {
+  const now = deps.clock.now();
+  const expired = await deps.approvals.expireDue(now);
+  for (const approval of expired) await recordExpiry(deps, approval, now);
+  return expired;
+}
+
+async function recordExpiry(deps: CampaignDeps, approval: Approval, now: Date): Promise<void> {
+  const campaign = await deps.campaigns.get(approval.campaignId);
+  if (campaign) {
+    await deps.campaigns.update(campaign.id, [campaign.status], {}, {
+      actor: 'system:scheduler',
+      action: 'cancel_request_expired',
+      reason: `nobody decided before ${approval.expiresAt.toISOString()}`,
+      detail: { approvalId: approval.id, requestedBy: approval.requestedBy },
+    });
+  }
+  deps.notifier.notify({
+    kind: 'approval.expired',
+    approvalId: approval.id,
+    campaignId: approval.campaignId,
+    campaignName: campaign?.name ?? campaignRef(approval.campaignId),
+    requestedBy: approval.requestedBy,
+    expiresAt: approval.expiresAt,
+    at: now,
+  });
 }

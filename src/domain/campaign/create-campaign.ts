@@ -19,6 +19,7 @@ export async function createCampaign(
     sendAt: resolved.sendAt ?? null,
     timeZone: resolved.timeZone ?? null,
     cron: resolved.cron ?? null,
+    ifLate: resolved.ifLate ?? 'send_late',
     templateId: resolved.templateId ?? null,
     listId: resolved.listId ?? null,
     includeSegmentIds: resolved.includeSegmentIds ?? [],

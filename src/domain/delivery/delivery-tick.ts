@@ -29,7 +29,10 @@ async function tick(deps: DeliveryDeps): Promise<TickReport> {
   const report: TickReport = { prebuilt: [], started: [], completed: [], expiredLeases: 0, assumedDelivered: 0 };
   const lapsed = await deps.delivery.expireLeases(now);
   report.expiredLeases = lapsed.unknown + lapsed.requeued;
-  if (lapsed.unknown) deps.log('delivery.unknown', { count: lapsed.unknown, why: 'lease expired: the sender stopped between handing them over and recording the answer' }, 'warn');
+  if (lapsed.unknown) {
+    deps.log('delivery.unknown', { count: lapsed.unknown, why: 'lease expired: the sender stopped between handing them over and recording the answer' }, 'warn');
+    deps.campaign.notifier.notify({ kind: 'delivery.unknown', count: lapsed.unknown, why: 'lease_expired', owner: null, at: now });
+  }
   if (lapsed.requeued) deps.log('delivery.requeued', { count: lapsed.requeued, why: 'lease expired before they were handed to the provider' });
   report.assumedDelivered = await deps.delivery.assumeDelivered(now, deps.config.smsReceiptTimeoutMs);
 

@@ -21,4 +21,6 @@ export interface ApprovalStore {
   /** Sets the decision only while still pending; null if someone decided first. */
   decide(id: number, status: Exclude<ApprovalStatus, 'pending'>, decidedBy: string | null, at: Date): Promise<Approval | null>;
   listPending(now: Date): Promise<Approval[]>;
+  /** Closes every request still pending at `expiresAt <= now` as expired; answers the ones this call closed. */
+  expireDue(now: Date): Promise<Approval[]>;
 }

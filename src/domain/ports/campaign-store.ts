@@ -35,7 +35,7 @@ export type TransitionActivity = Omit<ActivityInput, 'action'> & { action?: stri
  * the condition does not allow (the campaign as it is, or null when it does not exist).
  */
 export type TransitionResult =
-  | { outcome: 'moved' | 'repeat'; campaign: Campaign }
+  | { outcome: 'moved' | 'repeat'; campaign: Campaign; /** The status it moved from (when `moved`). */ from?: CampaignStatus }
   | { outcome: 'refused'; campaign: Campaign | null };
 
 /** Fields a status change may set together with the status, in the same conditional write. */
@@ -72,7 +72,7 @@ export interface RunBuild {
 }
 
 export type QueueResult =
-  | { outcome: 'moved' | 'repeat'; campaign: Campaign; run: RunSummary }
+  | { outcome: 'moved' | 'repeat'; campaign: Campaign; run: RunSummary; /** The status it moved from (when `moved`). */ from?: CampaignStatus }
   | { outcome: 'refused'; campaign: Campaign | null };
 
 export interface RunSummary {

@@ -10,10 +10,12 @@ import {
   launchTypeSchema,
   optionalTextSchema,
   positiveIntSchema,
+  readChoice,
   switchSchema,
   tagSchema,
   tagsSchema,
   textSchema,
+  valueSchema,
   variantSchema,
   whenSchema,
   zoneSchema,
@@ -25,6 +27,13 @@ import {
  */
 
 const id = { campaignId: campaignIdSchema };
+
+/** `--if-late send|skip|ask`: people type `send`; the campaign stores `send_late`. */
+const IF_LATE_CHOICES = ['send', 'skip', 'ask'] as const;
+const ifLateSchema = valueSchema((raw) => {
+  const choice = readChoice(raw, IF_LATE_CHOICES);
+  return choice === 'send' ? ('send_late' as const) : choice;
+});
 const reason = { reason: textSchema.optional() };
 
 export const helpSchema = z.object({ name: z.literal('help'), subcommand: z.string().optional() });
@@ -53,6 +62,7 @@ const settings = {
   at: whenSchema.optional(),
   cron: cronSchema.optional(),
   tz: zoneSchema.optional(),
+  ifLate: ifLateSchema.optional(),
   ttlSeconds: durationSchema.optional(),
   variants: z.array(variantSchema).optional(),
 };
@@ -94,7 +104,7 @@ export const scheduleSchema = z
   });
 
 export const pauseSchema = z.object({ name: z.literal('pause'), ...id, ...reason });
-export const resumeSchema = z.object({ name: z.literal('resume'), ...id });
+export const resumeSchema = z.object({ name: z.literal('resume'), ...id, skip: switchSchema });
 export const stopSchema = z.object({ name: z.literal('stop'), ...id, ...reason });
 /** `confirm` stays exactly as typed: the domain compares it with the campaign id. */
 export const cancelSchema = z.object({ name: z.literal('cancel'), ...id, confirm: z.string().optional(), ...reason });
