@@ -6,7 +6,8 @@ import { createCommandHandler } from './commands/handle-command.js';
 import { runConsole } from './console/run-console.js';
 import { createHttpServer } from './http/http-server.js';
 import type { DeliveryWorker } from './jobs/delivery-worker.js';
-import { startScheduler, type Scheduler } from './jobs/scheduler.js';
+import type { JobRegistry } from './jobs/job-registry.js';
+import { createScheduler } from './jobs/scheduler.js';
 import { campaignRef } from './domain/campaign/campaign.js';
 import { buildApp } from './wiring.js';
 
@@ -63,7 +64,12 @@ async function main(): Promise<number> {
   // The service and a terminal send all along; a script sends what is due when its input ends (drain below).
   const longLived = serve || interactive;
   if (longLived) app.worker.start();
-  const scheduler = startScheduler(app.delivery, config.delivery.tickMs, { onTick: () => app.worker.wake(), runAtStart: longLived });
+  // Every periodic job, in one registry; each firing is claimed in the database (one replica runs it).
+  // The daily digest joins it (digestJob in jobs/scheduler.ts) once its handler exists.
+  const scheduler = createScheduler({ delivery: app.delivery, claims: app.stores.jobClaims, owner: app.owner, tickMs: config.delivery.tickMs, onTick: () => app.worker.wake() });
+  scheduler.start();
+  // The service and a terminal do at once what is due now rather than at the first firing.
+  if (longLived) void scheduler.fireDue();
 
   // One close, however many callers (a signal and the end of a script): each waits for all of it.
   let stage = 'letting the batches in flight and the scheduler tick finish';
@@ -143,14 +149,14 @@ async function main(): Promise<number> {
 }
 
 /** What a shutdown is waiting for, in words: the batches being sent and a running scheduler tick. */
-function workInFlight(worker: DeliveryWorker, scheduler: Scheduler): string[] {
+function workInFlight(worker: DeliveryWorker, scheduler: JobRegistry): string[] {
   const batches = new Map<string, number>();
   for (const b of worker.inFlight()) {
     const what = `${b.channel} batch of ${campaignRef(b.campaignId)} (run ${b.runId})`;
     batches.set(what, (batches.get(what) ?? 0) + 1);
   }
   const work = [...batches].map(([what, n]) => (n === 1 ? `1 ${what}` : `${n} ${what.replace(' batch ', ' batches ')}`));
-  if (scheduler.busy()) work.push('the scheduler tick');
+  for (const job of scheduler.busy()) work.push(job === 'delivery-tick' ? 'the scheduler tick' : `the ${job} job`);
   return work;
 }
 

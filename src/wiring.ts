@@ -14,6 +14,7 @@ import { PrismaCampaignStore } from './adapters/db/campaign-store.js';
 import { createContactStore } from './adapters/db/contact-store.js';
 import { PrismaDeliveryStore } from './adapters/db/delivery-store.js';
 import { PrismaIdempotencyStore } from './adapters/db/idempotency-store.js';
+import { PrismaJobClaims } from './adapters/db/job-lock-store.js';
 import { PrismaReceiptStore } from './adapters/db/receipt-store.js';
 import { PrismaSuppressionStore } from './adapters/db/suppression-store.js';
 import { PrismaTemplateStore } from './adapters/db/template-store.js';
@@ -62,7 +63,11 @@ export interface App {
     unsubscribes: PrismaUnsubscribeStore;
     /** Slack retries and double clicks apply once. */
     idempotency: PrismaIdempotencyStore;
+    /** Scheduled-job firings, claimed once across replicas (`job_lock`). */
+    jobClaims: PrismaJobClaims;
   };
+  /** Names this process in message leases and job claims (host:pid:random). */
+  owner: string;
   /** Local capture folders when mail/SMS are captured rather than sent (the embedded default). */
   outbox: { mailDir: string; smsDir: string } | null;
   /** The base of links in messages (unsubscribe, Twilio callbacks); set once the HTTP server listens. */
@@ -171,7 +176,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     log,
     metrics: metrics.delivery,
   };
-  const worker = new DeliveryWorker(delivery, { owner: `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`, idleMs: Math.min(config.delivery.tickMs, 1000), isAlive: isProcessAlive });
+  const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+  const worker = new DeliveryWorker(delivery, { owner, idleMs: Math.min(config.delivery.tickMs, 1000), isAlive: isProcessAlive });
   const app: App = {
     config,
     database,
@@ -190,7 +196,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       suppressions,
       unsubscribes: new PrismaUnsubscribeStore(prisma),
       idempotency: new PrismaIdempotencyStore(prisma),
+      jobClaims: new PrismaJobClaims(prisma),
     },
+    owner,
     outbox: channelSet?.outbox ?? null,
     setPublicBaseUrl(url) {
       publicBaseUrl = url.replace(/\/+$/, '');

@@ -1,64 +1,81 @@
-import cron from 'node-cron';
+import { expireApprovals } from '../domain/campaign/cancel-campaign.js';
 import type { DeliveryDeps } from '../domain/delivery/delivery-deps.js';
 import { deliveryTick } from '../domain/delivery/delivery-tick.js';
+import type { JobClaims } from '../domain/ports/job-claims.js';
+import { everySeconds, JobRegistry, type Firing, type JobDefinition } from './job-registry.js';
 
 export interface SchedulerOptions {
+  delivery: DeliveryDeps;
+  claims: JobClaims;
+  /** Names this process in the claims (host:pid:random). */
+  owner: string;
+  /** How often the delivery tick runs (SCHEDULER_TICK_SECONDS). */
+  tickMs: number;
   /** Called after a tick that started or prebuilt a run, so idle senders wake at once. */
   onTick?: () => void;
-  /** Tick once now rather than at the first interval: a service that starts sends what is already due. */
-  runAtStart?: boolean;
 }
 
-export interface Scheduler {
-  /** Starts no more ticks and resolves once the tick in progress, if any, has finished. */
-  stop(): Promise<void>;
-  /** Whether a tick is running now (what a shutdown past its deadline reports). */
-  busy(): boolean;
+/** Claims older than this are deleted (a firing is only ever claimed around its own time). */
+const CLAIMS_KEPT_MS = 24 * 3_600_000;
+
+/**
+ * Herald's periodic jobs, each a thin call into the domain:
+ * - `delivery-tick` (every SCHEDULER_TICK_SECONDS): what is due — lease time-outs, SMS receipt
+ *   time-outs, prebuilds, starts (with the overdue policy), completions. Its steps are conditional
+ *   writes, safe on any number of replicas; the claim only spares the others the same queries.
+ * - `approval-expiry` (every minute): pending approvals whose time ran out are closed and told.
+ * - `job-lock-prune` (hourly): forgets claims older than a day.
+ * The daily digest is registered by the composition root with `digestJob` once its handler exists.
+ */
+export function heraldJobs(options: SchedulerOptions): JobDefinition[] {
+  const { delivery } = options;
+  const zone = delivery.campaign.config.accountTimeZone;
+  return [
+    {
+      name: 'delivery-tick',
+      cron: everySeconds(options.tickMs / 1000),
+      timeZone: zone,
+      // Only the current slot: a tick asks the database what is due, so an older slot adds nothing.
+      catchUpMs: Math.max(options.tickMs, 1000),
+      async run() {
+        const report = await deliveryTick(delivery);
+        if (report.started.length || report.prebuilt.length) options.onTick?.();
+      },
+    },
+    {
+      name: 'approval-expiry',
+      cron: '* * * * *',
+      timeZone: zone,
+      run: () => expireApprovals(delivery.campaign),
+    },
+    {
+      name: 'job-lock-prune',
+      cron: '17 * * * *',
+      timeZone: zone,
+      catchUpMs: 3_600_000,
+      run: (firing: Firing) => options.claims.prune(new Date(firing.fireAt.getTime() - CLAIMS_KEPT_MS)),
+    },
+  ];
+}
+
+/** The registry with Herald's jobs in it; `start()` hands them to node-cron, `fireDue(at)` fires them by hand. */
+export function createScheduler(options: SchedulerOptions): JobRegistry {
+  const registry = new JobRegistry({
+    clock: options.delivery.campaign.clock,
+    cron: options.delivery.campaign.cron,
+    claims: options.claims,
+    owner: options.owner,
+    log: options.delivery.log,
+  });
+  for (const job of heraldJobs(options)) registry.register(job);
+  return registry;
 }
 
 /**
- * The cron side: one thin tick that asks the database what is due (prebuild, start, finish, lease
- * and receipt time-outs). Safe on several replicas: every step is a conditional write. Ticks never
- * overlap, and `stop()` waits for a running one: a tick cut off halfway would go on writing through
- * a database connection the shutdown is closing.
+ * The daily digest's job (DIGEST_CRON in the account's zone): registered by the composition root
+ * with the handler that builds and posts the digest. A digest missed by downtime still goes out
+ * within `catchUpMs` (default 6 h), once across replicas.
  */
-export function startScheduler(deps: DeliveryDeps, tickMs: number, options: SchedulerOptions = {}): Scheduler {
-  const seconds = Math.max(1, Math.round(tickMs / 1000));
-  let stopped = false;
-  let running: Promise<void> | null = null;
-  const tick = async () => {
-    try {
-      const report = await deliveryTick(deps);
-      if (report.started.length || report.prebuilt.length) options.onTick?.();
-    } catch (error) {
-      deps.log('scheduler.error', { error: error instanceof Error ? error.message : String(error) }, 'error');
-    }
-  };
-  // Resolves when this tick (or the one already running, which it skips) is over.
-  const run = (): Promise<void> => {
-    if (stopped || running) return running ?? Promise.resolve();
-    const current = tick().finally(() => {
-      if (running === current) running = null;
-    });
-    running = current;
-    return current;
-  };
-  let cancel: () => Promise<void>;
-  if (60 % seconds === 0 && seconds < 60) {
-    // On the wall clock's seconds (every 5 s at :00, :05, …), as cron reads.
-    const task = cron.schedule(`*/${seconds} * * * * *`, run, { name: 'delivery-tick', noOverlap: true });
-    cancel = async () => void (await task.stop());
-  } else {
-    const timer = setInterval(() => void run(), seconds * 1000);
-    cancel = async () => clearInterval(timer);
-  }
-  if (options.runAtStart) void run();
-  return {
-    async stop() {
-      stopped = true;
-      await cancel();
-      await running;
-    },
-    busy: () => running !== null,
-  };
+export function digestJob(options: { cron: string; timeZone: string; catchUpMs?: number }, post: (firing: Firing) => Promise<unknown>): JobDefinition {
+  return { name: 'daily-digest', cron: options.cron, timeZone: options.timeZone, catchUpMs: options.catchUpMs ?? 6 * 3_600_000, run: post };
 }

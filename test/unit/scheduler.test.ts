@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { DeliveryDeps } from '../../src/domain/delivery/delivery-deps.js';
 import { NO_DELIVERY_METRICS } from '../../src/domain/ports/delivery-metrics.js';
 import type { DeliveryStore } from '../../src/domain/ports/delivery-store.js';
-import { startScheduler } from '../../src/jobs/scheduler.js';
+import { NodeCronSchedule } from '../../src/adapters/cron/node-cron-schedule.js';
+import { createScheduler } from '../../src/jobs/scheduler.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
+import { MemoryJobClaims } from '../fakes/memory-job-claims.js';
 
 /**
  * Deps for a tick that blocks in its first step (the lease sweep) until `release()`, and records
@@ -30,7 +32,7 @@ function blockingTickDeps() {
     finishedRuns: async () => (steps.push('finishedRuns'), []),
   };
   const deps = {
-    campaign: { clock: new FixedClock(new Date('2026-03-01T09:00:00Z')), config: { prebuildLeadMs: 0 } },
+    campaign: { clock: new FixedClock(new Date('2026-03-01T09:00:00Z')), cron: new NodeCronSchedule(), config: { prebuildLeadMs: 0, accountTimeZone: 'UTC' } },
     delivery: store,
     config: { smsReceiptTimeoutMs: 60_000 },
     metrics: NO_DELIVERY_METRICS,
@@ -42,40 +44,46 @@ function blockingTickDeps() {
 /** Lets every pending callback and promise run, without waiting for any wall-clock time. */
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+const scheduler = (deps: DeliveryDeps, tickMs: number) => createScheduler({ delivery: deps, claims: new MemoryJobClaims(), owner: 'test:1:a', tickMs });
+
 describe('scheduler: stop() waits for the tick in progress', () => {
   it('does not resolve while a tick runs, resolves once it has finished every step, and starts no other tick', async () => {
     const { deps, steps, started, release } = blockingTickDeps();
     // A long interval: the only tick is the one at start.
-    const scheduler = startScheduler(deps, 3_600_000, { runAtStart: true });
+    const jobs = scheduler(deps, 3_600_000);
+    void jobs.fire('delivery-tick');
     await started;
-    expect(scheduler.busy()).toBe(true);
+    expect(jobs.busy()).toEqual(['delivery-tick']);
 
     let stopped = false;
-    const stopping = scheduler.stop().then(() => (stopped = true));
+    const stopping = jobs.stop().then(() => (stopped = true));
     await settle();
     expect(stopped).toBe(false);
 
     release();
     await stopping;
     expect(steps).toEqual(['expireLeases', 'assumeDelivered', 'closeHaltedRuns', 'finishedRuns']);
-    expect(scheduler.busy()).toBe(false);
+    expect(jobs.busy()).toEqual([]);
   });
 
   it('with no tick running, stop() resolves at once, and no tick runs at start unless asked', async () => {
     const { deps, steps } = blockingTickDeps();
-    const scheduler = startScheduler(deps, 3_600_000);
-    expect(scheduler.busy()).toBe(false);
-    await scheduler.stop();
+    const jobs = scheduler(deps, 3_600_000);
+    expect(jobs.busy()).toEqual([]);
+    await jobs.stop();
     expect(steps).toEqual([]);
   });
 
   it('waits for a tick fired by cron too (the every-few-seconds schedule)', async () => {
     const { deps, started, release, steps } = blockingTickDeps();
-    const scheduler = startScheduler(deps, 1000);
+    const jobs = scheduler(deps, 1000);
+    // The registry reads the slot from the injected clock; node-cron only says when to look.
+    (deps.campaign.clock as FixedClock).set(new Date());
+    jobs.start();
     // node-cron fires at the next whole second.
     await started;
     let stopped = false;
-    const stopping = scheduler.stop().then(() => (stopped = true));
+    const stopping = jobs.stop().then(() => (stopped = true));
     await settle();
     expect(stopped).toBe(false);
     release();

@@ -50,4 +50,40 @@ export class NodeCronSchedule implements CronSchedule {
       void task.destroy();
     }
   }
+
+  previousRun(expression: string, timeZone: string, atOrBefore: Date): Date | null {
+    if (this.validate(expression) !== null) return null;
+    const parsed = cron.parse(expression.trim());
+    const task = cron.createTask(expression.trim(), () => undefined, { timezone: timeZone });
+    const descending = (values: number[]) => [...values].sort((a, b) => b - a);
+    const [hours, minutes, seconds] = [descending(parsed.hour), descending(parsed.minute), descending(parsed.second)];
+    try {
+      const local = DateTime.fromJSDate(atOrBefore, { zone: timeZone });
+      let day = local.startOf('day');
+      for (let i = 0; i < HORIZON_DAYS; i += 1, day = day.minus({ days: 1 })) {
+        if (!parsed.month.includes(day.month)) continue;
+        let dayMatches: boolean | null = null;
+        for (const hour of hours) {
+          // Later hours of today are not due yet (one hour of slack: a DST fall-back repeats an hour).
+          if (i === 0 && hour > local.hour + 1) continue;
+          for (const minute of minutes) {
+            for (const second of seconds) {
+              const candidate = day.set({ hour, minute, second, millisecond: 0 });
+              // A wall time skipped by a DST change moves to another hour: not a firing of this slot.
+              if (candidate.hour !== hour) continue;
+              // Day-of-month and day-of-week do not depend on the time: one match per day says.
+              dayMatches ??= task.match(candidate.toJSDate());
+              if (!dayMatches) break;
+              if (candidate.toMillis() <= atOrBefore.getTime()) return candidate.toJSDate();
+            }
+            if (dayMatches === false) break;
+          }
+          if (dayMatches === false) break;
+        }
+      }
+      return null;
+    } finally {
+      void task.destroy();
+    }
+  }
 }

@@ -4,4 +4,6 @@ export interface CronSchedule {
   validate(expression: string): string | null;
   /** The next `count` firing times strictly after `after`, evaluated in `timeZone`. */
   nextRuns(expression: string, timeZone: string, after: Date, count: number): Date[];
+  /** The latest firing time at or before `atOrBefore` (the slot a scheduler firing now belongs to); null if none. */
+  previousRun(expression: string, timeZone: string, atOrBefore: Date): Date | null;
 }
