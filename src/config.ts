@@ -2,6 +2,7 @@ import { createPrivateKey } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { IANAZone } from 'luxon';
+import cron from 'node-cron';
 import { z } from 'zod';
 
 /** pino's levels, most verbose last but one; `silent` logs nothing. */
@@ -107,6 +108,12 @@ const ConfigSchema = z.object({
   PREBUILD_LEAD_HOURS: plainNumber(0, 168).default(12),
   LATE_ACTION_WINDOW_MINUTES: wholeNumber(0, 1440).default(10),
   APPROVAL_TTL_MINUTES: wholeNumber(1, 10080).default(60),
+  OVERDUE_AFTER_MINUTES: wholeNumber(1, 1440).default(5),
+  DIGEST_CRON: z
+    .string()
+    .trim()
+    .refine((expr) => [5, 6].includes(expr.split(/\s+/).length) && cron.validate(expr), 'must be a cron expression of 5 fields (minute hour day-of-month month day-of-week), e.g. "0 9 * * *"')
+    .default('0 9 * * *'),
   CONTENT_BLOCKLIST: z.string().default(''),
   TWILIO_FROM: z.string().optional(),
   TWILIO_MESSAGING_SERVICE_SID: z.string().optional(),
@@ -168,6 +175,10 @@ export interface Config {
   prebuildLeadMs: number;
   lateActionWindowMs: number;
   approvalTtlMs: number;
+  /** A scheduled send reached more than this after its time follows its campaign's --if-late policy. */
+  overdueAfterMs: number;
+  /** When the daily digest goes out, read in the account's zone. */
+  digestCron: string;
   contentBlocklist: string[];
   defaultSmsSender: string | null;
   consoleActor: string;
@@ -248,6 +259,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     prebuildLeadMs: c.PREBUILD_LEAD_HOURS * 3_600_000,
     lateActionWindowMs: c.LATE_ACTION_WINDOW_MINUTES * 60_000,
     approvalTtlMs: c.APPROVAL_TTL_MINUTES * 60_000,
+    overdueAfterMs: c.OVERDUE_AFTER_MINUTES * 60_000,
+    digestCron: c.DIGEST_CRON,
     contentBlocklist: c.CONTENT_BLOCKLIST.split(',').map((t) => t.trim()).filter(Boolean),
     defaultSmsSender: c.TWILIO_MESSAGING_SERVICE_SID ?? c.TWILIO_FROM ?? null,
     consoleActor: c.HERALD_ACTOR ?? `console:${safeUser()}`,

@@ -124,6 +124,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       prebuildLeadMs: config.prebuildLeadMs,
       lateActionWindowMs: config.lateActionWindowMs,
       approvalTtlMs: config.approvalTtlMs,
+      overdueAfterMs: config.overdueAfterMs,
       defaultSmsSender: config.defaultSmsSender,
       contentPolicy: { blockedTerms: config.contentBlocklist },
       channels,

@@ -163,7 +163,7 @@ export const campaignCommands = {
   },
 
   async resume(deps: CampaignDeps, cmd: Of<'resume'>, actor: string): Promise<Reply> {
-    const outcome = await resumeCampaign(deps, { campaignId: cmd.campaignId, actor });
+    const outcome = await resumeCampaign(deps, { campaignId: cmd.campaignId, actor, skip: cmd.skip });
     return changed(deps, outcome.campaign, `Resumed ${campaignRef(cmd.campaignId)}: it is ${outcome.campaign.status} again.`, outcome.warnings);
   },
 

@@ -3,6 +3,7 @@ import { campaignRef, type Campaign } from '../domain/campaign/campaign.js';
 import { allowedActions, STATUS_MEANING } from '../domain/campaign/campaign-status.js';
 import { describeFilter } from '../domain/contacts/segment-filter.js';
 import type { ActivityEntry } from '../domain/ports/campaign-store.js';
+import { OVERDUE_HOLD_CODE } from '../domain/scheduling/overdue-send.js';
 import type { ReplyBlock } from './reply.js';
 
 /** Names behind a campaign's ids, looked up by the handler so rendering stays pure. */
@@ -41,6 +42,7 @@ export function campaignCard(c: Campaign, names: CampaignNames, zone: string, co
     ...(c.statusReason && statusLabel(c) === c.status ? [['Reason', c.statusReason] as [string, string]] : []),
     ['Channel', c.channel],
     ['Launch', launchText(c, tz)],
+    ...(c.launchType === 'scheduled' || c.launchType === 'recurring' ? [['If late', IF_LATE_TEXT[c.ifLate]] as [string, string]] : []),
     ['Template', c.variants.length ? c.variants.map((v) => `${v.label}: ${names.variantTemplates[v.label] ?? `#${v.templateId}`} (${v.weight})`).join(', ') : (names.template ?? '—')],
     ['List', names.list ?? '—'],
   ];
@@ -54,7 +56,8 @@ export function campaignCard(c: Campaign, names: CampaignNames, zone: string, co
   if (c.clonedFromId) fields.push(['Cloned from', campaignRef(c.clonedFromId)]);
   const blocks: ReplyBlock[] = [{ type: 'header', text: `${campaignRef(c.id)} ${c.name}` }, { type: 'fields', fields }];
   if (c.statusDetails?.length) {
-    blocks.push({ type: 'text', text: c.status === 'rejected' ? 'Content rules refused it:' : 'Why it could not start:' });
+    const heading = c.status === 'rejected' ? 'Content rules refused it:' : c.statusDetails.some((d) => d.code === OVERDUE_HOLD_CODE) ? 'Waiting for a decision:' : 'Why it could not start:';
+    blocks.push({ type: 'text', text: heading });
     blocks.push({ type: 'list', items: c.statusDetails.map((r) => `${r.message} [${r.code}]`) });
   }
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -65,6 +68,13 @@ export function campaignCard(c: Campaign, names: CampaignNames, zone: string, co
   blocks.push({ type: 'context', text: `Actions now: ${actions.join(', ')}` });
   return blocks;
 }
+
+/** What `--if-late` says, on the card: what happens to a send that came due while Herald was down. */
+const IF_LATE_TEXT: Record<Campaign['ifLate'], string> = {
+  send_late: 'send late (--if-late send)',
+  skip: 'skip that send (--if-late skip)',
+  ask: 'hold it and ask (--if-late ask)',
+};
 
 export function launchText(c: Campaign, zone: string): string {
   switch (c.launchType) {

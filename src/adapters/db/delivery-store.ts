@@ -38,9 +38,9 @@ export class PrismaDeliveryStore implements DeliveryStore {
     return rows.map((r) => r.id);
   }
 
-  async dueToStart(now: Date): Promise<{ runId: number; campaignId: number }[]> {
-    return this.prisma.$queryRaw<{ runId: number; campaignId: number }[]>`
-      SELECT r.id AS "runId", r.campaign_id AS "campaignId" FROM run r JOIN campaign c ON c.id = r.campaign_id
+  async dueToStart(now: Date): Promise<{ runId: number; campaignId: number; scheduledFor: Date; campaignChangedAt: Date }[]> {
+    return this.prisma.$queryRaw<{ runId: number; campaignId: number; scheduledFor: Date; campaignChangedAt: Date }[]>`
+      SELECT r.id AS "runId", r.campaign_id AS "campaignId", r.scheduled_for AS "scheduledFor", c.updated_at AS "campaignChangedAt" FROM run r JOIN campaign c ON c.id = r.campaign_id
       WHERE r.status IN ('queued', 'sending') AND c.status = 'queued' AND r.scheduled_for <= ${ts(now)}
       ORDER BY r.scheduled_for, r.id`;
   }
@@ -153,6 +153,12 @@ export class PrismaDeliveryStore implements DeliveryStore {
       UPDATE run SET status = c.status::text::"RunStatus", finished_at = ${ts(now)}
       FROM campaign c
       WHERE run.campaign_id = c.id AND run.status IN ('queued', 'sending', 'paused', 'suspended') AND c.status IN ('stopped', 'cancelled')`;
+    // A prebuilt run whose send was skipped as overdue (--if-late skip): its campaign went back to
+    // scheduled for the next run, so this one never starts.
+    await this.prisma.$executeRaw`
+      UPDATE run SET status = 'stopped', finished_at = ${ts(now)}
+      FROM campaign c
+      WHERE run.campaign_id = c.id AND run.status = 'queued' AND c.status = 'scheduled'`;
     // A crash between completing the campaign and its run leaves the run sending: finish it. Only
     // when nothing is left to send: a retry re-opens the run just before it re-opens the campaign.
     await this.prisma.$executeRaw`

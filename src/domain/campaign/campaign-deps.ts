@@ -28,6 +28,8 @@ export interface CampaignSettingsConfig {
   lateActionWindowMs: number;
   /** How long a cancel-approval request stays open. */
   approvalTtlMs: number;
+  /** A scheduled send reached more than this after its time (Herald was down) follows the campaign's `ifLate`. */
+  overdueAfterMs: number;
   defaultSmsSender: string | null;
   contentPolicy: ContentPolicy;
   /** The channels this Herald can send on, declared by their providers. */

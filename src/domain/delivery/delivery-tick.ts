@@ -1,6 +1,7 @@
 import { campaignRef } from '../campaign/campaign.js';
 import { loadCampaign } from '../campaign/campaign-deps.js';
 import { queueNow, refuseIfInvalid } from '../campaign/launch-campaign.js';
+import { applyLatePolicy, isOverdue } from '../scheduling/overdue-send.js';
 import { SCHEDULER_ACTOR, SYSTEM_ACTOR, type DeliveryDeps } from './delivery-deps.js';
 
 export interface TickReport {
@@ -40,6 +41,8 @@ async function tick(deps: DeliveryDeps): Promise<TickReport> {
     await guarded(deps, 'prebuild', id, async () => {
       const campaign = await loadCampaign(deps.campaign, id);
       if (campaign.status !== 'scheduled' || !campaign.nextRunAt) return;
+      // Herald was down at its send time: the campaign's --if-late policy says send, skip or hold.
+      if (isOverdue(deps.campaign, campaign.nextRunAt, now) && (await applyLatePolicy(deps.campaign, campaign, campaign.nextRunAt, 'scheduled', SCHEDULER_ACTOR)) === 'handled') return;
       const refused = await refuseIfInvalid(deps.campaign, campaign, 'schedule', ['scheduled'], SCHEDULER_ACTOR);
       if (refused) return;
       await queueNow(deps.campaign, campaign, 'schedule', ['scheduled'], SCHEDULER_ACTOR, campaign.nextRunAt, 'prebuild');
@@ -49,6 +52,13 @@ async function tick(deps: DeliveryDeps): Promise<TickReport> {
 
   for (const due of await deps.delivery.dueToStart(now)) {
     await guarded(deps, 'start', due.campaignId, async () => {
+      // Due since its send time, or since it was queued again (a resume of an overdue hold): whichever is later.
+      const dueSince = new Date(Math.max(due.scheduledFor.getTime(), due.campaignChangedAt.getTime()));
+      if (isOverdue(deps.campaign, dueSince, now)) {
+        const campaign = await loadCampaign(deps.campaign, due.campaignId);
+        if (campaign.status !== 'queued') return;
+        if ((await applyLatePolicy(deps.campaign, campaign, due.scheduledFor, 'queued', SCHEDULER_ACTOR)) === 'handled') return;
+      }
       await deps.delivery.markRunSending(due.runId, now);
       const started = await deps.campaign.campaigns.transition(due.campaignId, { name: 'start_sending' }, 'sending', {}, {
         actor: SYSTEM_ACTOR,

@@ -51,7 +51,8 @@ export function statusNotification(campaign: Campaign, from: CampaignStatus, tra
     runId: activity.runId ?? null,
     at,
   };
-  if (campaign.status === 'suspended') return { kind: 'campaign.suspended', ...move, reason: move.reason ?? 'suspended by the system' };
+  // An overdue hold is told by the scheduler as the question it is (campaign.overdue), not as a fault.
+  if (campaign.status === 'suspended' && transition !== 'hold_late') return { kind: 'campaign.suspended', ...move, reason: move.reason ?? 'suspended by the system' };
   if (campaign.status === 'failed' || campaign.status === 'rejected') return { kind: 'campaign.launch_failed', ...move, reasons: campaign.statusDetails ?? [] };
   return { kind: 'campaign.status_changed', ...move };
 }

@@ -124,8 +124,11 @@ export interface RetrySelection {
 export interface DeliveryStore {
   /** Scheduled campaigns whose send time is within `lead` of now (due for prebuild). */
   dueForPrebuild(now: Date, leadMs: number): Promise<number[]>;
-  /** Runs built and due (send time reached) whose campaign is still queued. */
-  dueToStart(now: Date): Promise<{ runId: number; campaignId: number }[]>;
+  /**
+   * Runs built and due (send time reached) whose campaign is still queued, with the run's send time
+   * and when the campaign last changed (a resume after an overdue hold makes it due from then).
+   */
+  dueToStart(now: Date): Promise<{ runId: number; campaignId: number; scheduledFor: Date; campaignChangedAt: Date }[]>;
   /** Marks the run sending (it is already queued); false when someone else did. */
   markRunSending(runId: number, now: Date): Promise<boolean>;
   /** Runs that are sending for campaigns that are sending, on this channel. */
