@@ -41,6 +41,9 @@ describe('console driven by a script on stdin', () => {
     expect(first.stdout).toMatch(/scheduled -> paused/);
     expect(first.stdout).toMatch(/paused -> scheduled/);
     expect(first.stdout).toMatch(/scheduled -> cancelled/);
+    // The notifications, one plain line each as they happen (issue 12), in the account's zone.
+    expect(first.stdout).toMatch(/^\[\d\d:\d\d:\d\d\] C-1001 "Winter sale": ready → scheduled by script\.$/m);
+    expect(first.stdout).toMatch(/^\[\d\d:\d\d:\d\d\] C-1001 "Winter sale": scheduled → cancelled by script/m);
 
     const second = await runConsole('/campaign show C-1001\n/campaign lists\n');
     expect(second.code, second.stderr + second.stdout).toBe(0);
