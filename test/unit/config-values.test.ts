@@ -34,6 +34,9 @@ describe('configuration values: accepted but wrong ones are refused, each naming
     [{ HERALD_DATA_DIR: '/proc/self/herald' }, /^HERALD_DATA_DIR is inside \/proc/],
     [{ HERALD_DATA_DIR: '/sys' }, /^HERALD_DATA_DIR is inside/],
     [{ DKIM_DOMAIN: 'example.com', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: 'not a key' }, /^DKIM_PRIVATE_KEY is not a usable private key/],
+    [{ DIGEST_CRON: '0 25 * * *' }, /^DIGEST_CRON must be a cron expression of 5 fields/],
+    [{ DIGEST_CRON: 'daily' }, /^DIGEST_CRON must be a cron expression/],
+    [{ OVERDUE_AFTER_MINUTES: '0' }, /^OVERDUE_AFTER_MINUTES must be at least 1/],
   ])('%j', (env, message) => {
     const said = refusal(env);
     expect(said).toMatch(message);
@@ -50,5 +53,12 @@ describe('configuration values: accepted but wrong ones are refused, each naming
     expect(refusal({ HTTP_PORT: '3000', SMTP_URL: 'smtps://user:p%40ss@mail.example.com:465', PUBLIC_BASE_URL: 'https://herald.example.com/', SLACK_ADMINS: 'U0123ABCD, S0456EFGH', CONTENT_BLOCKLIST: '' })).toBeNull();
     expect(loadConfig({ PUBLIC_BASE_URL: 'https://herald.example.com/' }, '/tmp').http.publicBaseUrl).toBe('https://herald.example.com');
     expect(loadConfig({ HTTP_PORT: ' 8080 ' }, '/tmp').http.port).toBe(8080);
+  });
+});
+
+describe('scheduler settings', () => {
+  it('reads DIGEST_CRON and OVERDUE_AFTER_MINUTES, with defaults', () => {
+    expect(loadConfig({}, '/tmp')).toMatchObject({ digestCron: '0 9 * * *', overdueAfterMs: 5 * 60_000 });
+    expect(loadConfig({ DIGEST_CRON: ' 30 8 * * 1-5 ', OVERDUE_AFTER_MINUTES: '15' }, '/tmp')).toMatchObject({ digestCron: '30 8 * * 1-5', overdueAfterMs: 15 * 60_000 });
   });
 });
