@@ -80,7 +80,9 @@ describe.each(ENGINES)('scheduler jobs on %s: launches, prebuild, DST, downtime 
     const sendAt = new Date(start.getTime() + 2 * 24 * HOUR);
     const prebuildAt = new Date(sendAt.getTime() - LEAD_HOURS * HOUR);
     const id = await campaign('Launch');
+    await ok(t, `edit C-${id} --if-late skip`);
     await ok(t, `schedule C-${id} ${at(sendAt)}`);
+    expect(await ok(t, `show C-${id}`)).toMatch(/If late:\s+skip that send \(--if-late skip\)/);
 
     await fireAt(jobs, new Date(prebuildAt.getTime() - TICK_MS));
     expect(await campaignStatus(t, id)).toBe('scheduled');
