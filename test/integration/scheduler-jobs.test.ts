@@ -112,11 +112,13 @@ describe.each(ENGINES)('scheduler jobs on %s: launches, prebuild, DST, downtime 
     const skipRecurring = await campaign('SkipRecurring', '--if-late skip');
     const askPrebuilt = await campaign('AskPrebuilt', '--if-late ask');
     const skipPrebuilt = await campaign('SkipPrebuilt', '--if-late skip');
+    const askPrebuiltNow = await campaign('AskPrebuiltNow', '--if-late ask');
     for (const id of [late, skipOnce, askOnce]) await ok(t, `schedule C-${id} ${at(far)}`);
     // Recurring on a day of the month inside the downtime (and, for the prebuilt one, before it).
     const recurringDay = zoneDay(far, -1);
     await ok(t, `schedule C-${skipRecurring} --cron "0 9 ${recurringDay.day} * *" --tz UTC`);
     await ok(t, `schedule C-${askPrebuilt} ${at(near)}`);
+    await ok(t, `schedule C-${askPrebuiltNow} ${at(near)}`);
     const prebuiltDay = zoneDay(near, 0);
     await ok(t, `schedule C-${skipPrebuilt} --cron "0 ${prebuiltDay.hour - 1} ${prebuiltDay.day} * *" --tz UTC`);
     expect((await ok(t, `show C-${askOnce}`))).toMatch(/If late:\s+hold it and ask/);
@@ -159,9 +161,14 @@ describe.each(ENGINES)('scheduler jobs on %s: launches, prebuild, DST, downtime 
     await ok(t, `resume C-${skipRecurring}`);
     await ok(t, `resume C-${askOnce}`);
     await ok(t, `resume C-${askPrebuilt} --skip`);
+    await ok(t, `resume C-${askPrebuiltNow}`);
+    expect(await campaignStatus(t, askPrebuiltNow)).toBe('queued');
     expect(await campaignStatus(t, askPrebuilt)).toBe('stopped');
     await fireAt(jobs, new Date(back.getTime() + TICK_MS));
     expect(await campaignStatus(t, askOnce)).toBe('sending');
+    // Prebuilt before the downtime, held, then sent now: its run starts, not held again.
+    expect(await campaignStatus(t, askPrebuiltNow)).toBe('sending');
+    expect(overdue(askPrebuiltNow)).toEqual(['held']);
     // Sent late once decided, and not held again.
     expect(overdue(askOnce)).toEqual(['held']);
     await t.app.worker.drain();
