@@ -31,9 +31,9 @@ export async function editCampaign(
       throw new AppError(
         'TEMPLATE_LOCKED',
         `${campaignRef(campaign.id)} is ${campaign.status}: its template and content were locked when it was queued. ` +
-          (isActionAllowed(campaign.status, 'ratio') ? 'Only the variant ratio can change now (--variant with the same labels and templates). ' : '') +
-          `To send different content, clone it: /campaign clone ${campaignRef(campaign.id)}`,
-        { campaignId: campaign.id, status: campaign.status, changed },
+          (isActionAllowed(campaign.status, 'ratio') ? 'Only the variant ratio can change now (the same variant labels and templates, new weights). ' : '') +
+          `To send different content, clone it.`,
+        { campaignId: campaign.id, status: campaign.status, changed, field: changed[0] },
       );
     }
     throw actionRefused(campaign, 'edit');

@@ -27,7 +27,7 @@ export async function resumeCampaign(deps: CampaignDeps, input: { campaignId: nu
     patch.statusReason = `send time ${formatInZone(sendTime, zone)} passed while paused`;
     warnings.push(
       `The send time ${formatInZone(sendTime, zone)} passed while ${campaignRef(campaign.id)} was paused, so it was not sent late: ` +
-        `it is now stopped. Set a new time with /campaign edit ${campaignRef(campaign.id)} --at "YYYY-MM-DD HH:mm", then /campaign relaunch ${campaignRef(campaign.id)}.`,
+        `it is now stopped. Give it a new send time, then relaunch it.`,
     );
   }
   const resumed = await transitionOrExplain(deps, campaign, 'resume', { name: 'resume', onlyFrom: [campaign.status] }, to, patch, {
