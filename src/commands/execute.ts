@@ -120,6 +120,15 @@ export function roleFor(command: ExecutableCommand): Role {
   return typeof role === 'function' ? role(command) : role;
 }
 
+/**
+ * The role every command of a key needs, for an edge that must check before it can build the
+ * command (an upload refused before its file is downloaded); the command itself is checked again.
+ */
+export function roleForKey(key: 'contacts upload' | 'templates upload'): Role {
+  const { role } = HANDLERS[key];
+  return typeof role === 'function' ? 'admin' : role;
+}
+
 export interface Executor {
   /**
    * Runs one typed command for an actor and answers a Reply, worded for no edge in particular: a
