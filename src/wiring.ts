@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { configSecrets, urlPassword, type Config } from './config.js';
 import { createChannelProviders } from './adapters/channels/channel-providers.js';
+import { capturedOutbox } from './adapters/channels/capture/captured-outbox.js';
 import { ensureDataFolder } from './adapters/data-folder.js';
 import { HmacTokenSigner } from './adapters/crypto/hmac-token-signer.js';
 import { signingSecret } from './adapters/db/app-settings.js';
@@ -20,6 +21,8 @@ import { PrismaSuppressionStore } from './adapters/db/suppression-store.js';
 import { PrismaTemplateStore } from './adapters/db/template-store.js';
 import { PrismaUnsubscribeStore } from './adapters/db/unsubscribe-store.js';
 import { contactsCsvFormat } from './adapters/csv/contacts-csv-format.js';
+import { localFiles } from './adapters/files/local-files.js';
+import type { LocalFiles } from './domain/ports/local-files.js';
 import { NodeCronSchedule } from './adapters/cron/node-cron-schedule.js';
 import { TokenBucketPacer } from './adapters/pacing/token-bucket-pacer.js';
 import { LiquidTemplateEngine } from './adapters/templating/liquid-template-engine.js';
@@ -33,6 +36,7 @@ import { NotificationBus } from './domain/notifications/notification-bus.js';
 import { notifyingCampaignStore } from './domain/notifications/notifying-campaign-store.js';
 import { LedgerJournal } from './domain/delivery/ledger-journal.js';
 import { ProviderSlots } from './domain/delivery/provider-slots.js';
+import type { CapturedOutbox } from './domain/ports/captured-outbox.js';
 import type { ChannelProvider } from './domain/ports/channel-provider.js';
 import type { Clock } from './domain/ports/clock.js';
 import type { EventLog } from './domain/ports/event-log.js';
@@ -68,8 +72,10 @@ export interface App {
   };
   /** Names this process in message leases and job claims (host:pid:random). */
   owner: string;
-  /** Local capture folders when mail/SMS are captured rather than sent (the embedded default). */
-  outbox: { mailDir: string; smsDir: string } | null;
+  /** Mail and SMS captured rather than sent (the embedded default), for the command layer's `outbox`; null with real providers. */
+  outbox: CapturedOutbox | null;
+  /** Files on this server that admin commands name (`contacts import PATH`). */
+  files: LocalFiles;
   /** The base of links in messages (unsubscribe, Twilio callbacks); set once the HTTP server listens. */
   setPublicBaseUrl(url: string): void;
   /** What the HTTP edge needs from this app (stores, signer, health checks, metrics), logging to `log`. */
@@ -200,7 +206,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       jobClaims: new PrismaJobClaims(prisma),
     },
     owner,
-    outbox: channelSet?.outbox ?? null,
+    outbox: channelSet?.outbox ? capturedOutbox(channelSet.outbox) : null,
+    files: localFiles,
     setPublicBaseUrl(url) {
       publicBaseUrl = url.replace(/\/+$/, '');
     },

@@ -1,8 +1,8 @@
-import { readContactsCsv } from '../adapters/csv/read-contacts-csv.js';
 import type { CampaignDeps } from '../domain/campaign/campaign-deps.js';
 import { importContacts } from '../domain/contacts/import-contacts.js';
 import { describeFilter, parseSegmentFilter } from '../domain/contacts/segment-filter.js';
 import { AppError } from '../domain/errors.js';
+import type { LocalFiles } from '../domain/ports/local-files.js';
 import type { Command } from './grammar/commands.js';
 import { formatTime, usedBy } from './render-campaign.js';
 import { campaignRef } from '../domain/campaign/campaign.js';
@@ -16,8 +16,9 @@ type Of<N extends 'contacts' | 'lists' | 'segments', A extends Group<N>['action'
 const MAX_LISTED_PROBLEMS = 50;
 
 export const contactCommands = {
-  async import(deps: CampaignDeps, cmd: Of<'contacts', 'import'>, actor: string): Promise<Reply> {
-    const report = await importContacts({ rows: readContactsCsv(cmd.path), listName: cmd.list, actor }, { contacts: deps.contacts });
+  async import(deps: CampaignDeps, cmd: Of<'contacts', 'import'>, actor: string, files: LocalFiles): Promise<Reply> {
+    const rows = deps.contactsFiles.read(await files.open(cmd.path, 'path'));
+    const report = await importContacts({ rows, listName: cmd.list, actor }, { contacts: deps.contacts });
     const headline =
       `Imported ${cmd.path} into list "${report.list}"${report.createdList ? ' (new list)' : ''}: ` +
       `${report.inserted} new, ${report.updated} updated, ${report.rejectedCount} rejected` +

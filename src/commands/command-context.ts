@@ -1,12 +1,19 @@
 import type { CampaignDeps } from '../domain/campaign/campaign-deps.js';
 import type { DeliveryDeps } from '../domain/delivery/delivery-deps.js';
+import type { CapturedOutbox } from '../domain/ports/captured-outbox.js';
+import type { LocalFiles } from '../domain/ports/local-files.js';
 
-/** What the command layer works with: the campaign core, the delivery engine, and where captures land. */
+/**
+ * What the command layer works with, given by the composition root (wiring.ts): the campaign core,
+ * the delivery engine, and the local captures. Only domain types and ports: no adapter.
+ */
 export interface CommandContext {
   deps: CampaignDeps;
   delivery: DeliveryDeps;
-  /** Local capture folders (embedded default); null when real providers are configured. */
-  outbox: { mailDir: string; smsDir: string } | null;
+  /** Mail and SMS captured locally (the embedded default); null when real providers are configured. */
+  outbox: CapturedOutbox | null;
+  /** Files on Herald's own disk that admin commands name (`contacts import PATH`, `--html-file`). */
+  files: LocalFiles;
   /** Starts sending at once after a launch or retry instead of at the next poll. */
   worker?: { wake(): void };
 }

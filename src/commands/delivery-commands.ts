@@ -4,7 +4,6 @@ import { FAILURE_CATEGORY_MEANING, MESSAGE_STATUS_MEANING, type MessageStatus } 
 import { previewMessage } from '../domain/delivery/preview-message.js';
 import { retryMessages } from '../domain/delivery/retry-messages.js';
 import { sendTestMessage } from '../domain/delivery/send-test-message.js';
-import { listCapturedMail, listCapturedSms } from '../adapters/channels/capture/captured-outbox.js';
 import type { CommandContext } from './command-context.js';
 import type { Command } from './grammar/commands.js';
 import { formatTime } from './render-campaign.js';
@@ -74,10 +73,9 @@ export const deliveryCommands = {
     if (outcome.retryable === 0) return reply(`${ref} has no failed or unknown messages to retry.`, [{ type: 'text', text: `${ref} has no failed or unknown messages to retry.` }, ...refused]);
     const what = Object.entries(outcome.byStatus).map(([s, n]) => `${n} ${s}`).join(', ');
     if (!outcome.applied) {
-      const text =
-        `Retry ${outcome.retryable} message${outcome.retryable === 1 ? '' : 's'} of ${ref} (${what})? ` +
-        `This puts ${ref} back to sending; opted-out recipients are never retried. Confirm with /campaign retry ${ref} ${ids === 'all' ? '--all' : ids.map((i) => `--message M-${i}`).join(' ')} --confirm`;
-      return { ...reply(text, [{ type: 'text', text }, ...warnings(outcome.warnings), ...refused]), code: 'CONFIRMATION_REQUIRED' };
+      // How to confirm is each edge's to say: the console's --confirm, Slack's Retry button.
+      const text = `Retry ${outcome.retryable} message${outcome.retryable === 1 ? '' : 's'} of ${ref} (${what})? This puts ${ref} back to sending; opted-out recipients are never retried.`;
+      return { ...reply(text, [{ type: 'text', text }, ...warnings(outcome.warnings), ...refused]), code: 'CONFIRMATION_REQUIRED', confirm: { field: 'confirm' } };
     }
     ctx.worker?.wake();
     const headline =
@@ -131,7 +129,7 @@ export const deliveryCommands = {
     const zone = ctx.deps.config.accountTimeZone;
     const blocks: ReplyBlock[] = [];
     if (cmd.channel !== 'sms') {
-      const mail = await listCapturedMail(ctx.outbox.mailDir, limit);
+      const mail = await ctx.outbox.mail(limit);
       blocks.push({ type: 'header', text: `Captured mail (newest ${mail.length})` });
       blocks.push(
         mail.length
@@ -140,7 +138,7 @@ export const deliveryCommands = {
       );
     }
     if (cmd.channel !== 'email') {
-      const sms = await listCapturedSms(ctx.outbox.smsDir, limit);
+      const sms = await ctx.outbox.sms(limit);
       blocks.push({ type: 'header', text: `Captured SMS (newest ${sms.length})` });
       blocks.push(
         sms.length
@@ -148,7 +146,7 @@ export const deliveryCommands = {
           : { type: 'text', text: 'No SMS captured yet.' },
       );
     }
-    blocks.push({ type: 'context', text: `Mail: ${ctx.outbox.mailDir} · SMS: ${ctx.outbox.smsDir}/sms.jsonl` });
+    blocks.push({ type: 'context', text: `Mail: ${ctx.outbox.where.mail} · SMS: ${ctx.outbox.where.sms}` });
     return reply('Captured messages', blocks);
   },
 };

@@ -1,4 +1,4 @@
-import type { AppError, ErrorCode } from '../domain/errors.js';
+import { errorField, type AppError, type ErrorCode } from '../domain/errors.js';
 import { errorReply, warnings, type Reply } from './reply.js';
 
 /** The one table that turns domain error codes into what a person reads. */
@@ -18,9 +18,24 @@ export const ERROR_LEADS: Readonly<Record<ErrorCode, string>> = {
   IN_USE: 'In use',
 };
 
+/**
+ * A domain refusal as a reply, worded for no edge in particular: the code's lead and the message,
+ * with the field it concerns and what would confirm it as data (see typedReply for how a typed
+ * command line says them).
+ */
 export function appErrorReply(error: AppError): Reply {
   const notes = Array.isArray(error.details.warnings) ? (error.details.warnings as string[]) : [];
-  const r = errorReply(`${ERROR_LEADS[error.code]}: ${error.message}`, warnings(notes));
+  const lead = ERROR_LEADS[error.code];
+  const r = errorReply(`${lead}: ${error.message}`, warnings(notes));
   const people = Array.isArray(error.details.people) ? error.details.people.filter((p): p is string => typeof p === 'string') : [];
-  return { ...r, text: `${ERROR_LEADS[error.code]}: ${error.message}`, code: error.code, ...(people.length ? { people } : {}) };
+  const field = errorField(error);
+  const confirmWith = typeof error.details.confirmWith === 'string' ? error.details.confirmWith : undefined;
+  return {
+    ...r,
+    code: error.code,
+    problem: { lead, message: error.message },
+    ...(field ? { field } : {}),
+    ...(error.code === 'CONFIRMATION_REQUIRED' && field ? { confirm: { field, ...(confirmWith ? { value: confirmWith } : {}) } } : {}),
+    ...(people.length ? { people } : {}),
+  };
 }

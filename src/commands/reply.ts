@@ -46,6 +46,30 @@ export interface Reply {
    * `CONFIRMATION_REQUIRED` when the command only counted and waits for `--confirm`.
    */
   code?: string;
+  /**
+   * The input field a refusal concerns (`name`, `at`, `template`, `confirm`…, the domain's and the
+   * grammar's `details.field`): each edge shows it its own way (the console names the flag, a Slack
+   * modal puts the error under that field's block).
+   */
+  field?: string;
+  /** A refusal's parts, so an edge can word it its own way: the code's lead and the message. */
+  problem?: { lead: string; message: string };
+  /**
+   * The reply waits for a confirmation (code CONFIRMATION_REQUIRED): the field that confirms and
+   * the value to give it (the campaign id typed back). The console says "--confirm C-1042", a Slack
+   * modal its Confirm button.
+   */
+  confirm?: { field: string; value?: string };
+  /** Files that go with the reply (the rejected rows of an import), for edges that can post files. */
+  files?: readonly ReplyFile[];
+}
+
+/** A file a reply carries: its name, title, text content and the line posted with it. */
+export interface ReplyFile {
+  name: string;
+  title: string;
+  content: string;
+  comment: string;
 }
 
 export function reply(text: string, blocks: ReplyBlock[] = [], visibility: Reply['visibility'] = 'ephemeral'): Reply {

@@ -1,7 +1,9 @@
 /**
  * Every failure the domain reports carries a stable string code; only the edges (console, Slack,
  * HTTP) turn a code into words for people or a status code. `details` holds structured facts
- * (current status, reasons, line numbers) for those edges to render.
+ * (current status, reasons, line numbers) for those edges to render; `details.field` names the
+ * input the error concerns (`name`, `at`, `template`, `confirm`…) where one does, so each edge can
+ * point at its own widget for it. Messages name things in words, never in one edge's syntax.
  */
 export const ERROR_CODES = [
   'NOT_FOUND',
@@ -34,4 +36,10 @@ export class AppError extends Error {
 
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
+}
+
+/** The input field an error concerns (`details.field`), when it names one. */
+export function errorField(error: AppError): string | undefined {
+  const field = error.details.field;
+  return typeof field === 'string' && field ? field : undefined;
 }

@@ -96,3 +96,45 @@ export const FILE_FIELDS = {
   uploadText: { block: 'f_upload_text', action: 'upload_text' },
 } as const;
 export type FileFieldName = keyof typeof FILE_FIELDS;
+
+/**
+ * The one table from the input field an error names (`details.field` of a domain or grammar
+ * error) to the block that shows it, per modal (callback_id). An error whose field a modal does not
+ * show goes on the modal's first field (fieldBlock's fallback).
+ */
+export const FIELD_BLOCKS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  [VIEWS.campaignForm]: {
+    name: FIELDS.name.block,
+    channel: FIELDS.channel.block,
+    description: FIELDS.description.block,
+    template: FIELDS.template.block,
+    list: FIELDS.list.block,
+    audience: FIELDS.list.block,
+    include: FIELDS.include.block,
+    exclude: FIELDS.exclude.block,
+    launch: FIELDS.launch.block,
+    at: FIELDS.date.block,
+    cron: FIELDS.cron.block,
+    tz: FIELDS.tz.block,
+    tags: FIELDS.tags.block,
+    ttlSeconds: FIELDS.ttl.block,
+    variants: FIELDS.variants.block,
+  },
+  [VIEWS.schedule]: { at: FIELDS.date.block, cron: FIELDS.cron.block, tz: FIELDS.tz.block },
+  [VIEWS.cancelConfirm]: { confirm: FIELDS.confirmId.block, reason: FIELDS.reason.block },
+  [VIEWS.testSend]: { to: FIELDS.to.block },
+  [VIEWS.templateSending]: { fromName: FIELDS.fromName.block, fromEmail: FIELDS.fromEmail.block, replyTo: FIELDS.replyTo.block, smsSender: FIELDS.smsSender.block },
+  [VIEWS.templateSendingConfirm]: { fromName: FIELDS.fromName.block, fromEmail: FIELDS.fromEmail.block, replyTo: FIELDS.replyTo.block, smsSender: FIELDS.smsSender.block },
+  [FILE_VIEWS.contactsImport]: { file: FILE_FIELDS.importFile.block, list: FILE_FIELDS.importNewList.block },
+  [FILE_VIEWS.templateUpload]: {
+    templateName: FILE_FIELDS.uploadName.block,
+    subject: FILE_FIELDS.uploadSubject.block,
+    html: FILE_FIELDS.uploadHtml.block,
+    text: FILE_FIELDS.uploadText.block,
+  },
+};
+
+/** The block of a modal that shows an input field, or `fallback` when the modal has none for it. */
+export function fieldBlock(callbackId: string, field: string | undefined, fallback: string): string {
+  return (field !== undefined ? FIELD_BLOCKS[callbackId]?.[field] : undefined) ?? fallback;
+}

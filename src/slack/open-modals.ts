@@ -6,7 +6,7 @@ import { assertAction } from '../domain/campaign/campaign-deps.js';
 import { isAppError } from '../domain/errors.js';
 import { campaignFormView, type FormInitial } from './blocks/modals/campaign-form.js';
 import { formInitialFor } from './campaign-form-data.js';
-import { editFormMemory } from './campaign-form-fingerprint.js';
+import { buildCommand } from '../commands/grammar/parse-command.js';
 import { cancelConfirmView } from './blocks/modals/cancel-confirm.js';
 import type { ModalMetadata } from './blocks/modals/modal-kit.js';
 import { retryConfirmView } from './blocks/modals/retry-confirm.js';
@@ -32,7 +32,7 @@ export interface OpenRequest {
 /** 'opened', or the reply to show instead (refused, not found, not allowed in this status). */
 export type OpenResult = 'opened' | CommandOutcome;
 
-/** The command layer marks a reply that waits for --confirm (a refusal, or a count to confirm). */
+/** The command layer marks a reply that waits for a confirmation (a refusal, or a count to confirm). */
 export function asksConfirmation(reply: Reply): boolean {
   return reply.code === 'CONFIRMATION_REQUIRED';
 }
@@ -79,7 +79,8 @@ export async function openCampaignForm(ctx: SlackContext, client: webApi.WebClie
       accountTimeZone: deps.config.accountTimeZone,
       channels: [...deps.config.channels.keys()],
     },
-    metadataOf(req.origin, initial ? { campaignId: initial.campaign.id, ...editFormMemory(initial, deps.config.accountTimeZone) } : {}),
+    // Ids and the version only: the submit re-reads the campaign and refuses another version.
+    metadataOf(req.origin, initial ? { campaignId: initial.campaign.id, version: initial.campaign.version } : {}),
     initial,
   );
   await client.views.open({ trigger_id: req.triggerId, view });
@@ -87,13 +88,12 @@ export async function openCampaignForm(ctx: SlackContext, client: webApi.WebClie
 }
 
 export async function openCancelConfirm(ctx: SlackContext, client: webApi.WebClient, req: OpenRequest & { campaignId: number }): Promise<OpenResult> {
-  // Without --confirm the command layer changes nothing: it checks role and status and returns the warnings.
-  const outcome = await runCommand(ctx, `cancel ${campaignRef(req.campaignId)}`, req.userId);
+  // Unconfirmed, the command layer changes nothing: it checks role and status and returns the warnings.
+  const outcome = await runCommand(ctx, buildCommand('cancel', { campaignId: String(req.campaignId) }), req.userId);
   if (outcome.skipped || !asksConfirmation(outcome.reply)) return outcome;
-  const prompt = outcome.reply.blocks.find((b) => b.type === 'text');
   const view = cancelConfirmView({
     campaignId: req.campaignId,
-    prompt: (prompt?.type === 'text' ? prompt.text : outcome.reply.text).replace(/ To confirm, type its id back:.*$/, ' To confirm, type its id below.'),
+    prompt: `${outcome.reply.problem?.message ?? outcome.reply.text} To confirm, type its id below.`,
     warnings: replyNotes(outcome.reply),
     metadata: metadataOf(req.origin),
   });
@@ -102,13 +102,14 @@ export async function openCancelConfirm(ctx: SlackContext, client: webApi.WebCli
 }
 
 export async function openRetryConfirm(ctx: SlackContext, client: webApi.WebClient, req: OpenRequest & { campaignId: number }): Promise<OpenResult> {
-  const outcome = await runCommand(ctx, `retry ${campaignRef(req.campaignId)} --all`, req.userId);
+  const outcome = await runCommand(ctx, buildCommand('retry', { campaignId: String(req.campaignId), all: true }), req.userId);
   if (outcome.skipped === 'forbidden') return outcome;
+  const confirmable = asksConfirmation(outcome.reply);
   const view = retryConfirmView({
     campaignId: req.campaignId,
-    text: outcome.reply.text.replace(/ Confirm with \/campaign retry .*$/, ' Press Retry failed to confirm.'),
+    text: confirmable ? `${outcome.reply.text} Press Retry failed to confirm.` : outcome.reply.text,
     notes: replyNotes(outcome.reply),
-    confirmable: asksConfirmation(outcome.reply),
+    confirmable,
     metadata: metadataOf(req.origin),
   });
   await client.views.open({ trigger_id: req.triggerId, view });

@@ -1,38 +1,9 @@
-import type { Command } from '../commands/grammar/commands.js';
-import { commandKey } from '../commands/grammar/commands.js';
+import { hasRole, ROLES, type Role, type RoleOrNone } from '../commands/command-roles.js';
 import type { Clock } from '../domain/ports/clock.js';
 
-export const ROLES = ['viewer', 'marketer', 'approver', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-/** `none`: a user in no configured role when the default role is `none`. */
-export type RoleOrNone = Role | 'none';
-
-const RANK: Record<RoleOrNone, number> = { none: 0, viewer: 1, marketer: 2, approver: 3, admin: 4 };
-
-export function hasRole(role: RoleOrNone, needed: Role): boolean {
-  return RANK[role] >= RANK[needed];
-}
-
-/** Subcommands that only read: any configured person may run them. */
-const VIEWER_COMMANDS = new Set([
-  'help', 'list', 'show', 'calendar', 'activity', 'messages', 'stats', 'compare', 'links list', 'preview',
-  'lists list', 'lists show', 'segments list', 'segments show', 'templates list', 'templates show', 'contacts show',
-]);
-const APPROVER_COMMANDS = new Set(['approve', 'deny']);
-
-/**
- * The role a command needs. Commands that read files on Herald's own server (`contacts import PATH`,
- * `--html-file`, `--text-file`) are admin-only from Slack: the path is the server's, not the
- * person's, so anyone else could read server files into a template or an error message.
- */
-export function roleFor(command: Command): Role {
-  const key = commandKey(command);
-  if (key === 'contacts import') return 'admin';
-  if (command.name === 'templates' && (command.action === 'create' || command.action === 'edit') && (command.htmlFile !== undefined || command.textFile !== undefined)) return 'admin';
-  if (VIEWER_COMMANDS.has(key)) return 'viewer';
-  if (APPROVER_COMMANDS.has(key)) return 'approver';
-  return 'marketer';
-}
+export { hasRole, ROLES, type Role, type RoleOrNone } from '../commands/command-roles.js';
+/** The role a command needs: read from the command layer's handler table. */
+export { roleFor } from '../commands/execute.js';
 
 export function refusalText(needed: Role, role: RoleOrNone, what: string): string {
   const yours = role === 'none' ? 'no Herald role' : `the ${role} role`;

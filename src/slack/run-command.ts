@@ -1,6 +1,6 @@
-import { CommandSyntaxError, parseCommand } from '../commands/grammar/parse-command.js';
+import { executableKey, roleFor, type ExecutableCommand } from '../commands/execute.js';
 import { errorReply, type Reply } from '../commands/reply.js';
-import { hasRole, refusalText, roleFor, type Role } from './roles.js';
+import { hasRole, refusalText } from './roles.js';
 import type { SlackContext } from './slack-context.js';
 
 export interface CommandOutcome {
@@ -9,32 +9,18 @@ export interface CommandOutcome {
   skipped?: 'forbidden' | 'duplicate';
 }
 
-/** Quotes a value for the command grammar: double quotes, with `\` and `"` escaped. */
-export function quote(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-
-/** The role a command line needs, or null when it does not parse (the command layer explains why). */
-export function roleForLine(line: string): Role | null {
-  try {
-    return roleFor(parseCommand(line));
-  } catch (error) {
-    if (error instanceof CommandSyntaxError) return null;
-    throw error;
-  }
-}
-
 /**
- * Runs one command line for a Slack user: re-checks the user's role on every call (nothing from
- * the request body is trusted for it), claims the idempotency key of a state-changing request so a
- * Slack retry or a double click applies once, then calls the command layer shared with the console.
- * A key is given back when the command did not apply, so the person can correct it and try again.
+ * Runs one typed command for a Slack user: re-checks the user's role on every call against the role
+ * the command needs (read from the command layer's table; nothing from the request body is trusted
+ * for it), claims the idempotency key of a state-changing request so a Slack retry or a double
+ * click applies once, then executes it through the command layer shared with the console. A key is
+ * given back when the command did not apply, so the person can correct it and try again.
  */
-export async function runCommand(ctx: SlackContext, line: string, userId: string, options: { key?: string; what?: string } = {}): Promise<CommandOutcome> {
+export async function runCommand(ctx: SlackContext, command: ExecutableCommand, userId: string, options: { key?: string; what?: string } = {}): Promise<CommandOutcome> {
   const role = await ctx.roleOf(userId);
-  const needed = roleForLine(line) ?? 'viewer';
+  const needed = roleFor(command);
   if (!hasRole(role, needed)) {
-    const what = options.what ?? `/campaign ${line.trim().split(/\s+/).slice(0, 2).join(' ')}`;
+    const what = options.what ?? `/campaign ${executableKey(command)}`;
     return { reply: errorReply(refusalText(needed, role, what)), skipped: 'forbidden' };
   }
   const key = needed !== 'viewer' ? options.key : undefined;
@@ -49,7 +35,7 @@ export async function runCommand(ctx: SlackContext, line: string, userId: string
   }
   let reply: Reply;
   try {
-    reply = await ctx.handle(line, { id: userId });
+    reply = await ctx.execute(command, { id: userId });
   } catch (error) {
     if (key) await ctx.idempotency.release(key);
     throw error;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { App as BoltApp, HTTPReceiver, LogLevel, SocketModeReceiver, type Authorize } from '@slack/bolt';
-import { createCommandHandler } from '../commands/handle-command.js';
+import { createExecutor } from '../commands/execute.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { IdempotencyStore } from '../domain/ports/idempotency-store.js';
@@ -91,7 +91,7 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
     },
   });
 
-  const handle = createCommandHandler(app, { error: (m, c) => logger.error(m, c) });
+  const { execute } = createExecutor(app, { error: (m, c) => logger.error(m, c) });
   const roleOf = createRoleResolver({
     config: { roles: config.roles, defaultRole: config.defaultRole },
     members: async (usergroup) => (await bolt.client.usergroups.users.list({ token: config.botToken, usergroup })).users ?? [],
@@ -100,7 +100,7 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
     logger,
   });
   const ctx: SlackContext = {
-    handle,
+    execute,
     deps: app.deps,
     roleOf,
     idempotency: app.stores.idempotency,

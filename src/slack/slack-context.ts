@@ -1,14 +1,13 @@
-import type { Actor } from '../commands/handle-command.js';
-import type { Reply } from '../commands/reply.js';
+import type { Executor } from '../commands/execute.js';
 import type { CampaignDeps } from '../domain/campaign/campaign-deps.js';
 import type { IdempotencyStore } from '../domain/ports/idempotency-store.js';
 import type { RoleOrNone } from './roles.js';
 
 /** Everything a listener needs; built once in slack-app.ts, faked in listener unit tests. */
 export interface SlackContext {
-  /** The command layer shared with the console. */
-  handle(line: string, actor: Actor): Promise<Reply>;
-  /** Domain reads for modals and App Home (option lists, my campaigns); writes go through `handle`. */
+  /** The command layer's typed entry point, shared with the console: every change goes through it. */
+  execute: Executor['execute'];
+  /** Domain reads for modals and App Home (option lists, my campaigns); writes go through `execute`. */
   deps: CampaignDeps;
   roleOf(userId: string): Promise<RoleOrNone>;
   idempotency: IdempotencyStore;

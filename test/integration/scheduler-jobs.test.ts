@@ -157,7 +157,7 @@ describe.each(ENGINES)('scheduler jobs on %s: launches, prebuild, DST, downtime 
 
     // The decisions: --skip only for a held send; resume sends now; resume --skip skips.
     await ok(t, `pause C-${skipRecurring}`);
-    expect((await t.run(`resume C-${skipRecurring} --skip`)).text).toMatch(/--skip is for a send held as overdue/);
+    expect((await t.run(`resume C-${skipRecurring} --skip`)).text).toMatch(/Skipping is only for a send held as overdue/);
     await ok(t, `resume C-${skipRecurring}`);
     await ok(t, `resume C-${askOnce}`);
     await ok(t, `resume C-${askPrebuilt} --skip`);

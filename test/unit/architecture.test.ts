@@ -32,6 +32,22 @@ describe('dependencies point inward (STYLE.md)', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('keeps the command layer on the domain: no adapters, SDKs or edges; they reach it through ports from wiring.ts', () => {
+    const sdk = /^(@prisma|@slack|nodemailer|twilio|node-cron|quickchart-js|pg$|csv-parse|csv-stringify|liquidjs)/;
+    const offenders: string[] = [];
+    for (const file of sourceFiles(path.join(SRC, 'commands'))) {
+      for (const spec of imports(file)) {
+        const target = resolveLayer(file, spec);
+        if (sdk.test(spec) || /^(adapters|console|slack|http|jobs)\//.test(target) || /^(config|wiring|main)(\.js)?$/.test(target)) {
+          offenders.push(`${path.relative(SRC, file)} imports ${spec}`);
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
+    // Not vacuous: the scan reads the command layer's imports.
+    expect(sourceFiles(path.join(SRC, 'commands')).some((f) => imports(f).some((s) => resolveLayer(f, s).startsWith('domain')))).toBe(true);
+  });
+
   it('lets only adapters/db import the Prisma client', () => {
     const offenders = sourceFiles(SRC)
       .filter((f) => !path.relative(SRC, f).startsWith(`adapters${path.sep}db`))

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { ACTION_GROUPS, COMMAND_SCHEMAS, SUBCOMMAND_NAMES, SUBCOMMANDS, findSubcommand } from './commands.js';
-import type { Command, SubcommandSpec } from './commands.js';
+import type { Command, CommandKey, CommandOf, SubcommandSpec } from './commands.js';
 import type { FlagSpec } from './schemas/flags.js';
 import { closestMatch } from '../../domain/text/closest-match.js';
 import { UnterminatedQuoteError, tokenize } from './tokenize.js';
@@ -18,17 +18,25 @@ export const SYNTAX_ERROR_CODES = [
 ] as const;
 export type CommandSyntaxErrorCode = (typeof SYNTAX_ERROR_CODES)[number];
 
+/** One value an edge gave that the grammar's schemas refuse: the input field and why (a sentence of its own). */
+export interface FieldProblem {
+  field?: string;
+  message: string;
+}
+
 /**
- * A command line that does not fit the grammar. `message` names the culprit and why; `usage` is
- * what to show under it (the subcommand's usage lines, or the subcommand list); `suggestion` is the
- * corrected word for "Did you mean …?" (e.g. to offer as a button).
+ * A command line (or a command an edge built) that does not fit the grammar. `message` names the
+ * culprit and why; `usage` is what to show under it (the subcommand's usage lines, or the subcommand
+ * list); `suggestion` is the corrected word for "Did you mean …?" (e.g. to offer as a button);
+ * `field` is the input field it concerns (the Command's field; `name` for a campaign's name), and
+ * `problems`, for a built command, every refused value with its field.
  */
 export class CommandSyntaxError extends Error {
   constructor(
     readonly code: CommandSyntaxErrorCode,
     message: string,
     readonly usage: string,
-    readonly details: { subcommand?: string; suggestion?: string; column?: number } = {},
+    readonly details: { subcommand?: string; suggestion?: string; column?: number; field?: string; problems?: readonly FieldProblem[] } = {},
   ) {
     super(message);
     this.name = 'CommandSyntaxError';
@@ -40,7 +48,12 @@ const usageOf = (specs: readonly SubcommandSpec[]): string => specs.map((spec) =
 const OVERVIEW = `Subcommands: ${SUBCOMMAND_NAMES.join(', ')}.\nType /campaign help for what each does, or /campaign help <subcommand> for its flags.`;
 const quote = (text: string): string => JSON.stringify(text);
 
-type ErrorFactory = (code: CommandSyntaxErrorCode, message: string, extra?: { suggestion?: string }) => CommandSyntaxError;
+type ErrorFactory = (code: CommandSyntaxErrorCode, message: string, extra?: { suggestion?: string; field?: string }) => CommandSyntaxError;
+
+/** The input field a Command field is called by errors: a campaign's name is `name` everywhere but the Command. */
+export function inputField(commandField: string): string {
+  return commandField === 'campaignName' ? 'name' : commandField;
+}
 
 interface Positional {
   token: WordToken;
@@ -166,8 +179,8 @@ function parseArguments(spec: SubcommandSpec, tokens: Token[]): Command {
       throw error('UNKNOWN_FLAG', `Unknown flag --${token.name} for ${spec.key}.${hint}`, guess ? { suggestion: `--${guess}` } : {});
     }
     if (!flag.value) {
-      if (token.value !== undefined) throw error('UNEXPECTED_ARGUMENT', `--${flag.flag} is a switch and takes no value (got ${quote(token.value)})`);
-      if (raw[flag.field] !== undefined) throw error('DUPLICATE_FLAG', `--${flag.flag} is given twice`);
+      if (token.value !== undefined) throw error('UNEXPECTED_ARGUMENT', `--${flag.flag} is a switch and takes no value (got ${quote(token.value)})`, { field: inputField(flag.field) });
+      if (raw[flag.field] !== undefined) throw error('DUPLICATE_FLAG', `--${flag.flag} is given twice`, { field: inputField(flag.field) });
       raw[flag.field] = true;
       continue;
     }
@@ -176,7 +189,7 @@ function parseArguments(spec: SubcommandSpec, tokens: Token[]): Command {
     if (value === undefined) {
       const next = tokens[i];
       if (next === undefined || next.kind === 'flag') {
-        throw error('MISSING_ARGUMENT', `--${flag.flag} needs a value: ${flagLabel(flag)}`);
+        throw error('MISSING_ARGUMENT', `--${flag.flag} needs a value: ${flagLabel(flag)}`, { field: inputField(flag.field) });
       }
       value = next.value;
       wasQuoted = next.quoted;
@@ -187,7 +200,7 @@ function parseArguments(spec: SubcommandSpec, tokens: Token[]): Command {
     if (flag.repeatable) {
       raw[flag.field] = [...((raw[flag.field] as string[] | undefined) ?? []), value];
     } else if (raw[flag.field] !== undefined) {
-      throw error('DUPLICATE_FLAG', `--${flag.flag} is given twice (${quote(String(raw[flag.field]))} and ${quote(value)}); give it once`);
+      throw error('DUPLICATE_FLAG', `--${flag.flag} is given twice (${quote(String(raw[flag.field]))} and ${quote(value)}); give it once`, { field: inputField(flag.field) });
     } else {
       raw[flag.field] = value;
     }
@@ -199,7 +212,38 @@ function parseArguments(spec: SubcommandSpec, tokens: Token[]): Command {
   if (result.success) return result.data as Command;
   const [issue] = result.error.issues;
   const { code, message } = describeIssue(spec, raw, issue as z.core.$ZodIssue);
-  throw error(code, message);
+  const [field] = (issue as z.core.$ZodIssue).path;
+  throw error(code, message, field !== undefined ? { field: inputField(String(field)) } : {});
+}
+
+/**
+ * Checks a command an edge built from its own inputs (a modal's fields, a button's value) with the
+ * grammar's schemas: the same values as typed (strings, lists of strings, `true` for a switch), no
+ * text line in between. Throws CommandSyntaxError naming every refused value with its field
+ * (`details.problems`); each message is a sentence of its own, with no flag in it.
+ */
+export function buildCommand<K extends CommandKey>(key: K, input: Record<string, unknown>): CommandOf<K> {
+  const spec = findSubcommand(key) as SubcommandSpec;
+  const raw = { name: spec.name, ...(spec.action ? { action: spec.action } : {}), ...withoutUndefined(input) };
+  const result = (COMMAND_SCHEMAS[key] as z.ZodType).safeParse(raw);
+  if (result.success) return result.data as CommandOf<K>;
+  const problems: FieldProblem[] = result.error.issues.map((issue) => {
+    const [path] = issue.path;
+    const field = path === undefined ? undefined : inputField(String(path));
+    if (path === undefined) return { message: issue.message };
+    if (raw[path as keyof typeof raw] === undefined) return { field, message: 'This is required.' };
+    return { field, message: issue.code === 'custom' ? `${upperFirst(issue.message)}.`.replace(/\.\.$/, '.') : `Not valid: ${issue.message}.` };
+  });
+  const [first] = problems as [FieldProblem, ...FieldProblem[]];
+  throw new CommandSyntaxError('INVALID_VALUE', first.message, usageOf([spec]), { subcommand: key, problems, ...(first.field ? { field: first.field } : {}) });
+}
+
+function withoutUndefined(input: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+}
+
+function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function assignPositionals(

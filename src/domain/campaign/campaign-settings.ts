@@ -35,7 +35,7 @@ export const NAME_MAX = 120;
 export const SMS_TTL_MAX_S = 36_000;
 
 export function validateTimeZone(zone: string): string {
-  if (!IANAZone.isValidZone(zone)) throw new AppError('INVALID_INPUT', `"${zone}" is not a time zone (use an IANA name like Europe/Paris).`);
+  if (!IANAZone.isValidZone(zone)) throw new AppError('INVALID_INPUT', `"${zone}" is not a time zone (use an IANA name like Europe/Paris).`, { field: 'tz' });
   return zone;
 }
 
@@ -48,8 +48,8 @@ export async function resolveSettings(deps: CampaignDeps, input: SettingsInput, 
   const channel = input.channel ?? base?.channel;
   if (input.name !== undefined) {
     const name = input.name.trim();
-    if (!name) throw new AppError('INVALID_INPUT', '--name must not be empty.');
-    if (name.length > NAME_MAX) throw new AppError('INVALID_INPUT', `--name is ${name.length} characters; at most ${NAME_MAX}.`);
+    if (!name) throw new AppError('INVALID_INPUT', 'The name must not be empty.', { field: 'name' });
+    if (name.length > NAME_MAX) throw new AppError('INVALID_INPUT', `The name is ${name.length} characters; at most ${NAME_MAX}.`, { field: 'name' });
     out.name = name;
   }
   if (input.description !== undefined) out.description = input.description.trim();
@@ -59,28 +59,28 @@ export async function resolveSettings(deps: CampaignDeps, input: SettingsInput, 
 
   if (input.template !== undefined) {
     const template = await deps.templates.findByName(input.template);
-    if (!template) throw await unknownName(deps, 'template', input.template);
+    if (!template) throw await unknownName(deps, 'template', input.template, 'template');
     if (channel && template.channel !== channel) {
-      throw new AppError('INVALID_INPUT', `Template "${template.name}" is for ${template.channel}; this campaign is ${channel}.`);
+      throw new AppError('INVALID_INPUT', `Template "${template.name}" is for ${template.channel}; this campaign is ${channel}.`, { field: 'template' });
     }
     out.templateId = template.id;
   } else if (input.channel !== undefined && base?.templateId != null) {
     const current = await deps.templates.get(base.templateId);
     if (current && current.channel !== input.channel) {
-      throw new AppError('INVALID_INPUT', `Template "${current.name}" is for ${current.channel}: give a ${input.channel} --template with --channel.`);
+      throw new AppError('INVALID_INPUT', `Template "${current.name}" is for ${current.channel}: choose a ${input.channel} template along with the new channel.`, { field: 'template' });
     }
   }
   if (input.list !== undefined) {
     const list = await deps.contacts.findListByName(input.list);
-    if (!list) throw await unknownName(deps, 'list', input.list);
+    if (!list) throw await unknownName(deps, 'list', input.list, 'list');
     out.listId = list.id;
   }
   if (input.clearSegments) {
     out.includeSegmentIds = [];
     out.excludeSegmentIds = [];
   }
-  if (input.include !== undefined) out.includeSegmentIds = await segmentIds(deps, input.include);
-  if (input.exclude !== undefined) out.excludeSegmentIds = await segmentIds(deps, input.exclude);
+  if (input.include !== undefined) out.includeSegmentIds = await segmentIds(deps, input.include, 'include');
+  if (input.exclude !== undefined) out.excludeSegmentIds = await segmentIds(deps, input.exclude, 'exclude');
   if (input.clearFilter) out.oneTimeFilter = null;
   if (input.filter !== undefined && input.filter.length > 0) {
     // The same normalisation as saved segments (lower-cased attribute names), so both match alike.
@@ -92,19 +92,19 @@ export async function resolveSettings(deps: CampaignDeps, input: SettingsInput, 
   if (input.launch !== undefined) out.launchType = input.launch;
   if (input.at !== undefined) {
     out.sendAt = parseSendAt(input.at, zone);
-    if (out.sendAt.getTime() <= deps.clock.now().getTime()) throw new AppError('INVALID_INPUT', `--at "${input.at}" (${zone}) is in the past.`);
+    if (out.sendAt.getTime() <= deps.clock.now().getTime()) throw new AppError('INVALID_INPUT', `The send time "${input.at.replace('T', ' ')}" (${zone}) is in the past.`, { field: 'at' });
     out.launchType ??= 'scheduled';
   }
   if (input.cron !== undefined) {
     const problem = deps.cron.validate(input.cron);
-    if (problem) throw new AppError('INVALID_INPUT', `--cron "${input.cron}" is not valid: ${problem}.`);
+    if (problem) throw new AppError('INVALID_INPUT', `The cron expression "${input.cron}" is not valid: ${problem}.`, { field: 'cron' });
     out.cron = input.cron.trim();
     out.launchType ??= 'recurring';
   }
   if (input.ttlSeconds !== undefined) {
-    if (!channel || !deps.config.channels.get(channel)?.ttl) throw new AppError('INVALID_INPUT', `--ttl applies to channels with a validity period (SMS); this campaign is ${channel ?? 'without a channel'}.`);
+    if (!channel || !deps.config.channels.get(channel)?.ttl) throw new AppError('INVALID_INPUT', `A validity period (TTL) applies to channels that have one (SMS); this campaign is ${channel ?? 'without a channel'}.`, { field: 'ttlSeconds' });
     if (input.ttlSeconds < 1 || input.ttlSeconds > SMS_TTL_MAX_S) {
-      throw new AppError('INVALID_INPUT', `--ttl must be between 1 s and ${SMS_TTL_MAX_S} s (10 h, Twilio's validity limit); got ${input.ttlSeconds} s.`);
+      throw new AppError('INVALID_INPUT', `The validity period (TTL) must be between 1 s and ${SMS_TTL_MAX_S} s (10 h, Twilio's validity limit); got ${input.ttlSeconds} s.`, { field: 'ttlSeconds' });
     }
     out.smsTtlSeconds = input.ttlSeconds;
   }
@@ -114,11 +114,11 @@ export async function resolveSettings(deps: CampaignDeps, input: SettingsInput, 
   return out;
 }
 
-async function segmentIds(deps: CampaignDeps, names: string[]): Promise<number[]> {
+async function segmentIds(deps: CampaignDeps, names: string[], field: 'include' | 'exclude'): Promise<number[]> {
   const ids: number[] = [];
   for (const name of names) {
     const segment = await deps.contacts.findSegmentByName(name);
-    if (!segment) throw await unknownName(deps, 'segment', name);
+    if (!segment) throw await unknownName(deps, 'segment', name, field);
     if (!ids.includes(segment.id)) ids.push(segment.id);
   }
   return ids;
@@ -128,14 +128,14 @@ async function variants(deps: CampaignDeps, input: NonNullable<SettingsInput['va
   const labels = new Set<string>();
   const out: Variant[] = [];
   for (const v of input) {
-    if (labels.has(v.label)) throw new AppError('INVALID_INPUT', `Variant "${v.label}" is given twice.`);
+    if (labels.has(v.label)) throw new AppError('INVALID_INPUT', `Variant "${v.label}" is given twice.`, { field: 'variants' });
     labels.add(v.label);
     const template = await deps.templates.findByName(v.template);
-    if (!template) throw await unknownName(deps, 'template', v.template);
-    if (channel && template.channel !== channel) throw new AppError('INVALID_INPUT', `Variant ${v.label}: template "${template.name}" is for ${template.channel}.`);
+    if (!template) throw await unknownName(deps, 'template', v.template, 'variants');
+    if (channel && template.channel !== channel) throw new AppError('INVALID_INPUT', `Variant ${v.label}: template "${template.name}" is for ${template.channel}.`, { field: 'variants' });
     out.push({ label: v.label, templateId: template.id, weight: v.weight });
   }
-  if (out.length === 1) throw new AppError('INVALID_INPUT', 'A/B testing needs at least two --variant values.');
+  if (out.length === 1) throw new AppError('INVALID_INPUT', 'A/B testing needs at least two variants.', { field: 'variants' });
   return out;
 }
 
@@ -146,13 +146,14 @@ async function variantsFitChannel(deps: CampaignDeps, kept: readonly Variant[], 
     if (template && template.channel !== channel) {
       throw new AppError(
         'INVALID_INPUT',
-        `Variant ${v.label}: template "${template.name}" is for ${template.channel}: give ${channel} --variant values with --channel, or --clear-variants.`,
+        `Variant ${v.label}: template "${template.name}" is for ${template.channel}: give ${channel} variants along with the new channel, or clear the variants.`,
+        { field: 'variants' },
       );
     }
   }
 }
 
-async function unknownName(deps: CampaignDeps, kind: 'template' | 'list' | 'segment', name: string): Promise<AppError> {
+async function unknownName(deps: CampaignDeps, kind: 'template' | 'list' | 'segment', name: string, field: string): Promise<AppError> {
   const known =
     kind === 'template'
       ? (await deps.templates.list()).map((t) => t.name)
@@ -160,7 +161,7 @@ async function unknownName(deps: CampaignDeps, kind: 'template' | 'list' | 'segm
         ? (await deps.contacts.listLists()).map((l) => l.name)
         : (await deps.contacts.listSegments()).map((s) => s.name);
   const hint = known.length ? `Known ${kind}s: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''}.` : `There are no ${kind}s yet.`;
-  return new AppError('NOT_FOUND', `No ${kind} named "${name}". ${hint}`, { kind, name });
+  return new AppError('NOT_FOUND', `No ${kind} named "${name}". ${hint}`, { kind, name, field });
 }
 
 /** True when only variant weights change (allowed while sending, seed 003). */

@@ -95,7 +95,7 @@ export function notFound(id: number): AppError {
 /** A campaign is complete (ready rather than draft) once it has content and an audience. */
 export function missingForReady(c: Pick<Campaign, 'templateId' | 'listId' | 'variants'>): string[] {
   const missing: string[] = [];
-  if (c.templateId === null && c.variants.length === 0) missing.push('a template (--template)');
-  if (c.listId === null) missing.push('a contact list (--list)');
+  if (c.templateId === null && c.variants.length === 0) missing.push('a template');
+  if (c.listId === null) missing.push('a contact list');
   return missing;
 }

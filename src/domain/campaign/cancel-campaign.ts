@@ -31,15 +31,15 @@ export async function cancelCampaign(
   if (input.confirm === undefined || input.confirm.trim() === '') {
     throw new AppError(
       'CONFIRMATION_REQUIRED',
-      `Cancelling ${ref} "${campaign.name}" cannot be undone. To confirm, type its id back: /campaign cancel ${ref} --confirm ${ref}`,
-      { campaignId: campaign.id, warnings },
+      `Cancelling ${ref} "${campaign.name}" cannot be undone.`,
+      { campaignId: campaign.id, warnings, field: 'confirm', confirmWith: ref },
     );
   }
   if (parseCampaignRef(input.confirm) !== campaign.id) {
     throw new AppError(
       'CONFIRMATION_MISMATCH',
       `The id you typed ("${input.confirm.trim()}") is not ${ref}; nothing was cancelled. Type ${ref} exactly to confirm.`,
-      { campaignId: campaign.id },
+      { campaignId: campaign.id, field: 'confirm' },
     );
   }
   const now = deps.clock.now();

@@ -7,7 +7,7 @@ import { AppError } from '../errors.js';
 export async function cloneCampaign(deps: CampaignDeps, input: { campaignId: number; actor: string; name?: string }): Promise<CampaignOutcome> {
   const source = await loadCampaign(deps, input.campaignId);
   const name = (input.name ?? `${source.name} (copy)`).trim().slice(0, NAME_MAX);
-  if (!name) throw new AppError('INVALID_INPUT', '--name must not be empty.');
+  if (!name) throw new AppError('INVALID_INPUT', 'The name must not be empty.', { field: 'name' });
   const { id, status, resumeTo, statusReason, statusDetails, nextRunAt, createdBy, createdAt, updatedAt, clonedFromId, version, ...settings } = source;
   const sendAtPassed = settings.sendAt !== null && settings.sendAt.getTime() <= deps.clock.now().getTime();
   const copy = { ...settings, name, sendAt: sendAtPassed ? null : settings.sendAt };

@@ -8,7 +8,7 @@ export async function createCampaign(
   deps: CampaignDeps,
   input: SettingsInput & { name: string; channel: Channel; actor: string },
 ): Promise<CampaignOutcome> {
-  if (!input.name?.trim()) throw new AppError('INVALID_INPUT', '--name is required.');
+  if (!input.name?.trim()) throw new AppError('INVALID_INPUT', 'A campaign needs a name.', { field: 'name' });
   const resolved = await resolveSettings(deps, input);
   const settings: CampaignSettings = {
     name: resolved.name!,

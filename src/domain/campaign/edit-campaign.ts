@@ -31,9 +31,9 @@ export async function editCampaign(
       throw new AppError(
         'TEMPLATE_LOCKED',
         `${campaignRef(campaign.id)} is ${campaign.status}: its template and content were locked when it was queued. ` +
-          (isActionAllowed(campaign.status, 'ratio') ? 'Only the variant ratio can change now (--variant with the same labels and templates). ' : '') +
-          `To send different content, clone it: /campaign clone ${campaignRef(campaign.id)}`,
-        { campaignId: campaign.id, status: campaign.status, changed },
+          (isActionAllowed(campaign.status, 'ratio') ? 'Only the variant ratio can change now (the same variant labels and templates, new weights). ' : '') +
+          `To send different content, clone it.`,
+        { campaignId: campaign.id, status: campaign.status, changed, field: inputFieldOf(changed[0]) },
       );
     }
     throw actionRefused(campaign, 'edit');
@@ -109,4 +109,21 @@ function sameVariantTemplates(campaign: Campaign, settings: Partial<CampaignSett
   const next = settings.variants ?? [];
   const current = new Map(campaign.variants.map((v) => [v.label, v.templateId]));
   return next.length === campaign.variants.length && next.every((v) => current.get(v.label) === v.templateId);
+}
+
+/** The input field (as create and edit take it) that sets a stored setting: `templateId` is set by `template`. */
+const INPUT_FIELD: Readonly<Record<string, string>> = {
+  templateId: 'template',
+  listId: 'list',
+  includeSegmentIds: 'include',
+  excludeSegmentIds: 'exclude',
+  oneTimeFilter: 'filter',
+  launchType: 'launch',
+  sendAt: 'at',
+  timeZone: 'tz',
+  smsTtlSeconds: 'ttlSeconds',
+};
+
+function inputFieldOf(setting: string | undefined): string | undefined {
+  return setting === undefined ? undefined : (INPUT_FIELD[setting] ?? setting);
 }

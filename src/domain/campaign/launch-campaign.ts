@@ -158,12 +158,12 @@ function queueingTransition(action: CampaignAction): TransitionName {
   throw new AppError('INVALID_TRANSITION', `${action} does not queue a campaign.`, { action });
 }
 
-/** Parses `--at` as wall time in the zone (or an ISO instant with its own offset). */
+/** Parses a send time as wall time in the zone (or an ISO instant with its own offset). */
 export function parseSendAt(at: string, zone: string): Date {
   const text = at.trim().replace(' ', 'T');
   const parsed = DateTime.fromISO(text, { zone, setZone: false });
   if (!parsed.isValid) {
-    throw new AppError('INVALID_INPUT', `--at "${at}" is not a date and time (use YYYY-MM-DD HH:mm): ${parsed.invalidExplanation ?? parsed.invalidReason}.`);
+    throw new AppError('INVALID_INPUT', `The send time "${at}" is not a date and time (use YYYY-MM-DD HH:mm): ${parsed.invalidExplanation ?? parsed.invalidReason}.`, { field: 'at' });
   }
   return parsed.toJSDate();
 }
@@ -182,17 +182,17 @@ export async function launchTarget(
     case 'now':
       return { to: 'queued', nextRunAt: null };
     case 'scheduled': {
-      if (!campaign.sendAt) throw new AppError('INCOMPLETE', `${campaignRef(campaign.id)} has no send time: /campaign schedule ${campaignRef(campaign.id)} --at "YYYY-MM-DD HH:mm".`);
+      if (!campaign.sendAt) throw new AppError('INCOMPLETE', `${campaignRef(campaign.id)} has no send time: give it one (YYYY-MM-DD HH:mm) first.`, { field: 'at' });
       if (campaign.sendAt.getTime() <= now.getTime()) {
         const zone = campaign.timeZone ?? deps.config.accountTimeZone;
-        throw new AppError('INVALID_INPUT', `The send time ${formatInZone(campaign.sendAt, zone)} has passed. Set a new one first: /campaign edit ${campaignRef(campaign.id)} --at "YYYY-MM-DD HH:mm".`);
+        throw new AppError('INVALID_INPUT', `The send time ${formatInZone(campaign.sendAt, zone)} has passed. Give it a new send time first.`, { field: 'at' });
       }
       return { to: 'scheduled', nextRunAt: campaign.sendAt };
     }
     case 'recurring': {
       const zone = campaign.timeZone ?? deps.config.accountTimeZone;
       const [next] = deps.cron.nextRuns(campaign.cron ?? '', zone, now, 1);
-      if (!next) throw new AppError('INVALID_INPUT', `The cron expression "${campaign.cron}" never fires again.`);
+      if (!next) throw new AppError('INVALID_INPUT', `The cron expression "${campaign.cron}" never fires again.`, { field: 'cron' });
       return { to: 'scheduled', nextRunAt: next };
     }
     default:

@@ -17,7 +17,7 @@ export async function resumeCampaign(deps: CampaignDeps, input: { campaignId: nu
   assertAction(campaign, 'resume');
   if (isHeldAsOverdue(campaign)) return decideOverdue(deps, campaign, input.actor, input.skip === true);
   if (input.skip) {
-    throw new AppError('INVALID_INPUT', `--skip is for a send held as overdue (--if-late ask); ${campaignRef(campaign.id)} is ${campaign.status} for another reason: resume it without --skip.`, {
+    throw new AppError('INVALID_INPUT', `Skipping is only for a send held as overdue (if late: ask); ${campaignRef(campaign.id)} is ${campaign.status} for another reason: resume it without skipping.`, {
       field: 'skip',
     });
   }
@@ -38,7 +38,7 @@ export async function resumeCampaign(deps: CampaignDeps, input: { campaignId: nu
     patch.statusReason = `send time ${formatInZone(sendTime, zone)} passed while paused`;
     warnings.push(
       `The send time ${formatInZone(sendTime, zone)} passed while ${campaignRef(campaign.id)} was paused, so it was not sent late: ` +
-        `it is now stopped. Set a new time with /campaign edit ${campaignRef(campaign.id)} --at "YYYY-MM-DD HH:mm", then /campaign relaunch ${campaignRef(campaign.id)}.`,
+        `it is now stopped. Give it a new send time, then relaunch it.`,
     );
   }
   const resumed = await transitionOrExplain(deps, campaign, 'resume', { name: 'resume', onlyFrom: [campaign.status] }, to, patch, {
@@ -69,7 +69,7 @@ async function decideOverdue(deps: CampaignDeps, campaign: Campaign, actor: stri
     warnings.push(
       next
         ? `Skipped the overdue run of ${ref}; next run ${formatInZone(next, zone)}.`
-        : `Skipped the overdue send of ${ref}: it is stopped. Set a new time with /campaign edit ${ref} --at "YYYY-MM-DD HH:mm", then /campaign relaunch ${ref}.`,
+        : `Skipped the overdue send of ${ref}: it is stopped. Give it a new send time, then relaunch it.`,
     );
   }
   const resumed = await transitionOrExplain(deps, campaign, 'resume', { name: 'resume', onlyFrom: ['suspended'] }, to, patch, {

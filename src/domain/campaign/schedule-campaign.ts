@@ -17,7 +17,7 @@ export async function scheduleCampaign(deps: CampaignDeps, input: ScheduleInput)
   const campaign = await loadCampaign(deps, input.campaignId);
   assertAction(campaign, 'schedule');
   if ((input.at === undefined) === (input.cron === undefined)) {
-    throw new AppError('INVALID_INPUT', 'Give exactly one of --at (a one-off send) or --cron (recurring).');
+    throw new AppError('INVALID_INPUT', 'Give exactly one of a send time (a one-off send) or a cron expression (recurring).', { field: input.at === undefined ? 'at' : 'cron' });
   }
   const zone = validateTimeZone(input.tz ?? campaign.timeZone ?? deps.config.accountTimeZone);
   const now = deps.clock.now();
@@ -25,15 +25,15 @@ export async function scheduleCampaign(deps: CampaignDeps, input: ScheduleInput)
   if (input.at !== undefined) {
     const sendAt = parseSendAt(input.at, zone);
     if (sendAt.getTime() <= now.getTime()) {
-      throw new AppError('INVALID_INPUT', `--at ${formatInZone(sendAt, zone)} is in the past (now ${formatInZone(now, zone)}).`);
+      throw new AppError('INVALID_INPUT', `The send time ${formatInZone(sendAt, zone)} is in the past (now ${formatInZone(now, zone)}).`, { field: 'at' });
     }
     patch = { launchType: 'scheduled' as const, sendAt, timeZone: zone, cron: null, nextRunAt: sendAt };
   } else {
     const cron = input.cron!.trim();
     const problem = deps.cron.validate(cron);
-    if (problem) throw new AppError('INVALID_INPUT', `--cron "${cron}" is not valid: ${problem}.`);
+    if (problem) throw new AppError('INVALID_INPUT', `The cron expression "${cron}" is not valid: ${problem}.`, { field: 'cron' });
     const [next] = deps.cron.nextRuns(cron, zone, now, 1);
-    if (!next) throw new AppError('INVALID_INPUT', `--cron "${cron}" never fires.`);
+    if (!next) throw new AppError('INVALID_INPUT', `The cron expression "${cron}" never fires.`, { field: 'cron' });
     patch = { launchType: 'recurring' as const, sendAt: null, timeZone: zone, cron, nextRunAt: next };
   }
   const refused = await refuseIfInvalid(deps, { ...campaign, ...patch }, 'schedule', ['ready'], input.actor);

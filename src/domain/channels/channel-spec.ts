@@ -67,7 +67,7 @@ export function channelSpec(specs: ChannelSpecs, name: string): ChannelSpec {
   throw new AppError(
     'INVALID_INPUT',
     `Unknown channel "${name}"${guess ? `; did you mean "${guess}"?` : '.'} This Herald sends on ${[...specs.keys()].join(', ')}.`,
-    { channel: name },
+    { channel: name, field: 'channel' },
   );
 }
 

@@ -47,7 +47,7 @@ export async function previewMessage(
 
 async function currentContent(deps: DeliveryDeps, campaign: Campaign): Promise<RunSnapshot> {
   const templateId = campaign.templateId ?? campaign.variants[0]?.templateId;
-  if (templateId === undefined) throw new AppError('INCOMPLETE', `${campaignRef(campaign.id)} has no template to preview: /campaign edit ${campaignRef(campaign.id)} --template NAME.`);
+  if (templateId === undefined) throw new AppError('INCOMPLETE', `${campaignRef(campaign.id)} has no template to preview: give it one first.`, { field: 'template' });
   const template = await deps.campaign.templates.get(templateId);
   if (!template || template.deletedAt) throw new AppError('NOT_FOUND', `The template of ${campaignRef(campaign.id)} was deleted.`);
   return { templateId: template.id, templateName: template.name, version: template.currentVersion, content: template.content, sending: template.sending };

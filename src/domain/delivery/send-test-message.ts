@@ -25,7 +25,7 @@ export async function sendTestMessage(deps: DeliveryDeps, input: { campaignId: n
 }
 
 /**
- * The address a test goes to, normalized for the channel, or INVALID_INPUT naming `--to`. Cheap and
+ * The address a test goes to, normalized for the channel, or INVALID_INPUT on the field `to`. Cheap and
  * without I/O, so an edge can check the address before it answers and sends (Slack: the modal's
  * field error comes in the ack, the send after it).
  */
@@ -35,7 +35,8 @@ export function testRecipient(spec: ChannelSpec, raw: string): string {
   if (!to) {
     throw new AppError(
       'INVALID_INPUT',
-      field === 'email' ? `--to "${raw}" is not an email address.` : field === 'phone' ? `--to "${raw}" is not a phone number in E.164 form (+14155550123).` : '--to is empty.',
+      field === 'email' ? `"${raw}" is not an email address.` : field === 'phone' ? `"${raw}" is not a phone number in E.164 form (+14155550123).` : 'The test address is empty.',
+      { field: 'to' },
     );
   }
   return to;

@@ -41,22 +41,22 @@ export async function applyLatePolicy(
     const next = campaign.launchType === 'recurring' && campaign.cron ? (deps.cron.nextRuns(campaign.cron, zone, now, 1)[0] ?? null) : null;
     const patch: StatusPatch = next
       ? { nextRunAt: next }
-      : { nextRunAt: null, statusReason: `send time ${formatInZone(dueAt, zone)} was missed while Herald was not running (--if-late skip)` };
+      : { nextRunAt: null, statusReason: `send time ${formatInZone(dueAt, zone)} was missed while Herald was not running (if late: skip)` };
     const moved = await deps.campaigns.transition(campaign.id, { name: 'skip_late', onlyFrom: [from] }, next ? 'scheduled' : 'stopped', patch, {
       actor,
-      reason: next ? `run ${late} skipped (--if-late skip); next run ${formatInZone(next, zone)}` : `${late}: not sent (--if-late skip)`,
+      reason: next ? `run ${late} skipped (if late: skip); next run ${formatInZone(next, zone)}` : `${late}: not sent (if late: skip)`,
       detail: { dueAt: dueAt.toISOString(), policy: campaign.ifLate, nextRunAt: next?.toISOString() ?? null },
     });
     if (moved.outcome === 'moved') deps.notifier.notify({ ...base, outcome: next ? 'skipped' : 'missed', nextRunAt: next });
     return 'handled';
   }
   const ref = campaignRef(campaign.id);
-  const reason = `${late}: send now with /campaign resume ${ref}, skip with /campaign resume ${ref} --skip, or cancel`;
+  const reason = `${late}: resume ${ref} to send now, resume it skipping this send, or cancel it`;
   const held = await deps.campaigns.transition(
     campaign.id,
     { name: 'hold_late', onlyFrom: [from] },
     'suspended',
-    { resumeTo: from, statusReason: reason, statusDetails: [{ code: OVERDUE_HOLD_CODE, message: `${late}; waiting for a decision (--if-late ask)` }] },
+    { resumeTo: from, statusReason: reason, statusDetails: [{ code: OVERDUE_HOLD_CODE, message: `${late}; waiting for a decision (if late: ask)` }] },
     { actor, reason, detail: { dueAt: dueAt.toISOString(), policy: campaign.ifLate } },
   );
   if (held.outcome === 'moved') deps.notifier.notify({ ...base, outcome: 'held', nextRunAt: null });

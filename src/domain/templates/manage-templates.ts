@@ -34,7 +34,7 @@ const SMS_MAX = 1600;
 export async function createTemplate(deps: TemplateDeps, input: TemplateInput & { name: string; channel: Channel; actor: string }): Promise<Template> {
   const name = input.name.trim();
   if (!name) throw new AppError('INVALID_INPUT', 'A template needs a name.');
-  if (await deps.templates.findByName(name)) throw new AppError('ALREADY_EXISTS', `A template named "${name}" already exists: edit it with /campaign templates edit "${name}".`);
+  if (await deps.templates.findByName(name)) throw new AppError('ALREADY_EXISTS', `A template named "${name}" already exists: edit it instead.`, { field: 'templateName' });
   const channel = channelSpec(deps.config.channels, input.channel);
   const content = checkContent(deps, channel, { subject: input.subject ?? null, html: input.html ?? null, text: input.text ?? '' });
   const sending = checkSending(channel, { ...EMPTY_SENDING, ...definedSending(input) });
@@ -76,8 +76,8 @@ export async function editTemplate(deps: TemplateDeps, input: TemplateInput & { 
         'CONFIRMATION_REQUIRED',
         `Sending details live on the template: this change applies to every future campaign using "${template.name}"` +
           (affected.length ? ` — ${affected.length} now: ${affected.join(', ')}` : ' (none yet)') +
-          `. Nothing was saved. Run the same command again with --confirm to save it.`,
-        { affected },
+          `. Nothing was saved until it is confirmed.`,
+        { affected, field: 'confirm' },
       );
     }
   }
@@ -95,16 +95,16 @@ function definedSending(input: TemplateInput): Partial<SendingDetails> {
 }
 
 function checkSending(channel: ChannelSpec, s: SendingDetails): SendingDetails {
-  if (s.fromEmail && !EMAIL.test(s.fromEmail)) throw new AppError('INVALID_INPUT', `--from-email "${s.fromEmail}" is not an email address.`);
-  if (s.replyTo && !EMAIL.test(s.replyTo)) throw new AppError('INVALID_INPUT', `--reply-to "${s.replyTo}" is not an email address.`);
+  if (s.fromEmail && !EMAIL.test(s.fromEmail)) throw new AppError('INVALID_INPUT', `The from address "${s.fromEmail}" is not an email address.`, { field: 'fromEmail' });
+  if (s.replyTo && !EMAIL.test(s.replyTo)) throw new AppError('INVALID_INPUT', `The reply-to address "${s.replyTo}" is not an email address.`, { field: 'replyTo' });
   if (s.smsSender && !SMS_SENDER.test(s.smsSender)) {
-    throw new AppError('INVALID_INPUT', `--sms-sender "${s.smsSender}" must be an E.164 number (+14155550123), an alphanumeric id of up to 11 characters, or a Messaging Service SID (MG…).`);
+    throw new AppError('INVALID_INPUT', `The SMS sender "${s.smsSender}" must be an E.164 number (+14155550123), an alphanumeric id of up to 11 characters, or a Messaging Service SID (MG…).`, { field: 'smsSender' });
   }
   if (channel.sender !== 'email' && (s.fromEmail || s.replyTo || s.fromName)) {
-    throw new AppError('INVALID_INPUT', `${channel.name === 'sms' ? 'SMS' : `"${channel.name}"`} templates take ${channel.sender === 'sms' ? '--sms-sender' : 'no sending details'}, not email sending details.`);
+    throw new AppError('INVALID_INPUT', `${channel.name === 'sms' ? 'SMS' : `"${channel.name}"`} templates take ${channel.sender === 'sms' ? 'an SMS sender' : 'no sending details'}, not email sending details.`, { field: s.fromEmail ? 'fromEmail' : s.replyTo ? 'replyTo' : 'fromName' });
   }
   if (channel.sender !== 'sms' && s.smsSender) {
-    throw new AppError('INVALID_INPUT', `${channel.name === 'email' ? 'Email' : `"${channel.name}"`} templates take ${channel.sender === 'email' ? '--from-email/--from-name/--reply-to' : 'no sending details'}, not --sms-sender.`);
+    throw new AppError('INVALID_INPUT', `${channel.name === 'email' ? 'Email' : `"${channel.name}"`} templates take ${channel.sender === 'email' ? 'a from address, from name and reply-to' : 'no sending details'}, not an SMS sender.`, { field: 'smsSender' });
   }
   return s;
 }
@@ -112,15 +112,15 @@ function checkSending(channel: ChannelSpec, s: SendingDetails): SendingDetails {
 function checkContent(deps: TemplateDeps, channel: ChannelSpec, c: TemplateContent): TemplateContent {
   const label = channel.name === 'sms' ? 'An SMS' : channel.name === 'email' ? 'An email' : `A "${channel.name}"`;
   if (!c.text.trim() && !(channel.content === 'email' && c.html?.trim())) {
-    throw new AppError('INVALID_INPUT', channel.content === 'email' ? `${label} template needs --text or --html.` : `${label} template needs --text.`);
+    throw new AppError('INVALID_INPUT', channel.content === 'email' ? `${label} template needs a text or an HTML body.` : `${label} template needs a text body.`, { field: 'text' });
   }
   if (channel.content === 'text') {
-    if (c.subject || c.html) throw new AppError('INVALID_INPUT', `${label.replace(/^An? /, '')} templates have a --text body only (no --subject or --html).`);
-    if (channel.segmented && c.text.length > SMS_MAX) throw new AppError('INVALID_INPUT', `The SMS body is ${c.text.length} characters; at most ${SMS_MAX} (10 segments).`);
+    if (c.subject || c.html) throw new AppError('INVALID_INPUT', `${label.replace(/^An? /, '')} templates have a text body only (no subject or HTML body).`, { field: c.subject ? 'subject' : 'html' });
+    if (channel.segmented && c.text.length > SMS_MAX) throw new AppError('INVALID_INPUT', `The SMS body is ${c.text.length} characters; at most ${SMS_MAX} (10 segments).`, { field: 'text' });
   }
-  for (const [field, source] of [['--subject', c.subject], ['--html', c.html], ['--text', c.text]] as const) {
+  for (const [field, label, source] of [['subject', 'The subject', c.subject], ['html', 'The HTML body', c.html], ['text', 'The text body', c.text]] as const) {
     const problem = source ? deps.templateEngine.check(source) : null;
-    if (problem) throw new AppError('INVALID_INPUT', `${field} has a merge-field error: ${problem}.`);
+    if (problem) throw new AppError('INVALID_INPUT', `${label} has a merge-field error: ${problem}.`, { field });
   }
   return c;
 }
@@ -133,7 +133,8 @@ export async function deleteTemplate(deps: TemplateDeps, input: { name: string }
   if (users.length > 0) {
     throw new AppError(
       'IN_USE',
-      `Template "${template.name}" is used by ${users.map((c) => `${campaignRef(c.id)} "${c.name}"`).join(', ')}. Give them another template first (/campaign edit <id> --template NAME).`,
+      `Template "${template.name}" is used by ${users.map((c) => `${campaignRef(c.id)} "${c.name}"`).join(', ')}. Give them another template first.`,
+      { field: 'templateName' },
     );
   }
   await deps.templates.softDelete(template.id);

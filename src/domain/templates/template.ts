@@ -34,7 +34,7 @@ export const EMPTY_SENDING: SendingDetails = { fromName: null, fromEmail: null, 
 
 /** Sending details a channel needs before anything can go out; empty when complete. */
 export function missingSendingDetails(channel: Pick<ChannelSpec, 'sender'>, sending: SendingDetails, defaultSmsSender: string | null): string[] {
-  if (channel.sender === 'email') return sending.fromEmail ? [] : ['a from address (--from-email)'];
-  if (channel.sender === 'sms') return sending.smsSender || defaultSmsSender ? [] : ['an SMS sender (--sms-sender, or TWILIO_FROM / TWILIO_MESSAGING_SERVICE_SID)'];
+  if (channel.sender === 'email') return sending.fromEmail ? [] : ['a from address'];
+  if (channel.sender === 'sms') return sending.smsSender || defaultSmsSender ? [] : ['an SMS sender (on the template, or TWILIO_FROM / TWILIO_MESSAGING_SERVICE_SID)'];
   return [];
 }

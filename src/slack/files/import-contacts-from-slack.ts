@@ -1,15 +1,15 @@
 import type { webApi } from '@slack/bolt';
-import { appErrorReply } from '../../commands/error-replies.js';
-import { importReportReply } from '../../commands/import-report-reply.js';
 import { errorReply } from '../../commands/reply.js';
-import { importContactsFile } from '../../domain/contacts/import-contacts-file.js';
-import { isAppError } from '../../domain/errors.js';
+import { buildUploadCommand } from '../../commands/upload-commands.js';
+import { runCommand } from '../run-command.js';
 import type { SlackContext } from '../slack-context.js';
 import { FILE_KINDS } from './file-kinds.js';
 import { shareFile } from './share-file.js';
 import { SlackFileRefused } from './slack-file-refused.js';
 import { spoolSlackFile, type SpooledFile } from './spool-slack-file.js';
 import { tellPerson } from './tell-person.js';
+
+export { rejectedFileName } from '../../commands/upload-commands.js';
 
 export interface SlackContactsImport {
   userId: string;
@@ -18,14 +18,12 @@ export interface SlackContactsImport {
 }
 
 /**
- * Runs an import the person asked for in Slack (role already checked, request already acknowledged):
- * the file is downloaded and checked whole (spoolSlackFile), imported by the domain's
- * importContactsFile through the app's deps, and the report goes to the person's DM with the
- * rejected rows attached as a CSV. Every outcome is told to the person; a refused file imports
- * nothing. Answers whether the import ran.
- *
- * This is the one place the Slack upload reaches the domain: when the command layer takes typed
- * commands, it becomes `execute({ contacts import from bytes }, actor)` plus the DM and the upload.
+ * Runs an import the person asked for in Slack (request already acknowledged): the file is
+ * downloaded and checked whole (spoolSlackFile), then the typed `contacts upload` command runs
+ * through the command layer's entry point (role re-checked there), which imports it with the same
+ * importer as `contacts import`; the report goes to the person's DM with the files it carries (the
+ * rejected rows as a CSV). Every outcome is told to the person; a refused file imports nothing.
+ * Answers whether the import ran.
  */
 export async function importContactsFromSlack(ctx: SlackContext, client: webApi.WebClient, req: SlackContactsImport): Promise<boolean> {
   let spooled: SpooledFile;
@@ -37,23 +35,15 @@ export async function importContactsFromSlack(ctx: SlackContext, client: webApi.
     return false;
   }
   try {
-    const { report, rejectedRows } = await importContactsFile(
-      { file: spooled, listName: req.listName, actor: req.userId },
-      { contacts: ctx.deps.contacts, contactsFiles: ctx.deps.contactsFiles },
-    );
-    const rejectedName = rejectedFileName(spooled.info.name);
-    const reply = importReportReply(report, JSON.stringify(spooled.info.name), rejectedRows ? { name: rejectedName, rows: rejectedRows.rows } : undefined);
+    const command = buildUploadCommand('contacts upload', { list: req.listName, fileName: spooled.info.name, file: spooled });
+    const { reply, skipped } = await runCommand(ctx, command, req.userId);
     const dm = await tellPerson(client, req.userId, reply);
-    ctx.logger.info('contacts imported from a Slack file', { fileId: spooled.info.id, bytes: spooled.bytes, list: report.list, inserted: report.inserted, updated: report.updated, rejected: report.rejectedCount, actor: req.userId });
-    if (rejectedRows) {
+    // Refused before any row was written (no role, an unusable header, a deleted list): nothing ran.
+    if (skipped || reply.problem) return false;
+    ctx.logger.info('contacts imported from a Slack file', { fileId: spooled.info.id, bytes: spooled.bytes, list: req.listName, rejectedFile: (reply.files?.length ?? 0) > 0, actor: req.userId });
+    for (const file of reply.files ?? []) {
       try {
-        await shareFile(client, {
-          channelId: dm,
-          filename: rejectedName,
-          title: `Rejected rows of ${spooled.info.name}`,
-          content: rejectedRows.content,
-          comment: `${rejectedRows.rows} rejected ${rejectedRows.rows === 1 ? 'row' : 'rows'} of ${spooled.info.name}, each after its line and reason.`,
-        });
+        await shareFile(client, { channelId: dm, filename: file.name, title: file.title, content: file.content, comment: file.comment });
       } catch (error) {
         // The report is out; only the attachment failed (no files:write scope, Slack down).
         ctx.logger.warn('the rejected rows file could not be uploaded', { fileId: spooled.info.id, error: error instanceof Error ? error.message : String(error) });
@@ -61,20 +51,9 @@ export async function importContactsFromSlack(ctx: SlackContext, client: webApi.
       }
     }
     return true;
-  } catch (error) {
-    if (!isAppError(error)) throw error;
-    // An unusable header or a deleted list: refused before any row was written.
-    await tellPerson(client, req.userId, appErrorReply(error));
-    return false;
   } finally {
     await spooled.dispose();
   }
-}
-
-/** `contacts.csv` -> `contacts-rejected.csv`, in characters any system takes. */
-export function rejectedFileName(name: string): string {
-  const base = name.replace(/\.csv$/i, '').replace(/[^A-Za-z0-9._ -]+/g, '_').slice(0, 80) || 'contacts';
-  return `${base}-rejected.csv`;
 }
 
 function slackErrorOf(error: unknown): string {

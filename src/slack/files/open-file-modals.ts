@@ -1,4 +1,5 @@
 import type { webApi } from '@slack/bolt';
+import { roleForKey } from '../../commands/execute.js';
 import { errorReply } from '../../commands/reply.js';
 import { contactsImportView } from '../blocks/modals/contacts-import.js';
 import type { ModalMetadata } from '../blocks/modals/modal-kit.js';
@@ -7,10 +8,11 @@ import type { OpenRequest, OpenResult } from '../open-modals.js';
 import { hasRole, refusalText } from '../roles.js';
 import type { SlackContext } from '../slack-context.js';
 
-/** Uploading files changes contacts and templates: marketers and up, as the matching commands. */
-async function refusal(ctx: SlackContext, userId: string, what: string): Promise<OpenResult | null> {
+/** Uploading files changes contacts and templates: the role of the upload command (the handler table's). */
+async function refusal(ctx: SlackContext, userId: string, key: 'contacts upload' | 'templates upload', what: string): Promise<OpenResult | null> {
   const role = await ctx.roleOf(userId);
-  return hasRole(role, 'marketer') ? null : { reply: errorReply(refusalText('marketer', role, what)), skipped: 'forbidden' };
+  const needed = roleForKey(key);
+  return hasRole(role, needed) ? null : { reply: errorReply(refusalText(needed, role, what)), skipped: 'forbidden' };
 }
 
 function metadataOf(req: OpenRequest): ModalMetadata {
@@ -18,7 +20,7 @@ function metadataOf(req: OpenRequest): ModalMetadata {
 }
 
 export async function openContactsImport(ctx: SlackContext, client: webApi.WebClient, req: OpenRequest): Promise<OpenResult> {
-  const refused = await refusal(ctx, req.userId, 'Importing contacts');
+  const refused = await refusal(ctx, req.userId, 'contacts upload', 'Importing contacts');
   if (refused) return refused;
   const lists = await ctx.deps.contacts.listLists();
   await client.views.open({ trigger_id: req.triggerId, view: contactsImportView({ lists: lists.map((l) => l.name), metadata: metadataOf(req) }) });
@@ -26,7 +28,7 @@ export async function openContactsImport(ctx: SlackContext, client: webApi.WebCl
 }
 
 export async function openTemplateUpload(ctx: SlackContext, client: webApi.WebClient, req: OpenRequest & { templateName?: string }): Promise<OpenResult> {
-  const refused = await refusal(ctx, req.userId, 'Uploading a template body');
+  const refused = await refusal(ctx, req.userId, 'templates upload', 'Uploading a template body');
   if (refused) return refused;
   const templates = await ctx.deps.templates.list();
   const initial = req.templateName ? templates.find((t) => t.name.toLowerCase() === req.templateName!.toLowerCase()) : undefined;

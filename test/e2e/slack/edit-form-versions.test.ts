@@ -94,7 +94,7 @@ describe('Slack edit form: a stale submission never undoes someone else’s chan
     const at = new Date(h.t.clock.now().getTime() + 3 * 86_400_000).toISOString().slice(0, 10);
     expect((await h.t.run(`schedule C-${id} --at "${at} 09:00" --tz UTC`, USERS.admin)).ok).toBe(true);
     const scheduled = await submit(again, { [FIELDS.tags.block]: { tags: text('x') } });
-    expect(scheduled.json.errors[FIELDS.name.block]).toMatch(new RegExp(`^C-${id} is now scheduled; it was ready when you opened this form\\.`));
+    expect(scheduled.json.errors[FIELDS.name.block]).toMatch(new RegExp(`^C-${id} was changed by someone else since you opened this form; it is now scheduled\\.`));
     expect(scheduled.json.errors[FIELDS.date.block]).toMatch(new RegExp(`now "${at}"`));
     expect(scheduled.json.errors[FIELDS.time.block]).toMatch(/now "09:00"/);
     expect((await campaign(id)).tags).toEqual(['promo']);

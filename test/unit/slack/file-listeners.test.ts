@@ -43,8 +43,8 @@ function template(id: number, name: string, channel: 'email' | 'sms'): Template 
 function fakeContext(role: RoleOrNone, templates: Template[] = []): SlackContext {
   const claimed = new Set<string>();
   return {
-    handle: async () => {
-      throw new Error('the command layer is not used by the upload listeners');
+    execute: async () => {
+      throw new Error('the command layer is not reached in these tests');
     },
     deps: {
       clock: { now: () => new Date('2026-11-22T10:00:00Z') },

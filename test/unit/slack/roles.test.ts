@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../src/commands/grammar/parse-command.js';
 import { createRoleResolver, hasRole, roleFor } from '../../../src/slack/roles.js';
-import { campaignFormLine, fieldForError } from '../../../src/slack/campaign-form-line.js';
+import { campaignFormCommand } from '../../../src/slack/campaign-form-command.js';
 import { FIELDS } from '../../../src/slack/ids.js';
 import { FixedClock } from '../../fakes/fixed-clock.js';
 
@@ -44,18 +44,22 @@ describe('roles', () => {
   });
 });
 
-describe('campaign form → command line', () => {
-  it('builds a quoted `new` line and checks that date and time go together', () => {
-    const v = (value: string) => ({ type: 'plain_text_input', value });
-    const built = campaignFormLine({ f_name: { name: v('Spring "big" sale') }, f_tags: { tags: v('promo') }, f_date: { date: { type: 'datepicker', selected_date: '2026-12-01' } }, f_time: { time: { type: 'timepicker', selected_time: '09:00' } }, f_tz: { tz: v('Europe/Paris') } });
-    expect(built).toEqual({ line: 'new --name "Spring \\"big\\" sale" --at "2026-12-01 09:00" --tz "Europe/Paris" --tags "promo"', changed: true });
-    expect(campaignFormLine({ f_date: { date: { type: 'datepicker', selected_date: '2026-12-01' } } })).toEqual({ errors: { [FIELDS.time.block]: 'Pick a time as well as the date.' } });
+describe('campaign form → typed command', () => {
+  const v = (value: string) => ({ type: 'plain_text_input', value });
+
+  it('builds a typed `new` command through the grammar schemas, no text line in between', () => {
+    const built = campaignFormCommand({ f_name: { name: v('Spring "big" sale') }, f_channel: { channel: { type: 'static_select', selected_option: { value: 'email' } } }, f_tags: { tags: v('Promo, spring') }, f_date: { date: { type: 'datepicker', selected_date: '2026-12-01' } }, f_time: { time: { type: 'timepicker', selected_time: '09:00' } }, f_tz: { tz: v('Europe/Paris') }, f_ttl: { ttl: v('4h') } });
+    expect(built).toEqual({ command: { name: 'new', campaignName: 'Spring "big" sale', channel: 'email', at: '2026-12-01T09:00', tz: 'Europe/Paris', tags: ['promo', 'spring'], ttlSeconds: 14_400 } });
+    expect(campaignFormCommand({ f_date: { date: { type: 'datepicker', selected_date: '2026-12-01' } } })).toEqual({ errors: { [FIELDS.time.block]: 'Pick a time as well as the date.' } });
   });
 
-  it('maps command-layer errors to the field they name', () => {
-    expect(fieldForError('Invalid input: --at "2020-01-01 09:00" (UTC) is in the past.')).toBe(FIELDS.date.block);
-    expect(fieldForError('Not found: No list named "Nope". Known lists: Newsletter.')).toBe(FIELDS.list.block);
-    expect(fieldForError('--ttl applies to SMS campaigns only.')).toBe(FIELDS.ttl.block);
-    expect(fieldForError('Something odd')).toBe(FIELDS.name.block);
+  it('puts every value the schemas refuse under its own block', () => {
+    const built = campaignFormCommand({ f_name: { name: v('X') }, f_channel: { channel: { type: 'static_select', selected_option: { value: 'email' } } }, f_tz: { tz: v('Mars/Olympus') }, f_ttl: { ttl: v('forever') }, f_variants: { variants: v('A:Welcome:70\nB-no-weight') }, f_cron: { cron: v('0 9') } });
+    expect('errors' in built && Object.keys(built.errors).sort()).toEqual([FIELDS.cron.block, FIELDS.ttl.block, FIELDS.tz.block, FIELDS.variants.block].sort());
+    if (!('errors' in built)) return;
+    expect(built.errors[FIELDS.tz.block]).toMatch(/^Must be an IANA time zone/);
+    expect(built.errors[FIELDS.ttl.block]).toMatch(/^Must be a duration/);
+    expect(built.errors[FIELDS.variants.block]).toMatch(/LABEL:TEMPLATE:WEIGHT/);
+    expect(Object.values(built.errors).join(' ')).not.toMatch(/--/);
   });
 });

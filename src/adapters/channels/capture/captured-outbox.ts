@@ -2,6 +2,7 @@ import { open, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SMS_OUTBOX_FILE } from './sms-outbox-provider.js';
 import type { CapturedSms } from './sms-outbox-provider.js';
+import type { CapturedOutbox as CapturedOutboxPort } from '../../../domain/ports/captured-outbox.js';
 
 export type { CapturedSms } from './sms-outbox-provider.js';
 
@@ -164,4 +165,13 @@ async function readdirOrEmpty(dir: string): Promise<string[]> {
 
 function isNotFound(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'ENOENT';
+}
+
+/** The CapturedOutbox port over the capture folders (the console's `outbox`). */
+export function capturedOutbox(dirs: { mailDir: string; smsDir: string }): CapturedOutboxPort {
+  return {
+    where: { mail: dirs.mailDir, sms: path.join(dirs.smsDir, SMS_OUTBOX_FILE) },
+    mail: (limit) => listCapturedMail(dirs.mailDir, limit),
+    sms: (limit) => listCapturedSms(dirs.smsDir, limit),
+  };
 }

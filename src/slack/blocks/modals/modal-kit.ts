@@ -1,5 +1,4 @@
 import type { types } from '@slack/bolt';
-import { isCampaignStatus, type CampaignStatus } from '../../../domain/campaign/campaign-status.js';
 import { FIELDS, type FieldName } from '../../ids.js';
 import { cut, LIMITS } from '../mrkdwn.js';
 
@@ -9,23 +8,20 @@ type PlainTextOption = types.PlainTextOption;
 
 /**
  * What a modal remembers between open and submit: ids only (where to answer, which campaign or
- * template). It is never used to decide who may do what; listeners re-check role and status.
+ * template) and the version it was opened on. Nothing else: on submit the listener re-reads what
+ * the ids name and re-checks role and status; it is never used to decide who may do what.
  */
 export interface ModalMetadata {
   campaignId?: number;
   templateId?: number;
   channelId?: string;
   messageTs?: string;
-  /** The campaign's version and status when an edit form was opened: a submission made on an older one is refused. */
+  /** The campaign's version when an edit form was opened: a submission made on another one is refused. */
   version?: number;
-  status?: CampaignStatus;
-  /** Short digests of what each edit-form field showed when opened, to name what someone else changed since. */
-  seen?: Record<string, string>;
 }
 
 const SLACK_ID = /^[A-Z0-9]{1,20}$/;
 const TS = /^\d{1,12}\.\d{1,8}$/;
-const DIGEST = /^[A-Za-z0-9_-]{1,16}$/;
 
 export function encodeMetadata(m: ModalMetadata): string {
   return cut(JSON.stringify(m), LIMITS.privateMetadata);
@@ -47,11 +43,6 @@ export function decodeMetadata(text: string | undefined): ModalMetadata {
   if (typeof r.channelId === 'string' && SLACK_ID.test(r.channelId)) out.channelId = r.channelId;
   if (typeof r.messageTs === 'string' && TS.test(r.messageTs)) out.messageTs = r.messageTs;
   if (Number.isInteger(r.version) && (r.version as number) > 0) out.version = r.version as number;
-  if (typeof r.status === 'string' && isCampaignStatus(r.status)) out.status = r.status;
-  if (r.seen && typeof r.seen === 'object' && !Array.isArray(r.seen)) {
-    const seen = Object.entries(r.seen as Record<string, unknown>).filter((e): e is [string, string] => /^[a-z]{1,20}$/.test(e[0]) && typeof e[1] === 'string' && DIGEST.test(e[1]));
-    if (seen.length) out.seen = Object.fromEntries(seen);
-  }
   return out;
 }
 

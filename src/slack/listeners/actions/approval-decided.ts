@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, BlockAction, BlockElementAction, Middleware, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { buildCommand } from '../../../commands/grammar/parse-command.js';
 import { campaignRef } from '../../../domain/campaign/campaign.js';
 import { postResult } from '../../answer.js';
 import { HOME_ACTIONS } from '../../ids.js';
@@ -22,7 +23,7 @@ async function tellRequester(ctx: SlackContext, client: AllMiddlewareArgs['clien
 }
 
 /**
- * Approve / Deny on a pending cancel: `approve A-7` or `deny A-7` through the command layer, which
+ * Approve / Deny on a pending cancel: the typed `approve` or `deny` command through the command layer, which
  * checks the approval is still pending and that the decider is not the requester; the role
  * (approver) is re-checked here. The Home tab is then refreshed and the result sent to the DM.
  */
@@ -33,7 +34,7 @@ export function approvalDecided(ctx: SlackContext): Middleware<SlackActionMiddle
     const id = Number(action && 'value' in action ? action.value : NaN);
     if (!action || !Number.isInteger(id) || id <= 0) return;
     const verb = action.action_id === HOME_ACTIONS.approve ? 'approve' : 'deny';
-    const outcome = await runCommand(ctx, `${verb} A-${id}`, body.user.id, { key: `approval:${id}:${containerKey(body)}`, what: `The ${verb} button` });
+    const outcome = await runCommand(ctx, buildCommand(verb, { approvalId: String(id) }), body.user.id, { key: `approval:${id}:${containerKey(body)}`, what: `The ${verb} button` });
     // A Slack retry of a decision already taken: the first delivery answers, this one stays quiet.
     if (outcome.skipped === 'duplicate' && context.retryNum) return;
     await postResult(client, body.user.id, {}, outcome.reply, { updateCard: false });

@@ -1,6 +1,6 @@
 import type { BlockAction, BlockElementAction, Middleware, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { errorReply } from '../../../commands/reply.js';
-import { campaignRef } from '../../../domain/campaign/campaign.js';
+import { buildCommand } from '../../../commands/grammar/parse-command.js';
 import { replaceCard, respondPrivately } from '../../answer.js';
 import { CARD_ACTIONS, DIRECT_CARD_ACTIONS } from '../../ids.js';
 import { runCommand } from '../../run-command.js';
@@ -13,7 +13,8 @@ const BY_ACTION_ID = new Map<string, Direct>(DIRECT_CARD_ACTIONS.map((a) => [CAR
 const ANSWERS_APART: readonly Direct[] = ['preview', 'export', 'clone'];
 
 /**
- * A card button that maps to one command (`pause C-1`, `run C-1`, …): ack, then the command layer
+ * A card button that maps to one command (pause, run, … of the campaign in its value), built typed
+ * from the button's ids: ack, then the command layer
  * re-checks role and the campaign's current status, and the card is replaced in place. The
  * idempotency key is the press itself (card, card version, button, person: see clickKey), so a
  * Slack retry or a double click applies once; a retry is answered by the first delivery alone.
@@ -24,7 +25,7 @@ export function cardCommandClicked(ctx: SlackContext): Middleware<SlackActionMid
     const action = BY_ACTION_ID.get(body.actions[0]?.action_id ?? '');
     const id = campaignIdOf(body);
     if (!action || id === null) return respondPrivately(respond, errorReply('That button is out of date; run /campaign show again.'));
-    const outcome = await runCommand(ctx, `${action} ${campaignRef(id)}`, body.user.id, { key: `btn:${clickKey(body)}`, what: `The ${action} button` });
+    const outcome = await runCommand(ctx, buildCommand(action, { campaignId: String(id) }), body.user.id, { key: `btn:${clickKey(body)}`, what: `The ${action} button` });
     if (outcome.skipped === 'duplicate' && context.retryNum) return;
     if (!outcome.reply.ok || outcome.skipped || ANSWERS_APART.includes(action)) return respondPrivately(respond, outcome.reply);
     await replaceCard(respond, outcome.reply);

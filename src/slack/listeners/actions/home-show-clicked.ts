@@ -1,5 +1,5 @@
 import type { BlockAction, BlockElementAction, Middleware, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { campaignRef } from '../../../domain/campaign/campaign.js';
+import { buildCommand } from '../../../commands/grammar/parse-command.js';
 import { postResult } from '../../answer.js';
 import { runCommand } from '../../run-command.js';
 import type { SlackContext } from '../../slack-context.js';
@@ -12,7 +12,7 @@ export function homeShowClicked(ctx: SlackContext): Middleware<SlackActionMiddle
     if (await isRepeatedOpen(ctx, body)) return;
     const id = campaignIdOf(body);
     if (id === null) return;
-    const outcome = await runCommand(ctx, `show ${campaignRef(id)}`, body.user.id);
+    const outcome = await runCommand(ctx, buildCommand('show', { campaignId: String(id) }), body.user.id);
     await postResult(client, body.user.id, {}, outcome.reply, { updateCard: false });
   };
 }

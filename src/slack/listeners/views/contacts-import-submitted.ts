@@ -3,6 +3,7 @@ import { fileWorkingView, submittedFileId, submittedValue } from '../../blocks/m
 import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
 import { importContactsFromSlack } from '../../files/import-contacts-from-slack.js';
 import { FILE_FIELDS, FILE_VIEWS } from '../../ids.js';
+import { roleForKey } from '../../../commands/execute.js';
 import { hasRole, refusalText } from '../../roles.js';
 import type { SlackContext } from '../../slack-context.js';
 import { fieldError } from './view-helpers.js';
@@ -18,7 +19,8 @@ export function contactsImportSubmitted(ctx: SlackContext): Middleware<SlackView
   return async ({ body, view, ack, client }) => {
     const userId = body.user.id;
     const role = await ctx.roleOf(userId);
-    if (!hasRole(role, 'marketer')) return ack(fieldError(FILE_FIELDS.importFile.block, refusalText('marketer', role, 'Importing contacts')));
+    const needed = roleForKey('contacts upload');
+    if (!hasRole(role, needed)) return ack(fieldError(FILE_FIELDS.importFile.block, refusalText(needed, role, 'Importing contacts')));
     const state = view.state.values;
     const fileId = submittedFileId(state, 'importFile');
     const existing = submittedValue(state, 'importList');

@@ -1,17 +1,18 @@
 import type { Middleware, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { campaignRef } from '../../../domain/campaign/campaign.js';
+import { buildCommand, CommandSyntaxError } from '../../../commands/grammar/parse-command.js';
 import { postResult } from '../../answer.js';
 import { decodeMetadata, readField, type ViewState } from '../../blocks/modals/modal-kit.js';
-import { fieldForError } from '../../campaign-form-line.js';
-import { FIELDS } from '../../ids.js';
-import { quote, runCommand } from '../../run-command.js';
+import { formErrors } from '../../campaign-form-command.js';
+import { FIELDS, VIEWS } from '../../ids.js';
+import { runCommand } from '../../run-command.js';
 import type { SlackContext } from '../../slack-context.js';
-import { fieldError, originFrom } from './view-helpers.js';
+import { fieldError, originFrom, replyError } from './view-helpers.js';
 
 /**
- * Schedule form submitted: `schedule C-1 --at "DATE TIME"` or `--cron EXPR`, with `--tz`. The form's
- * own shape is checked here (once or repeat, a date needs a time); the command layer decides the
- * rest, and its refusal stays in the modal under the field it names. Success updates the card.
+ * Schedule form submitted: the typed schedule command (once at a date and time, or repeating on a
+ * cron expression, in a zone), checked by the grammar's schemas. The form's own shape is checked
+ * here (once or repeat, a date needs a time); the command layer decides the rest, and its refusal
+ * stays in the modal under the field it names. Success updates the card.
  */
 export function scheduleFormSubmitted(ctx: SlackContext): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
   return async ({ body, view, ack, client }) => {
@@ -23,10 +24,15 @@ export function scheduleFormSubmitted(ctx: SlackContext): Middleware<SlackViewMi
     if (!cron && !date && !time) return ack(fieldError(FIELDS.date.block, 'Pick a date and time to send once, or give a cron expression to repeat.'));
     if (date && !time) return ack(fieldError(FIELDS.time.block, 'Pick a time as well as the date.'));
     if (time && !date) return ack(fieldError(FIELDS.date.block, 'Pick a date as well as the time.'));
-    const when = cron ? `--cron ${quote(cron)}` : `--at ${quote(`${date} ${time}`)}`;
-    const line = `schedule ${campaignRef(meta.campaignId)} ${when}${tz ? ` --tz ${quote(tz)}` : ''}`;
-    const outcome = await runCommand(ctx, line, body.user.id, { key: `view:${view.id}:${view.hash ?? ''}` });
-    if (!outcome.reply.ok && outcome.skipped !== 'forbidden') return ack(fieldError(fieldForError(outcome.reply.text), outcome.reply));
+    let command;
+    try {
+      command = buildCommand('schedule', { campaignId: String(meta.campaignId), ...(cron ? { cron } : { at: `${date} ${time}` }), tz });
+    } catch (error) {
+      if (error instanceof CommandSyntaxError) return ack({ response_action: 'errors', errors: formErrors(error, VIEWS.schedule, FIELDS.date.block) });
+      throw error;
+    }
+    const outcome = await runCommand(ctx, command, body.user.id, { key: `view:${view.id}:${view.hash ?? ''}` });
+    if (!outcome.reply.ok && outcome.skipped !== 'forbidden') return ack(replyError(VIEWS.schedule, outcome.reply, FIELDS.date.block));
     await ack();
     if (outcome.skipped !== 'duplicate') await postResult(client, body.user.id, originFrom(meta), outcome.reply, { updateCard: !outcome.skipped });
   };

@@ -5,6 +5,7 @@ import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
 import { NEW_TEMPLATE } from '../../blocks/modals/template-upload.js';
 import { saveTemplateFromSlack, type SlackTemplateUpload } from '../../files/save-template-from-slack.js';
 import { FILE_FIELDS, FILE_VIEWS } from '../../ids.js';
+import { roleForKey } from '../../../commands/execute.js';
 import { hasRole, refusalText } from '../../roles.js';
 import type { SlackContext } from '../../slack-context.js';
 import { fieldError } from './view-helpers.js';
@@ -18,7 +19,8 @@ export function templateUploadSubmitted(ctx: SlackContext): Middleware<SlackView
   return async ({ body, view, ack, client }) => {
     const userId = body.user.id;
     const role = await ctx.roleOf(userId);
-    if (!hasRole(role, 'marketer')) return ack(fieldError(FILE_FIELDS.uploadTemplate.block, refusalText('marketer', role, 'Uploading a template body')));
+    const needed = roleForKey('templates upload');
+    if (!hasRole(role, needed)) return ack(fieldError(FILE_FIELDS.uploadTemplate.block, refusalText(needed, role, 'Uploading a template body')));
     const state = view.state.values;
     const chosen = submittedValue(state, 'uploadTemplate');
     const newName = submittedValue(state, 'uploadName');
