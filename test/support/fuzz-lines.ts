@@ -15,6 +15,12 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 /** Files the fuzz may name: a real CSV and paths that do not exist. Never devices or /proc. */
 const PATHS = [path.join(ROOT, 'test/fixtures/contacts-tour.csv'), path.join(ROOT, 'test/fixtures/contacts/mixed.csv'), '/nonexistent/contacts.csv', './missing.html', ''];
 
+/** Printable but incompressible (so PostgreSQL cannot fit it in an index by compressing it), no quotes or backslashes. */
+function noise(length: number): string {
+  let state = 13;
+  return Array.from({ length }, () => String.fromCharCode(35 + ((state = (state * 48_271) % 2_147_483_647) % 57))).join('');
+}
+
 const HOSTILE = [
   '\0',
   'a\0b',
@@ -61,6 +67,7 @@ const HOSTILE = [
   '_',
   "'; DROP TABLE campaign; --",
   'x'.repeat(3000),
+  noise(5000),
 ];
 
 /** Built once: a 100 kB word is a hostile value too, but costly, so it is picked rarely. */
