@@ -7,8 +7,8 @@
  *   Slack share (test/support/test-app.ts: the real wiring, the embedded PostgreSQL, local
  *   captures), after seeding a list with contacts, email and SMS templates, a segment and campaigns
  *   in several statuses so lines reach the domain and the database, not only the grammar;
- * - after every line: the reply has text, shows no stack trace, Prisma or driver text and never
- *   the generic "Something went wrong"; a refusal changes nothing (row counts and versions of
+ * - after every line: the reply has text, shows no stack trace, Prisma or driver text, never
+ *   the generic "Something went wrong", and no raw control or invalid character (echoes are escaped); a refusal changes nothing (row counts and versions of
  *   every table are the same before and after it, except the documented partial outcomes below);
  * - after every sequence: the database is consistent: each recorded status change is a transition
  *   of the table and the last one is the campaign's status; scheduled and recurring campaigns
@@ -21,6 +21,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRANSITIONS } from '../../src/domain/campaign/campaign-status.js';
+import { findInvalidCharacter } from '../../src/domain/text/invalid-characters.js';
 import { LEAK, commandLine } from '../support/fuzz-lines.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -122,6 +123,7 @@ describe(`console fuzz on the embedded database (seed ${SEED})`, () => {
           const shown = `${JSON.stringify(line.slice(0, 200))} -> ${JSON.stringify(reply.text.slice(0, 400))}`;
           expect(reply.text.trim().length, shown).toBeGreaterThan(0);
           expect(reply.text, shown).not.toMatch(LEAK);
+          expect(findInvalidCharacter(reply.text, { multiline: true }), `raw control or invalid character in ${shown}`).toBeNull();
           if (reply.ok) {
             figures.ok += 1;
             continue;

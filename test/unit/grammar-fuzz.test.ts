@@ -6,8 +6,8 @@
  *   noncharacters, numbers past every integer type, 3,000-character and 100 kB words, stray and
  *   curly quotes, dashes, empty), plus raw random text;
  * - asserts that parseCommand either returns a Command or throws a CommandSyntaxError (never
- *   anything else), that a refusal has a message (no stack trace, no internal error text) and the
- *   usage to show under it, and that a Command it returns holds no character that cannot be stored;
+ *   anything else), that a refusal has a message (no stack trace, no internal error text, no raw
+ *   control or invalid character: what was typed is echoed escaped) and the usage to show under it, and that a Command it returns holds no character that cannot be stored;
  * - seeded (FUZZ_SEED overrides the seed, FUZZ_RUNS the number of lines) and bounded in runs and time.
  */
 import fc from 'fast-check';
@@ -43,6 +43,8 @@ describe(`grammar fuzz (seed ${SEED}, ${RUNS} lines)`, () => {
           seen.refused += 1;
           expect(error.message.trim().length).toBeGreaterThan(0);
           expect(error.message).not.toMatch(LEAK);
+          // What was typed is echoed escaped: no raw control characters (terminal escapes) in a reply.
+          expect(findInvalidCharacter(error.message, { multiline: true }), JSON.stringify(error.message.slice(0, 200))).toBeNull();
           expect(error.usage).toMatch(/\/campaign |Subcommands:/);
         }
         // One line, however hostile, must not hold the process (a 100 kB word included).

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { COMMAND_SCHEMAS, SUBCOMMANDS } from '../../src/commands/grammar/commands.js';
 import { CommandSyntaxError, parseCommand } from '../../src/commands/grammar/parse-command.js';
 import { INT_RANGES, MAX_ID } from '../../src/commands/grammar/schemas/values.js';
-import { describeInvalidCharacter, findInvalidCharacter } from '../../src/domain/text/invalid-characters.js';
+import { describeInvalidCharacter, findInvalidCharacter, quoteTyped } from '../../src/domain/text/invalid-characters.js';
 
 function refusal(line: string): CommandSyntaxError {
   try {
@@ -60,6 +60,13 @@ describe('invalid characters in typed values (issue 13, point 1)', () => {
     expect(refusal('new --name Spring --channel email --filter "plan=a\0"').message).toMatch(/^--filter contains a NUL/);
     expect(refusal('cancel C-1 --confirm "C-1\0"').message).toMatch(/^--confirm contains a NUL/);
     expect(refusal('templates create W --channel email --subject "Hi\nthere"').message).toMatch(/^--subject contains a line break .*not allowed here/);
+  });
+
+  it('echoes what was typed escaped: no terminal escape, C1 control or noncharacter reaches a reply raw', () => {
+    expect(quoteTyped('a\u001b[31m\u0085\u007f\uffff\u{1fffe}😀')).toBe('"a\\u001b[31m\\u0085\\u007F\\uFFFF\\u{1FFFE}😀"');
+    expect(refusal('approve 1 "\uffff"').message).toBe('Unexpected argument "\\uFFFF": approve takes only <approval-id>');
+    expect(refusal('list --x\u001b[2J').message).toMatch(/^Unknown flag --x\\u001b\[2j for list/);
+    expect(refusal('list -\u0085').message).toMatch(/^Unknown flag -\\u0085/);
   });
 
   it('keeps tabs and line breaks in descriptions, reasons and bodies', () => {

@@ -65,3 +65,15 @@ export function describeInvalidCharacter(found: InvalidCharacter, multiline = fa
   const oneLine = !multiline && LINE_WHITESPACE.has(found.codePoint) ? ' (tabs and line breaks are not allowed here)' : '';
   return `contains ${what} at character ${found.position}${oneLine}; remove it`;
 }
+
+/**
+ * `text` as a JSON string literal for a reply, with every character {@link findInvalidCharacter}
+ * refuses written as an escape (JSON.stringify leaves DEL, C1 controls and noncharacters raw), so
+ * echoing what someone typed never puts a terminal escape or an invisible character in a reply.
+ */
+export function quoteTyped(text: string): string {
+  return JSON.stringify(text).replace(INVALID, (ch) => {
+    const codePoint = ch.codePointAt(0) as number;
+    return codePoint > 0xffff ? `\\u{${codePoint.toString(16).toUpperCase()}}` : `\\u${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
+  });
+}
