@@ -66,7 +66,7 @@ describe('invalid characters in typed values (issue 13, point 1)', () => {
     expect(quoteTyped('a\u001b[31m\u0085\u007f\uffff\u{1fffe}😀')).toBe('"a\\u001b[31m\\u0085\\u007F\\uFFFF\\u{1FFFE}😀"');
     expect(refusal('approve 1 "\uffff"').message).toBe('Unexpected argument "\\uFFFF": approve takes only <approval-id>');
     expect(refusal('list --x\u001b[2J').message).toMatch(/^Unknown flag --x\\u001b\[2j for list/);
-    expect(refusal('list -\u0085').message).toMatch(/^Unknown flag -\\u0085/);
+    expect(refusal('list -x\u0085').message).toMatch(/^Unknown flag -x\\u0085: flags start with two dashes, e.g. --x\\u0085/);
   });
 
   it('keeps tabs and line breaks in descriptions, reasons and bodies', () => {
