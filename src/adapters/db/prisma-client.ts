@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/client.js';
+import { guardStorage } from './storage-guard.js';
 
 export type Db = PrismaClient;
 export type SqlPool = pg.Pool;
@@ -16,5 +17,6 @@ export function createPrismaClient(url: string, poolSize = 10): { prisma: Prisma
   // An idle connection the server drops (a restart, a shutdown racing ours) must not bring Herald
   // down as an unhandled 'error' event: the pool replaces it, and the next query reports trouble.
   pool.on('error', () => {});
-  return { prisma: new PrismaClient({ adapter: new PrismaPg(pool) }), pool };
+  // Every query passes the storage guard: values the grammar did not see are still refused by name.
+  return { prisma: guardStorage(new PrismaClient({ adapter: new PrismaPg(pool) })), pool };
 }

@@ -3,6 +3,7 @@ import { ACTION_GROUPS, COMMAND_SCHEMAS, SUBCOMMAND_NAMES, SUBCOMMANDS, findSubc
 import type { Command, CommandKey, CommandOf, SubcommandSpec } from './commands.js';
 import type { FlagSpec } from './schemas/flags.js';
 import { closestMatch } from '../../domain/text/closest-match.js';
+import { findInvalidCharacter, quoteTyped } from '../../domain/text/invalid-characters.js';
 import { UnterminatedQuoteError, tokenize } from './tokenize.js';
 import type { Token, WordToken } from './tokenize.js';
 
@@ -46,7 +47,9 @@ export class CommandSyntaxError extends Error {
 const PREFIX = '/campaign ';
 const usageOf = (specs: readonly SubcommandSpec[]): string => specs.map((spec) => PREFIX + spec.usage).join('\n');
 const OVERVIEW = `Subcommands: ${SUBCOMMAND_NAMES.join(', ')}.\nType /campaign help for what each does, or /campaign help <subcommand> for its flags.`;
-const quote = (text: string): string => JSON.stringify(text);
+const quote = quoteTyped;
+/** A typed word shown as is, unless it holds characters a reply must not carry raw (then escaped). */
+const shown = (text: string): string => (findInvalidCharacter(text) ? quoteTyped(text).slice(1, -1) : text);
 
 type ErrorFactory = (code: CommandSyntaxErrorCode, message: string, extra?: { suggestion?: string; field?: string }) => CommandSyntaxError;
 
@@ -80,7 +83,7 @@ function resolve(tokens: Token[]): [SubcommandSpec, Token[]] {
   const [first, ...rest] = tokens as [Token, ...Token[]];
   if (first.kind === 'flag') {
     if (first.name === 'help') return [findSubcommand('help') as SubcommandSpec, rest];
-    throw new CommandSyntaxError('MISSING_ARGUMENT', `Missing subcommand before ${first.raw}, e.g. /campaign list ${first.raw}`, OVERVIEW);
+    throw new CommandSyntaxError('MISSING_ARGUMENT', `Missing subcommand before ${shown(first.raw)}, e.g. /campaign list ${shown(first.raw)}`, OVERVIEW);
   }
   const name = first.value.toLowerCase();
   if (!SUBCOMMAND_NAMES.includes(name)) {
@@ -159,7 +162,7 @@ function parseArguments(spec: SubcommandSpec, tokens: Token[]): Command {
       const asWord = token.kind === 'word' ? token : word(token.raw, token.column);
       if (!asWord.quoted && /^-[A-Za-z]/.test(asWord.value) && !flagsEnded) {
         if (asWord.value === '-h') return { name: 'help', subcommand: spec.key } as Command;
-        throw error('UNKNOWN_FLAG', `Unknown flag ${asWord.value}: flags start with two dashes, e.g. --${asWord.value.slice(1)}`);
+        throw error('UNKNOWN_FLAG', `Unknown flag ${shown(asWord.value)}: flags start with two dashes, e.g. --${shown(asWord.value.slice(1))}`);
       }
       positionals.push(lastValueOf ? { token: asWord, after: lastValueOf } : { token: asWord });
       lastValueOf = undefined;
@@ -176,7 +179,7 @@ function parseArguments(spec: SubcommandSpec, tokens: Token[]): Command {
       const known = spec.flags.map((f) => f.flag);
       const guess = closestMatch(token.name, known);
       const hint = guess ? ` Did you mean --${guess}?` : known.length ? ` It takes ${known.map((f) => `--${f}`).join(', ')}.` : ` It takes no flags.`;
-      throw error('UNKNOWN_FLAG', `Unknown flag --${token.name} for ${spec.key}.${hint}`, guess ? { suggestion: `--${guess}` } : {});
+      throw error('UNKNOWN_FLAG', `Unknown flag --${shown(token.name)} for ${spec.key}.${hint}`, guess ? { suggestion: `--${guess}` } : {});
     }
     if (!flag.value) {
       if (token.value !== undefined) throw error('UNEXPECTED_ARGUMENT', `--${flag.flag} is a switch and takes no value (got ${quote(token.value)})`, { field: inputField(flag.field) });
@@ -280,7 +283,7 @@ function assignPositionals(
   const value = quote(extra.token.value);
   if (extra.after) {
     const { flag, value: before } = extra.after;
-    throw error('UNEXPECTED_ARGUMENT', `Unexpected ${value} after ${flag} ${before}: put values with spaces in quotes, e.g. ${flag} ${quote(`${before} ${extra.token.value}`)}`);
+    throw error('UNEXPECTED_ARGUMENT', `Unexpected ${value} after ${flag} ${shown(before)}: put values with spaces in quotes, e.g. ${flag} ${quote(`${before} ${extra.token.value}`)}`);
   }
   const takes = spec.positionals.length ? `takes only ${spec.positionals.map((p) => p.label).join(' ')}` : 'takes no arguments';
   throw error('UNEXPECTED_ARGUMENT', `Unexpected argument ${value}: ${spec.key} ${takes}`);

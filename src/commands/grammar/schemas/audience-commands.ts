@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { breakRule, channelSchema, conditionSchema, emailSchema, optionalTextSchema, segmentMatchSchema, switchSchema, textSchema } from './values.js';
+import { breakRule, channelSchema, conditionSchema, emailSchema, multilineTextSchema, optionalMultilineTextSchema, segmentMatchSchema, switchSchema, textSchema } from './values.js';
 
 /** Schemas of contacts, lists, segments and templates management (same conventions as campaign-commands). */
 
@@ -7,7 +7,7 @@ export const contactsImportSchema = z.object({ name: z.literal('contacts'), acti
 export const contactsShowSchema = z.object({ name: z.literal('contacts'), action: z.literal('show'), address: textSchema });
 
 export const listsListSchema = z.object({ name: z.literal('lists'), action: z.literal('list') });
-export const listsCreateSchema = z.object({ name: z.literal('lists'), action: z.literal('create'), listName: textSchema, description: optionalTextSchema.optional() });
+export const listsCreateSchema = z.object({ name: z.literal('lists'), action: z.literal('create'), listName: textSchema, description: optionalMultilineTextSchema.optional() });
 export const listsShowSchema = z.object({ name: z.literal('lists'), action: z.literal('show'), listName: textSchema });
 export const listsDeleteSchema = z.object({ name: z.literal('lists'), action: z.literal('delete'), listName: textSchema });
 
@@ -25,9 +25,9 @@ export const segmentsDeleteSchema = z.object({ name: z.literal('segments'), acti
 /** Content and sending details shared by `templates create` and `templates edit`. */
 const content = {
   subject: textSchema.optional(),
-  html: textSchema.optional(),
+  html: multilineTextSchema.optional(),
   htmlFile: textSchema.optional(),
-  text: textSchema.optional(),
+  text: multilineTextSchema.optional(),
   textFile: textSchema.optional(),
   fromName: textSchema.optional(),
   fromEmail: emailSchema.optional(),

@@ -8,9 +8,14 @@ import {
   cronSchema,
   durationSchema,
   launchTypeSchema,
-  optionalTextSchema,
-  positiveIntSchema,
+  daysSchema,
+  exactTextSchema,
+  limitSchema,
+  multilineTextSchema,
+  optionalMultilineTextSchema,
+  pageSchema,
   readChoice,
+  versionSchema,
   switchSchema,
   tagSchema,
   tagsSchema,
@@ -34,7 +39,7 @@ const ifLateSchema = valueSchema((raw) => {
   const choice = readChoice(raw, IF_LATE_CHOICES);
   return choice === 'send' ? ('send_late' as const) : choice;
 });
-const reason = { reason: textSchema.optional() };
+const reason = { reason: multilineTextSchema.optional() };
 
 export const helpSchema = z.object({ name: z.literal('help'), subcommand: z.string().optional() });
 
@@ -44,14 +49,14 @@ export const listSchema = z.object({
   channel: channelSchema.optional(),
   tag: tagSchema.optional(),
   search: textSchema.optional(),
-  page: positiveIntSchema.optional(),
+  page: pageSchema.optional(),
 });
 
 export const showSchema = z.object({ name: z.literal('show'), ...id });
 
 /** Content, audience and launch settings shared by `new` and `edit`. */
 const settings = {
-  description: optionalTextSchema.optional(),
+  description: optionalMultilineTextSchema.optional(),
   tags: tagsSchema.optional(),
   template: textSchema.optional(),
   list: textSchema.optional(),
@@ -79,7 +84,7 @@ export const editSchema = z
     clearFilter: switchSchema,
     clearSegments: switchSchema,
     clearVariants: switchSchema,
-    ifVersion: positiveIntSchema.optional(),
+    ifVersion: versionSchema.optional(),
   })
   .superRefine((command, ctx) => {
     const { name: _name, campaignId, ifVersion: _ifVersion, ...changes } = command;
@@ -107,9 +112,9 @@ export const pauseSchema = z.object({ name: z.literal('pause'), ...id, ...reason
 export const resumeSchema = z.object({ name: z.literal('resume'), ...id, skip: switchSchema });
 export const stopSchema = z.object({ name: z.literal('stop'), ...id, ...reason });
 /** `confirm` stays exactly as typed: the domain compares it with the campaign id. */
-export const cancelSchema = z.object({ name: z.literal('cancel'), ...id, confirm: z.string().optional(), ...reason });
+export const cancelSchema = z.object({ name: z.literal('cancel'), ...id, confirm: exactTextSchema.optional(), ...reason });
 export const relaunchSchema = z.object({ name: z.literal('relaunch'), ...id });
 export const resubmitSchema = z.object({ name: z.literal('resubmit'), ...id });
 export const deleteSchema = z.object({ name: z.literal('delete'), ...id });
-export const calendarSchema = z.object({ name: z.literal('calendar'), days: positiveIntSchema.default(30) });
-export const activitySchema = z.object({ name: z.literal('activity'), ...id, limit: positiveIntSchema.optional() });
+export const calendarSchema = z.object({ name: z.literal('calendar'), days: daysSchema.default(30) });
+export const activitySchema = z.object({ name: z.literal('activity'), ...id, limit: limitSchema.optional() });

@@ -70,7 +70,7 @@ export const STATUS_LIST = flag({ flag: 'status', field: 'status', value: 'S[,Sâ
 export const TAG = flag({ flag: 'tag', field: 'tag', value: 'T', description: 'Only campaigns with this tag.' });
 export const CHANNEL_FILTER = flag({ flag: 'channel', field: 'channel', value: 'email|sms', description: 'Only this channel.' });
 export const SEARCH = flag({ flag: 'search', field: 'search', value: 'TEXT', description: 'Text to look for (name, description, tags; recipients for messages).' });
-export const PAGE = flag({ flag: 'page', field: 'page', value: 'N', description: 'Page of results, from 1.' });
+export const PAGE = flag({ flag: 'page', field: 'page', value: 'N', description: 'Page of results, from 1 to 100,000.' });
 export const MESSAGE_STATUS = flag({ flag: 'status', field: 'status', value: 'S', description: 'Only messages in this status (delivered, failed, bounced, unknown, â€¦).' });
 export const FAILURE_REASON = flag({ flag: 'reason', field: 'reason', value: 'CATEGORY', description: 'Only messages that failed for this reason category.' });
 
@@ -84,8 +84,8 @@ export const TO = flag({ flag: 'to', field: 'to', value: 'ADDRESS', description:
 export const MESSAGE = flag({ flag: 'message', field: 'messageIds', value: 'MESSAGE_ID', repeatable: true, description: 'Retry this message (M-5531 or 5531); repeat for several.' });
 export const ALL = flag({ flag: 'all', field: 'all', description: 'Retry every failed message of the campaign.' });
 export const RUN = flag({ flag: 'run', field: 'run', value: 'N', description: 'Only this run of a recurring campaign (1 = first).' });
-export const DAYS = flag({ flag: 'days', field: 'days', value: 'N', description: 'How many days ahead to show (default 30).' });
-export const LIMIT = flag({ flag: 'limit', field: 'limit', value: 'N', description: 'Show at most N entries, newest first.' });
+export const DAYS = flag({ flag: 'days', field: 'days', value: 'N', description: 'How many days ahead to show, 1 to 366 (default 30).' });
+export const LIMIT = flag({ flag: 'limit', field: 'limit', value: 'N', description: 'Show at most N entries (1 to 1,000), newest first.' });
 export const URL_FLAG = flag({ flag: 'url', field: 'url', value: 'URL', description: 'New http(s) destination; takes effect for every click from now on.' });
 
 // Audience and content management.

@@ -7,7 +7,10 @@ import {
   linkIdSchema,
   messageIdSchema,
   messageStatusSchema,
-  positiveIntSchema,
+  limitSchema,
+  multilineTextSchema,
+  pageSchema,
+  runNumberSchema,
   switchSchema,
   textSchema,
   urlSchema,
@@ -26,9 +29,9 @@ export const retrySchema = z
     }
   });
 
-export const messagesSchema = z.object({ name: z.literal('messages'), ...id, ...messageFilters, page: positiveIntSchema.optional() });
+export const messagesSchema = z.object({ name: z.literal('messages'), ...id, ...messageFilters, page: pageSchema.optional() });
 export const exportSchema = z.object({ name: z.literal('export'), ...id, ...messageFilters });
-export const statsSchema = z.object({ name: z.literal('stats'), ...id, run: positiveIntSchema.optional() });
+export const statsSchema = z.object({ name: z.literal('stats'), ...id, run: runNumberSchema.optional() });
 
 export const compareSchema = z
   .object({ name: z.literal('compare'), campaignIds: z.array(campaignIdSchema) })
@@ -44,7 +47,7 @@ export const compareSchema = z
 export const linksListSchema = z.object({ name: z.literal('links'), action: z.literal('list'), ...id });
 export const linksEditSchema = z.object({ name: z.literal('links'), action: z.literal('edit'), ...id, linkId: linkIdSchema, url: urlSchema });
 export const digestSchema = z.object({ name: z.literal('digest') });
-export const outboxSchema = z.object({ name: z.literal('outbox'), channel: channelSchema.optional(), limit: positiveIntSchema.optional() });
+export const outboxSchema = z.object({ name: z.literal('outbox'), channel: channelSchema.optional(), limit: limitSchema.optional() });
 
 export const approveSchema = z.object({ name: z.literal('approve'), approvalId: approvalIdSchema });
-export const denySchema = z.object({ name: z.literal('deny'), approvalId: approvalIdSchema, reason: textSchema.optional() });
+export const denySchema = z.object({ name: z.literal('deny'), approvalId: approvalIdSchema, reason: multilineTextSchema.optional() });

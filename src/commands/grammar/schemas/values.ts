@@ -1,6 +1,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { closestMatch } from '../../../domain/text/closest-match.js';
+import { describeInvalidCharacter, findInvalidCharacter, quoteTyped } from '../../../domain/text/invalid-characters.js';
 
 /**
  * Value formats of the `/campaign` grammar. Each `read…` function is pure and returns the
@@ -39,19 +40,34 @@ export interface VariantValue {
 
 /** Upper bound of `--ttl`: 14 days. The SMS provider may allow less (Twilio: 36,000 s); the domain narrows it. */
 export const TTL_MAX_SECONDS = 1_209_600;
-/** Largest id the database can hold (PostgreSQL `integer`). */
-const MAX_ID = 2_147_483_647;
+/** Largest id the database can hold (PostgreSQL `integer`); also the bound of versions and run numbers. */
+export const MAX_ID = 2_147_483_647;
+
+/**
+ * The range of every numeric flag, in one table so that `help`, the README and the refusals agree.
+ * `--page` stops where no list is that long (100,000 pages of 25); `--limit` at what one reply can
+ * show; `--days` at a year, the furthest a calendar looks ahead.
+ */
+export const INT_RANGES = {
+  page: { min: 1, max: 100_000 },
+  limit: { min: 1, max: 1_000 },
+  days: { min: 1, max: 366 },
+  run: { min: 1, max: MAX_ID },
+  version: { min: 1, max: MAX_ID },
+} as const;
 
 export class ValueProblem {
   constructor(readonly message: string) {}
 }
 
-const quote = (raw: string): string => JSON.stringify(raw);
+const quote = quoteTyped;
+const grouped = (n: number): string => n.toLocaleString('en-US');
 
 function readPrefixedId(raw: string, prefix: string, example: string): number | ValueProblem {
   const match = new RegExp(`^(?:${prefix}-)?(\\d+)$`, 'i').exec(raw.trim());
-  const id = match ? Number(match[1]) : NaN;
-  if (!Number.isInteger(id) || id < 1 || id > MAX_ID) return new ValueProblem(`must be an id like ${example} (got ${quote(raw)})`);
+  if (!match) return new ValueProblem(`must be an id like ${example} (got ${quote(raw)})`);
+  const id = Number(match[1]);
+  if (!Number.isSafeInteger(id) || id < 1 || id > MAX_ID) return new ValueProblem(`must be an id from 1 to ${grouped(MAX_ID)}, like ${example} (got ${quote(raw)})`);
   return id;
 }
 
@@ -68,10 +84,15 @@ export function readChoice<const T extends string>(raw: string, choices: readonl
   return new ValueProblem(`must be one of ${choices.join(', ')} (got ${quote(raw)}${hint})`);
 }
 
-export function readPositiveInt(raw: string): number | ValueProblem {
+/** A whole number in `[min, max]`; the refusal states the range, whatever was typed. */
+export function readBoundedInt(raw: string, min: number, max: number): number | ValueProblem {
   const value = raw.trim();
-  const n = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) return new ValueProblem(`must be a whole number of at least 1 (got ${quote(raw)})`);
+  const range = `a whole number from ${grouped(min)} to ${grouped(max)}`;
+  if (!/^\d+$/.test(value)) return new ValueProblem(`must be ${range} (got ${quote(raw)})`);
+  // Compared as digits first: Number() of a 400-digit word is Infinity, and 2^53+1 rounds.
+  const digits = value.replace(/^0+(?=\d)/, '');
+  const n = digits.length > 15 ? Number.POSITIVE_INFINITY : Number(digits);
+  if (n < min || n > max) return new ValueProblem(`must be ${range} (got ${quote(raw)}, which is too ${n < min ? 'small' : 'large'})`);
   return n;
 }
 
@@ -221,9 +242,20 @@ export function readUrl(raw: string): string | ValueProblem {
   return value;
 }
 
-/** Wraps a reader as a zod schema from the typed string to the normalised value. */
-export function valueSchema<T>(read: (raw: string) => T | ValueProblem) {
+/**
+ * Wraps a reader as a zod schema from the typed string to the normalised value. Every value is
+ * first checked for characters no stored text may hold (NUL, other controls, lone surrogates,
+ * noncharacters; see invalid-characters.ts): here once, so every command and every Slack form that
+ * validates through these schemas refuses them with the field named. `multiline` lets free text
+ * written on several lines keep its tabs and line breaks.
+ */
+export function valueSchema<T>(read: (raw: string) => T | ValueProblem, options: { multiline?: boolean } = {}) {
   return z.string().transform((raw, ctx): T => {
+    const bad = findInvalidCharacter(raw, options);
+    if (bad) {
+      ctx.addIssue({ code: 'custom', message: describeInvalidCharacter(bad, options.multiline), input: raw });
+      return z.NEVER;
+    }
     const out = read(raw);
     if (out instanceof ValueProblem) {
       ctx.addIssue({ code: 'custom', message: out.message, input: raw });
@@ -252,9 +284,24 @@ export const channelSchema = valueSchema(readChannel);
 export const launchTypeSchema = valueSchema((raw) => readChoice(raw, LAUNCH_TYPES));
 export const messageStatusSchema = valueSchema((raw) => readChoice(raw, MESSAGE_STATUSES));
 export const segmentMatchSchema = valueSchema((raw) => readChoice(raw, SEGMENT_MATCHES));
-export const positiveIntSchema = valueSchema(readPositiveInt);
+/** A whole number in one of the {@link INT_RANGES}. */
+export const intSchema = (range: keyof typeof INT_RANGES) => valueSchema((raw) => readBoundedInt(raw, INT_RANGES[range].min, INT_RANGES[range].max));
+export const pageSchema = intSchema('page');
+export const limitSchema = intSchema('limit');
+export const daysSchema = intSchema('days');
+export const runNumberSchema = intSchema('run');
+export const versionSchema = intSchema('version');
+/** Any whole number the database stores (1 to 2,147,483,647); prefer a named range above. */
+export const positiveIntSchema = versionSchema;
+/** One-line text: names, subjects, addresses, search words. */
 export const textSchema = valueSchema((raw) => readText(raw));
 export const optionalTextSchema = valueSchema((raw) => readText(raw, true));
+/** Free text that may span lines (tabs and line breaks kept): reasons and template bodies. */
+export const multilineTextSchema = valueSchema((raw) => readText(raw), { multiline: true });
+/** A description: free text on several lines; `""` clears it. */
+export const optionalMultilineTextSchema = valueSchema((raw) => readText(raw, true), { multiline: true });
+/** Exactly as typed (not trimmed), but still free of characters that cannot be stored. */
+export const exactTextSchema = valueSchema((raw) => raw);
 export const tagSchema = valueSchema((raw) => readText(raw.toLowerCase()));
 export const tagsSchema = valueSchema(readTags);
 export const whenSchema = valueSchema(readWhen);
