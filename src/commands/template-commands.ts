@@ -1,6 +1,7 @@
-import fs from 'node:fs';
+import { readTextFile } from '../adapters/files/read-text-file.js';
 import type { CampaignDeps } from '../domain/campaign/campaign-deps.js';
 import { AppError } from '../domain/errors.js';
+import { FILE_LIMITS } from '../domain/text/limits.js';
 import { createTemplate, deleteTemplate, editTemplate, type TemplateInput } from '../domain/templates/manage-templates.js';
 import type { Template } from '../domain/templates/template.js';
 import type { Command } from './grammar/commands.js';
@@ -10,25 +11,17 @@ import { reply, warnings, type Reply, type ReplyBlock } from './reply.js';
 type Templates = Extract<Command, { name: 'templates' }>;
 type Of<A extends Templates['action']> = Extract<Templates, { action: A }>;
 
-/** `--html-file` / `--text-file` are read here, at the edge: the domain only sees text. */
-function contentInput(cmd: { subject?: string; html?: string; htmlFile?: string; text?: string; textFile?: string; fromName?: string; fromEmail?: string; replyTo?: string; smsSender?: string }): TemplateInput {
+/** `--html-file` / `--text-file` are read here, at the edge, within the upload limits: the domain only sees text. */
+async function contentInput(cmd: { subject?: string; html?: string; htmlFile?: string; text?: string; textFile?: string; fromName?: string; fromEmail?: string; replyTo?: string; smsSender?: string }): Promise<TemplateInput> {
   return {
     subject: cmd.subject,
-    html: cmd.htmlFile !== undefined ? readFile(cmd.htmlFile, '--html-file') : cmd.html,
-    text: cmd.textFile !== undefined ? readFile(cmd.textFile, '--text-file') : cmd.text,
+    html: cmd.htmlFile !== undefined ? await readTextFile(cmd.htmlFile, { field: '--html-file', maxBytes: FILE_LIMITS.html, what: 'an HTML body' }) : cmd.html,
+    text: cmd.textFile !== undefined ? await readTextFile(cmd.textFile, { field: '--text-file', maxBytes: FILE_LIMITS.text, what: 'a text body' }) : cmd.text,
     fromName: cmd.fromName,
     fromEmail: cmd.fromEmail,
     replyTo: cmd.replyTo,
     smsSender: cmd.smsSender,
   };
-}
-
-function readFile(path: string, flag: string): string {
-  try {
-    return fs.readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new AppError('NOT_FOUND', `${flag} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
-  }
 }
 
 function templateCard(t: Template, zone: string): ReplyBlock[] {
@@ -71,7 +64,7 @@ export const templateCommands = {
   },
 
   async create(deps: CampaignDeps, cmd: Of<'create'>, actor: string): Promise<Reply> {
-    const template = await createTemplate(deps, { ...contentInput(cmd), name: cmd.templateName, channel: cmd.channel, actor });
+    const template = await createTemplate(deps, { ...(await contentInput(cmd)), name: cmd.templateName, channel: cmd.channel, actor });
     return reply(`Created template "${template.name}" (${template.channel}, version 1).`, [
       { type: 'text', text: `Created template "${template.name}" (${template.channel}, version 1).` },
       ...templateCard(template, deps.config.accountTimeZone),
@@ -88,7 +81,7 @@ export const templateCommands = {
   },
 
   async edit(deps: CampaignDeps, cmd: Of<'edit'>, actor: string): Promise<Reply> {
-    const outcome = await editTemplate(deps, { ...contentInput(cmd), name: cmd.templateName, actor, confirm: cmd.confirm });
+    const outcome = await editTemplate(deps, { ...(await contentInput(cmd)), name: cmd.templateName, actor, confirm: cmd.confirm });
     const notes: string[] = [];
     if (outcome.newVersion) notes.push(`Content saved as version ${outcome.template.currentVersion}; queued and sent runs keep the version they were built with.`);
     if (outcome.affectedCampaigns) {
