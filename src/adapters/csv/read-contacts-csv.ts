@@ -315,6 +315,9 @@ async function openFile(path: string): Promise<NodeJS.ReadableStream> {
   }
 }
 
+/** What a column name people write looks like: short, letters, digits, spaces and _ . - only. */
+const COLUMN_NAME_SHAPE = /^[\p{L}\p{N} _.-]{1,40}$/u;
+
 function readHeader(fields: string[]): (string | null)[] {
   const names = fields.map((field) => field.trim().toLowerCase() || null);
   const seen = new Set<string>();
@@ -331,8 +334,14 @@ function readHeader(fields: string[]): (string | null)[] {
   });
   if (!seen.has('email') && !seen.has('phone')) {
     // The first line of a file that is not a contacts CSV can be anything (a password file, a
-    // process environment): say what was found only as a short excerpt.
-    const found = seen.size ? `found ${seen.size} column${seen.size === 1 ? '' : 's'}: ${[...seen].slice(0, 5).map((n) => excerpt(n, 30)).join(', ')}${seen.size > 5 ? ', …' : ''}` : 'found no named columns';
+    // process environment): names are shown only when they look like column names, and at most 8.
+    const all = [...seen];
+    const looksLikeHeader = all.every((n) => COLUMN_NAME_SHAPE.test(n));
+    const found = !all.length
+      ? 'found no named columns'
+      : looksLikeHeader
+        ? `found: ${all.slice(0, 8).join(', ')}${all.length > 8 ? `, and ${all.length - 8} more` : ''}`
+        : `found ${all.length} column${all.length === 1 ? '' : 's'} that do${all.length === 1 ? 'es' : ''} not look like column names: is this a CSV file?`;
     const separator = [';', '\t', '|'].find((c) => fields.some((f) => f.includes(c)));
     const hint = separator ? ` The file seems to be separated by ${JSON.stringify(separator)}: save it as comma-separated CSV.` : '';
     throw new AppError('INVALID_INPUT', `The CSV header has no email or phone column (${found}).${hint}`, {

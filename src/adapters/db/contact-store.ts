@@ -1,3 +1,4 @@
+import { checkText, TEXT_LIMITS } from '../../domain/text/limits.js';
 import { normalizeEmail, normalizePhone } from '../../domain/contacts/contact-row.js';
 import { parseSegmentFilter, type SegmentFilter } from '../../domain/contacts/segment-filter.js';
 import { AppError } from '../../domain/errors.js';
@@ -17,7 +18,6 @@ import { utcTimestamp } from './ledger-sql.js';
 import { Prisma, type Db } from './prisma-client.js';
 import { isSuppressed } from './suppression-sql.js';
 
-const NAME_MAX = 120;
 /** Serialises contact imports (two imports inserting the same new address would collide). */
 const IMPORT_LOCK_KEY = 0x6865_7261; // "hera"
 /**
@@ -68,7 +68,7 @@ export class PrismaContactStore implements ContactStore {
       this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${NAME_LOCK_SPACE}::int, hashtext('list:' || lower(${name}::text)))`,
       this.prisma.$queryRaw<{ id: number }[]>`
         INSERT INTO contact_list (name, description, created_by, created_at)
-        SELECT ${name}::text, ${input.description.trim()}::text, ${input.createdBy}::text, ${now}
+        SELECT ${name}::text, ${checkText('The list description', input.description.trim(), TEXT_LIMITS.description)}::text, ${input.createdBy}::text, ${now}
         WHERE NOT EXISTS (SELECT 1 FROM contact_list WHERE (lower(name) = lower(${name}::text) AND deleted_at IS NULL) OR name = ${name}::text)
         RETURNING id`,
     ]);
@@ -102,6 +102,14 @@ export class PrismaContactStore implements ContactStore {
       where: { id, deletedAt: null },
       data: { deletedAt: this.clock.now(), name: deletedName(row.name, id) },
     });
+  }
+
+  async discardNewList(id: number): Promise<boolean> {
+    const deleted = await this.prisma.$executeRaw`
+      DELETE FROM contact_list WHERE id = ${id}::int
+        AND NOT EXISTS (SELECT 1 FROM list_member WHERE list_id = ${id}::int)
+        AND NOT EXISTS (SELECT 1 FROM campaign WHERE list_id = ${id}::int)`;
+    return deleted > 0;
   }
 
   /**
@@ -319,8 +327,7 @@ function listGone(listId: number): AppError {
 function checkName(raw: string, what: 'list' | 'segment'): string {
   const name = raw.trim();
   if (!name) throw new AppError('INVALID_INPUT', `The ${what} name must not be empty.`);
-  if (name.length > NAME_MAX) throw new AppError('INVALID_INPUT', `The ${what} name is longer than ${NAME_MAX} characters.`);
-  return name;
+  return checkText(`The ${what} name`, name, TEXT_LIMITS.name);
 }
 
 /** Frees the unique name of a soft-deleted list or segment (see ContactListInfo). */

@@ -1,4 +1,6 @@
 import { AppError, isAppError } from '../errors.js';
+import { excerpt } from '../text/excerpt.js';
+import { checkText, TEXT_LIMITS } from '../text/limits.js';
 import type { ContactInput, ContactListInfo, ContactStore } from '../ports/contact-store.js';
 import { validateContactRow } from './contact-row.js';
 
@@ -19,8 +21,14 @@ export interface ImportReport {
   rejected: ImportProblem[];
   /** Earlier duplicates of a later row in the same file; capped like `rejected`. */
   warnings: ImportProblem[];
+  /**
+   * Cells of kept rows that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR
+   * first): stored as given, listed so someone can look; capped like `rejected`.
+   */
+  formulaCells: ImportProblem[];
   rejectedCount: number;
   warningCount: number;
+  formulaCellCount: number;
   /** Data rows read (the header excluded): inserted + updated + rejectedCount + duplicates. */
   totalRows: number;
 }
@@ -28,7 +36,6 @@ export interface ImportReport {
 export const IMPORT_BATCH_SIZE = 1_000;
 /** Keeps the report (and memory) bounded for a million bad rows; nobody reads past this anyway. */
 export const MAX_REPORTED_PROBLEMS = 10_000;
-const LIST_NAME_MAX = 120;
 
 /**
  * `contacts import`: streams rows into a list (created when missing), a batch at a time so memory
@@ -46,13 +53,24 @@ export async function importContacts(
 ): Promise<ImportReport> {
   const listName = input.listName.trim();
   if (!listName) throw new AppError('INVALID_INPUT', 'The list name must not be empty.');
-  if (listName.length > LIST_NAME_MAX) throw new AppError('INVALID_INPUT', `The list name is longer than ${LIST_NAME_MAX} characters.`);
+  checkText('The list name', listName, TEXT_LIMITS.name);
 
   const rows = input.rows[Symbol.asyncIterator]();
   let finished = false;
   try {
-    // Read the first row before touching the list: a missing file or a bad header creates nothing.
-    let next = await rows.next();
+    // Read the first row before touching the list: a missing file, a bad header, a file in the
+    // wrong encoding or one with no rows creates nothing.
+    let next: IteratorResult<ContactSourceRow>;
+    try {
+      next = await rows.next();
+    } catch (error) {
+      if (isAppError(error)) throw new AppError(error.code, `${error.message} Nothing was imported.`, error.details);
+      throw error;
+    }
+    if (next.done) {
+      finished = true;
+      throw new AppError('INVALID_INPUT', 'The file has a header line but no rows: nothing was imported (no list was created or changed).', { missing: 'rows' });
+    }
     const { list, created } = await findOrCreateList(deps.contacts, listName, input.actor);
     const report: ImportReport = {
       list: list.name,
@@ -61,8 +79,10 @@ export async function importContacts(
       updated: 0,
       rejected: [],
       warnings: [],
+      formulaCells: [],
       rejectedCount: 0,
       warningCount: 0,
+      formulaCellCount: 0,
       totalRows: 0,
     };
     const reject = (problem: ImportProblem) => {
@@ -79,28 +99,40 @@ export async function importContacts(
       result.rejected.forEach(reject);
     };
 
-    for (; !next.done; next = await rows.next()) {
-      const row = next.value;
-      report.totalRows++;
-      if ('error' in row) {
-        reject({ line: row.line, reason: row.error });
-        continue;
-      }
-      const checked = validateContactRow(row.record, row.line);
-      if (!checked.ok) {
-        reject({ line: checked.line, reason: checked.reason });
-        continue;
-      }
-      for (const earlier of batch.add(checked.contact)) {
-        report.warningCount++;
-        if (report.warnings.length < MAX_REPORTED_PROBLEMS) {
-          report.warnings.push({ line: earlier.line, reason: `duplicate of line ${checked.contact.line}; line ${checked.contact.line} kept` });
+    let line = next.value.line;
+    try {
+      for (; !next.done; next = await rows.next()) {
+        const row = next.value;
+        line = row.line;
+        report.totalRows++;
+        if ('error' in row) {
+          reject({ line: row.line, reason: row.error });
+          continue;
         }
+        const checked = validateContactRow(row.record, row.line);
+        if (!checked.ok) {
+          reject({ line: checked.line, reason: checked.reason });
+          continue;
+        }
+        for (const column of checked.formulaColumns) {
+          report.formulaCellCount++;
+          if (report.formulaCells.length < MAX_REPORTED_PROBLEMS) {
+            report.formulaCells.push({ line: row.line, reason: `column ${excerpt(column, 30)} starts with ${JSON.stringify(checked.contact.attributes[column]!.charAt(0))}` });
+          }
+        }
+        for (const earlier of batch.add(checked.contact)) {
+          report.warningCount++;
+          if (report.warnings.length < MAX_REPORTED_PROBLEMS) {
+            report.warnings.push({ line: earlier.line, reason: `duplicate of line ${checked.contact.line}; line ${checked.contact.line} kept` });
+          }
+        }
+        if (batch.slots >= IMPORT_BATCH_SIZE) await flush();
       }
-      if (batch.slots >= IMPORT_BATCH_SIZE) await flush();
+      finished = true;
+      await flush();
+    } catch (error) {
+      throw await unfinished(error, { contacts: deps.contacts, report, listId: list.id, line });
     }
-    finished = true;
-    await flush();
     report.rejected.sort(byLine);
     report.warnings.sort(byLine);
     return report;
@@ -108,6 +140,30 @@ export async function importContacts(
     // Stop the reader (close the file) when the import ends early on an error.
     if (!finished) await rows.return?.();
   }
+}
+
+/**
+ * An import that stopped part-way (a database failure, a file that changed under it): a list it
+ * created and stored nothing in is removed, and the error says what is true: where it stopped and
+ * what was stored before. Each batch is its own transaction, so the batches before stay stored;
+ * importing the file again updates them and adds the rest.
+ */
+async function unfinished(
+  error: unknown,
+  at: { contacts: ContactStore; report: ImportReport; listId: number; line: number },
+): Promise<AppError> {
+  const { report } = at;
+  const stored = report.inserted + report.updated;
+  const why = isAppError(error) ? error.message.replace(/\.$/, '') : 'an unexpected error';
+  let discarded = false;
+  if (report.createdList && stored === 0) discarded = await at.contacts.discardNewList(at.listId).catch(() => false);
+  const message =
+    stored === 0
+      ? `The import stopped at line ${at.line} (${why}): nothing was imported${report.createdList ? (discarded ? ` and the new list "${report.list}" was removed` : `; the new list "${report.list}" is empty`) : ''}.`
+      : `The import into list "${report.list}" stopped at line ${at.line} (${why}) after storing ${report.inserted} new and ${report.updated} updated contacts from the lines before it; the rest of the file was not imported. Import the file again to finish: rows already stored are updated, not duplicated.`;
+  const wrapped = new AppError(isAppError(error) ? error.code : 'INCOMPLETE', message, { line: at.line, inserted: report.inserted, updated: report.updated });
+  (wrapped as Error).cause = error;
+  return wrapped;
 }
 
 async function findOrCreateList(

@@ -90,6 +90,11 @@ export interface ContactStore {
   /** Soft delete (see ContactListInfo); members are kept. NOT_FOUND if there is no such list. */
   deleteList(id: number): Promise<void>;
   /**
+   * Removes a list outright (no soft-delete trace) if nothing refers to it: no member, no campaign.
+   * For an import that created the list and could not finish. False when it was kept.
+   */
+  discardNewList(id: number): Promise<boolean>;
+  /**
    * Stores one batch (≤ a few thousand rows, each email and phone at most once) set-based: rows
    * matching a contact by email or phone update it (attributes merged, the row's values win),
    * others insert; all join the list. A row whose email and phone belong to two different

@@ -1,9 +1,13 @@
 import { z } from 'zod';
-import { breakRule, channelSchema, conditionSchema, emailSchema, optionalTextSchema, segmentMatchSchema, switchSchema, textSchema } from './values.js';
+import { TEXT_ENCODINGS, textEncoding } from '../../../domain/text/text-encodings.js';
+import { breakRule, channelSchema, conditionSchema, emailSchema, optionalTextSchema, segmentMatchSchema, switchSchema, textSchema, ValueProblem, valueSchema } from './values.js';
 
 /** Schemas of contacts, lists, segments and templates management (same conventions as campaign-commands). */
 
-export const contactsImportSchema = z.object({ name: z.literal('contacts'), action: z.literal('import'), path: textSchema, list: textSchema });
+/** `--encoding`: a name from TEXT_ENCODINGS, as the TextDecoder label it stands for. */
+export const encodingSchema = valueSchema((raw) => textEncoding(raw) ?? new ValueProblem(`must be one of ${Object.keys(TEXT_ENCODINGS).join(', ')} (got ${JSON.stringify(raw.slice(0, 40))})`));
+
+export const contactsImportSchema = z.object({ name: z.literal('contacts'), action: z.literal('import'), path: textSchema, list: textSchema, encoding: encodingSchema.optional() });
 export const contactsShowSchema = z.object({ name: z.literal('contacts'), action: z.literal('show'), address: textSchema });
 
 export const listsListSchema = z.object({ name: z.literal('lists'), action: z.literal('list') });
