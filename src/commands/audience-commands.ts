@@ -3,6 +3,7 @@ import type { CampaignDeps } from '../domain/campaign/campaign-deps.js';
 import { importContacts } from '../domain/contacts/import-contacts.js';
 import { describeFilter, parseSegmentFilter } from '../domain/contacts/segment-filter.js';
 import { AppError } from '../domain/errors.js';
+import { excerpt } from '../domain/text/excerpt.js';
 import type { Command } from './grammar/commands.js';
 import { formatTime, usedBy } from './render-campaign.js';
 import { campaignRef } from '../domain/campaign/campaign.js';
@@ -22,7 +23,7 @@ export const contactCommands = {
 
   async show(deps: CampaignDeps, cmd: Of<'contacts', 'show'>): Promise<Reply> {
     const contact = await deps.contacts.findContact(cmd.address);
-    if (!contact) throw new AppError('NOT_FOUND', `No contact with the address "${cmd.address}".`);
+    if (!contact) throw new AppError('NOT_FOUND', `No contact with the address ${excerpt(cmd.address)}.`);
     const fields: [string, string][] = [
       ['Email', contact.email ?? '—'],
       ['Phone', contact.phone ?? '—'],

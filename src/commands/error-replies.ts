@@ -18,9 +18,20 @@ export const ERROR_LEADS: Readonly<Record<ErrorCode, string>> = {
   IN_USE: 'In use',
 };
 
+/**
+ * Longest error message a reply shows. Messages quote values only as excerpts (domain/text/excerpt.ts);
+ * this is the backstop for one that quotes a value whole, so no reply echoes a file or a 100 kB word.
+ */
+export const MAX_ERROR_MESSAGE = 1_000;
+
+function bounded(message: string): string {
+  return message.length > MAX_ERROR_MESSAGE ? `${message.slice(0, MAX_ERROR_MESSAGE)}… (cut: the message was ${message.length} characters)` : message;
+}
+
 export function appErrorReply(error: AppError): Reply {
-  const notes = Array.isArray(error.details.warnings) ? (error.details.warnings as string[]) : [];
-  const r = errorReply(`${ERROR_LEADS[error.code]}: ${error.message}`, warnings(notes));
+  const notes = Array.isArray(error.details.warnings) ? (error.details.warnings as string[]).map(bounded) : [];
+  const message = bounded(error.message);
+  const r = errorReply(`${ERROR_LEADS[error.code]}: ${message}`, warnings(notes));
   const people = Array.isArray(error.details.people) ? error.details.people.filter((p): p is string => typeof p === 'string') : [];
-  return { ...r, text: `${ERROR_LEADS[error.code]}: ${error.message}`, code: error.code, ...(people.length ? { people } : {}) };
+  return { ...r, text: `${ERROR_LEADS[error.code]}: ${message}`, code: error.code, ...(people.length ? { people } : {}) };
 }

@@ -36,15 +36,17 @@ describe('the contacts CSV format', () => {
     expect(back).toEqual([
       ['rejected_line', 'rejected_reason', 'email', 'phone', 'First_Name', 'Country', 'Age'],
       ['3', 'invalid email "bob@"', 'bob@', '+14155550102', 'Bob', 'US', '29'],
-      ['5', 'expected 5 columns, got 4', 'dave@example.com', '+44 20 7946 0958', 'Dave', 'GB'],
+      // A value a spreadsheet would run as a formula is written behind an apostrophe.
+      ['5', 'expected 5 columns, got 4', 'dave@example.com', "'+44 20 7946 0958", 'Dave', 'GB'],
       ['6', 'expected 5 columns, got 6', 'erin@example.com', '', 'Erin', 'DE', '52', 'extra'],
       ['8', 'no email, "really"', 'frank@example.com', '', 'Frank\nJr', 'US', 'n/a'],
       ['13', 'a quote opened in column "first_name" is never closed; reading stopped here'],
     ]);
   });
 
-  it('quotes only what CSV needs and keeps every other character as it was', () => {
-    expect(csvLine(['a', 'b c', '=1+1', 'x,y', 'say "hi"', 'two\nlines', ''])).toBe('a,b c,=1+1,"x,y","say ""hi""","two\nlines",\r\n');
+  it('quotes only what CSV needs and keeps every other character as it was, formulas behind an apostrophe', () => {
+    expect(csvLine(['a', 'b c', '=1+1', 'x,y', 'say "hi"', 'two\nlines', ''])).toBe(`a,b c,'=1+1,"x,y","say ""hi""","two\nlines",\r\n`);
+    expect(csvLine(['@SUM(A1)', '+1+2', '-2+3', '\t=1', '\r=1', '-12.5', '+33', "'already"])).toBe(`'@SUM(A1),'+1+2,'-2+3,'\t=1,"'\r=1",-12.5,+33,'already\r\n`);
     const tricky = ['", \r\n', ' lead', 'é€😀', '"'];
     expect(parse(csvLine(tricky))).toEqual([tricky]);
   });

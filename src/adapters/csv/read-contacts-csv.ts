@@ -309,7 +309,7 @@ async function openFile(path: string): Promise<NodeJS.ReadableStream> {
     return handle.createReadStream();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new AppError('NOT_FOUND', `File not found: ${path}`, { path });
+    if (code === 'ENOENT') throw new AppError('NOT_FOUND', `File not found: ${path}.`, { path });
     if (code === 'EISDIR') throw new AppError('INVALID_INPUT', `${path} is not a file.`, { path });
     throw error;
   }

@@ -1,3 +1,4 @@
+import { excerpt } from '../../domain/text/excerpt.js';
 import type { z } from 'zod';
 import { ACTION_GROUPS, COMMAND_SCHEMAS, SUBCOMMAND_NAMES, SUBCOMMANDS, findSubcommand } from './commands.js';
 import type { Command, SubcommandSpec } from './commands.js';
@@ -38,7 +39,8 @@ export class CommandSyntaxError extends Error {
 const PREFIX = '/campaign ';
 const usageOf = (specs: readonly SubcommandSpec[]): string => specs.map((spec) => PREFIX + spec.usage).join('\n');
 const OVERVIEW = `Subcommands: ${SUBCOMMAND_NAMES.join(', ')}.\nType /campaign help for what each does, or /campaign help <subcommand> for its flags.`;
-const quote = (text: string): string => JSON.stringify(text);
+/** Values are echoed as bounded excerpts: a 100 kB word never comes back whole. */
+const quote = (text: string): string => excerpt(text);
 
 type ErrorFactory = (code: CommandSyntaxErrorCode, message: string, extra?: { suggestion?: string }) => CommandSyntaxError;
 
@@ -163,7 +165,7 @@ function parseArguments(spec: SubcommandSpec, tokens: Token[]): Command {
       const known = spec.flags.map((f) => f.flag);
       const guess = closestMatch(token.name, known);
       const hint = guess ? ` Did you mean --${guess}?` : known.length ? ` It takes ${known.map((f) => `--${f}`).join(', ')}.` : ` It takes no flags.`;
-      throw error('UNKNOWN_FLAG', `Unknown flag --${token.name} for ${spec.key}.${hint}`, guess ? { suggestion: `--${guess}` } : {});
+      throw error('UNKNOWN_FLAG', `Unknown flag --${[...token.name].length > 40 ? `${[...token.name].slice(0, 40).join('')}…` : token.name} for ${spec.key}.${hint}`, guess ? { suggestion: `--${guess}` } : {});
     }
     if (!flag.value) {
       if (token.value !== undefined) throw error('UNEXPECTED_ARGUMENT', `--${flag.flag} is a switch and takes no value (got ${quote(token.value)})`);

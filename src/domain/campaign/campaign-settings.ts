@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import { AppError } from '../errors.js';
+import { checkText, TEXT_LIMITS } from '../text/limits.js';
 import { channelSpec } from '../channels/channel-spec.js';
 import { parseSegmentFilter, type Condition } from '../contacts/segment-filter.js';
 import { campaignRef, type Campaign, type CampaignSettings, type Channel, type LaunchType, type Variant } from './campaign.js';
@@ -28,7 +29,8 @@ export interface SettingsInput {
   clearVariants?: boolean;
 }
 
-export const NAME_MAX = 120;
+/** Kept for callers that cut a name to fit (clone); the limits live in domain/text/limits.ts. */
+export const NAME_MAX = TEXT_LIMITS.name;
 /** Twilio's validity period bounds (1 s .. 36 000 s = 10 h); email ignores TTL. */
 export const SMS_TTL_MAX_S = 36_000;
 
@@ -47,11 +49,16 @@ export async function resolveSettings(deps: CampaignDeps, input: SettingsInput, 
   if (input.name !== undefined) {
     const name = input.name.trim();
     if (!name) throw new AppError('INVALID_INPUT', '--name must not be empty.');
-    if (name.length > NAME_MAX) throw new AppError('INVALID_INPUT', `--name is ${name.length} characters; at most ${NAME_MAX}.`);
+    checkText('--name', name, TEXT_LIMITS.name);
     out.name = name;
   }
-  if (input.description !== undefined) out.description = input.description.trim();
-  if (input.tags !== undefined) out.tags = [...new Set(input.tags.map((t) => t.trim().toLowerCase()).filter(Boolean))];
+  if (input.description !== undefined) out.description = checkText('--description', input.description.trim(), TEXT_LIMITS.description);
+  if (input.tags !== undefined) {
+    const tags = [...new Set(input.tags.map((t) => t.trim().toLowerCase()).filter(Boolean))];
+    if (tags.length > TEXT_LIMITS.tagsPerCampaign) throw new AppError('INVALID_INPUT', `--tags has ${tags.length} tags; at most ${TEXT_LIMITS.tagsPerCampaign}.`, { field: '--tags' });
+    for (const tag of tags) checkText('A tag in --tags', tag, TEXT_LIMITS.tag);
+    out.tags = tags;
+  }
   if (input.channel !== undefined) out.channel = channelSpec(deps.config.channels, input.channel).name;
 
   if (input.template !== undefined) {

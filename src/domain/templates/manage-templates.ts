@@ -1,3 +1,4 @@
+import { checkText, FILE_LIMITS, TEXT_LIMITS } from '../text/limits.js';
 import { AppError } from '../errors.js';
 import { campaignRef, type Channel } from '../campaign/campaign.js';
 import { channelSpec, type ChannelSpec, type ChannelSpecs } from '../channels/channel-spec.js';
@@ -34,6 +35,7 @@ const SMS_MAX = 1600;
 export async function createTemplate(deps: TemplateDeps, input: TemplateInput & { name: string; channel: Channel; actor: string }): Promise<Template> {
   const name = input.name.trim();
   if (!name) throw new AppError('INVALID_INPUT', 'A template needs a name.');
+  checkText('The template name', name, TEXT_LIMITS.name);
   if (await deps.templates.findByName(name)) throw new AppError('ALREADY_EXISTS', `A template named "${name}" already exists: edit it with /campaign templates edit "${name}".`);
   const channel = channelSpec(deps.config.channels, input.channel);
   const content = checkContent(deps, channel, { subject: input.subject ?? null, html: input.html ?? null, text: input.text ?? '' });
@@ -117,6 +119,15 @@ function checkContent(deps: TemplateDeps, channel: ChannelSpec, c: TemplateConte
   if (channel.content === 'text') {
     if (c.subject || c.html) throw new AppError('INVALID_INPUT', `${label.replace(/^An? /, '')} templates have a --text body only (no --subject or --html).`);
     if (channel.segmented && c.text.length > SMS_MAX) throw new AppError('INVALID_INPUT', `The SMS body is ${c.text.length} characters; at most ${SMS_MAX} (10 segments).`);
+  }
+  const utf8 = new TextEncoder();
+  for (const [field, source, max] of [['--subject', c.subject, TEXT_LIMITS.line], ['--html', c.html, null], ['--text', c.text, null]] as const) {
+    if (source && max !== null) checkText(field, source, max);
+    else if (source) checkText(field, source, Number.POSITIVE_INFINITY);
+  }
+  for (const [field, source, maxBytes] of [['--html', c.html, FILE_LIMITS.html], ['--text', c.text, FILE_LIMITS.text]] as const) {
+    const bytes = source ? utf8.encode(source).length : 0;
+    if (bytes > maxBytes) throw new AppError('INVALID_INPUT', `The ${field.slice(2)} body is ${bytes} bytes; at most ${maxBytes} (${maxBytes / 1000} KB).`, { field });
   }
   for (const [field, source] of [['--subject', c.subject], ['--html', c.html], ['--text', c.text]] as const) {
     const problem = source ? deps.templateEngine.check(source) : null;

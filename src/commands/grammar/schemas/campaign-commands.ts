@@ -8,16 +8,14 @@ import {
   cronSchema,
   durationSchema,
   launchTypeSchema,
-  optionalTextSchema,
   positiveIntSchema,
   switchSchema,
-  tagSchema,
-  tagsSchema,
   textSchema,
   variantSchema,
   whenSchema,
   zoneSchema,
 } from './values.js';
+import { descriptionSchema, limitedTagSchema, limitedTagsSchema, lineSchema, nameSchema } from './limited-text.js';
 
 /**
  * Schemas of the campaign subcommands. Input: what the parser collected (strings, string arrays
@@ -25,7 +23,7 @@ import {
  */
 
 const id = { campaignId: campaignIdSchema };
-const reason = { reason: textSchema.optional() };
+const reason = { reason: lineSchema.optional() };
 
 export const helpSchema = z.object({ name: z.literal('help'), subcommand: z.string().optional() });
 
@@ -33,8 +31,8 @@ export const listSchema = z.object({
   name: z.literal('list'),
   status: campaignStatusListSchema.optional(),
   channel: channelSchema.optional(),
-  tag: tagSchema.optional(),
-  search: textSchema.optional(),
+  tag: limitedTagSchema.optional(),
+  search: lineSchema.optional(),
   page: positiveIntSchema.optional(),
 });
 
@@ -42,12 +40,12 @@ export const showSchema = z.object({ name: z.literal('show'), ...id });
 
 /** Content, audience and launch settings shared by `new` and `edit`. */
 const settings = {
-  description: optionalTextSchema.optional(),
-  tags: tagsSchema.optional(),
-  template: textSchema.optional(),
-  list: textSchema.optional(),
-  include: z.array(textSchema).optional(),
-  exclude: z.array(textSchema).optional(),
+  description: descriptionSchema.optional(),
+  tags: limitedTagsSchema.optional(),
+  template: nameSchema.optional(),
+  list: nameSchema.optional(),
+  include: z.array(nameSchema).optional(),
+  exclude: z.array(nameSchema).optional(),
   filter: z.array(conditionSchema).optional(),
   launch: launchTypeSchema.optional(),
   at: whenSchema.optional(),
@@ -57,13 +55,13 @@ const settings = {
   variants: z.array(variantSchema).optional(),
 };
 
-export const newSchema = z.object({ name: z.literal('new'), campaignName: textSchema, channel: channelSchema, ...settings });
+export const newSchema = z.object({ name: z.literal('new'), campaignName: nameSchema, channel: channelSchema, ...settings });
 
 export const editSchema = z
   .object({
     name: z.literal('edit'),
     ...id,
-    campaignName: textSchema.optional(),
+    campaignName: nameSchema.optional(),
     channel: channelSchema.optional(),
     ...settings,
     clearFilter: switchSchema,
@@ -80,7 +78,7 @@ export const editSchema = z
 
 export const previewSchema = z.object({ name: z.literal('preview'), ...id, contact: textSchema.optional() });
 export const testSchema = z.object({ name: z.literal('test'), ...id, to: textSchema });
-export const cloneSchema = z.object({ name: z.literal('clone'), ...id, campaignName: textSchema.optional() });
+export const cloneSchema = z.object({ name: z.literal('clone'), ...id, campaignName: nameSchema.optional() });
 export const runSchema = z.object({ name: z.literal('run'), ...id });
 
 export const scheduleSchema = z

@@ -1,6 +1,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { closestMatch } from '../../../domain/text/closest-match.js';
+import { excerpt } from '../../../domain/text/excerpt.js';
 
 /**
  * Value formats of the `/campaign` grammar. Each `read…` function is pure and returns the
@@ -46,7 +47,8 @@ export class ValueProblem {
   constructor(readonly message: string) {}
 }
 
-const quote = (raw: string): string => JSON.stringify(raw);
+// Values are echoed as bounded excerpts (domain/text/excerpt.ts): a 100 kB word never comes back whole.
+const quote = (raw: string): string => excerpt(raw);
 
 function readPrefixedId(raw: string, prefix: string, example: string): number | ValueProblem {
   const match = new RegExp(`^(?:${prefix}-)?(\\d+)$`, 'i').exec(raw.trim());
