@@ -90,7 +90,17 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
     if (valid(mid)) lo = mid;
     else hi = mid;
   }
-  return hi - 1;
+  // Byte hi-1 breaks the sequence it is in; the sequence starts where the longest prefix that
+  // decodes completely (no character cut) ends: that is the byte to name.
+  for (let start = hi - 1; start > Math.max(0, hi - 5); start--) {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, start));
+      return start;
+    } catch {
+      // A character cut at `start`: its lead byte is further back.
+    }
+  }
+  return Math.max(0, hi - 4);
 }
 
 function fileError(named: string, error: unknown): AppError {
