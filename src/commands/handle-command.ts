@@ -37,6 +37,12 @@ export function createCommandHandler(ctx: CommandContext, logger: CommandLogger)
     try {
       return await dispatch(ctx, command, actor.id);
     } catch (error) {
+      // An AppError that says what an unexpected failure left behind (an import stopped part-way)
+      // still has its cause logged with the stack.
+      const cause = isAppError(error) ? (error as Error).cause : undefined;
+      if (cause !== undefined && !isAppError(cause)) {
+        logger.error('command stopped part-way', { command: command.name, actor: actor.id, error: cause instanceof Error ? cause.stack : String(cause) });
+      }
       if (isAppError(error)) return appErrorReply(error);
       const campaignId = 'campaignId' in command ? command.campaignId : undefined;
       logger.error('command failed', { command: command.name, campaignId, actor: actor.id, error: error instanceof Error ? error.stack : String(error) });
