@@ -108,28 +108,33 @@ describe.each(ENGINES)('contacts import tells the truth on %s', (engine) => {
     expect(back[0]).toMatchObject({ record: { email: 'bad@', name: '=1+1', phone: '+1 415 555 0100' } });
   });
 
-  it('an import that stops before storing anything removes the list it created and says so', async () => {
+  it('an import that stops part-way leaves nothing behind, the list it created included, and says so', async () => {
     async function* rows(): AsyncGenerator<ContactSourceRow> {
-      yield { line: 2, record: { email: 'stop1@example.com' } };
-      throw new Error('disk went away');
-    }
-    const stopped = await failure(importContacts({ rows: rows(), listName: 'Stopped', actor: 'U_TEST' }, { contacts }));
-    expect(stopped).toMatchObject({ code: 'INCOMPLETE', message: 'The import stopped at line 2 (an unexpected error): nothing was imported and the new list "Stopped" was removed.' });
-    expect(await contacts.findListByName('Stopped')).toBeNull();
-    expect(await db.prisma.contactList.count({ where: { name: { startsWith: 'Stopped' } } })).toBe(0);
-  });
-
-  it('an import that stops after storing batches says exactly what was stored and keeps the list', async () => {
-    async function* rows(): AsyncGenerator<ContactSourceRow> {
-      for (let i = 0; i < 1_500; i++) yield { line: i + 2, record: { email: `part${i}@example.com` } };
+      // Past the first batches, which were written inside the import's transaction.
+      for (let i = 0; i < 2_500; i++) yield { line: i + 2, record: { email: `part${i}@example.com` } };
       throw new Error('disk went away');
     }
     const stopped = await failure(importContacts({ rows: rows(), listName: 'Partial', actor: 'U_TEST' }, { contacts }));
-    expect(stopped.code).toBe('INCOMPLETE');
-    expect(stopped.message).toBe(
-      'The import into list "Partial" stopped at line 1501 (an unexpected error) after storing 1000 new and 0 updated contacts from the lines before it; the rest of the file was not imported. Import the file again to finish: rows already stored are updated, not duplicated.',
-    );
-    expect((await contacts.findListByName('Partial'))?.memberCount).toBe(1_000);
+    expect(stopped).toMatchObject({
+      code: 'INCOMPLETE',
+      message: 'The import stopped at line 2501 (an unexpected error): nothing was imported, and no list was created or changed. Fix the cause and import the file again.',
+    });
+    expect((stopped as Error).cause).toMatchObject({ message: 'disk went away' });
+    expect(await contacts.findListByName('Partial')).toBeNull();
+    expect(await db.prisma.contactList.count({ where: { name: { startsWith: 'Partial' } } })).toBe(0);
+    expect(await contacts.findContact('part0@example.com')).toBeNull();
+  });
+
+  it('an import into an existing list that stops part-way changes none of its contacts', async () => {
+    await importPath(file('base.csv', 'email,plan\nkeep1@example.com,free\n'), 'Existing');
+    async function* rows(): AsyncGenerator<ContactSourceRow> {
+      yield { line: 2, record: { email: 'keep1@example.com', plan: 'gold' } };
+      for (let i = 0; i < 1_200; i++) yield { line: i + 3, record: { email: `more${i}@example.com` } };
+      throw new Error('disk went away');
+    }
+    await failure(importContacts({ rows: rows(), listName: 'Existing', actor: 'U_TEST' }, { contacts }));
+    expect((await contacts.findContact('keep1@example.com'))?.attributes).toEqual({ plan: 'free' });
+    expect((await contacts.findListByName('Existing'))?.memberCount).toBe(1);
   });
 
   it('never echoes a file that is not a CSV: a password file, a process environment', async () => {

@@ -41,6 +41,11 @@ export const MAX_REPORTED_PROBLEMS = 10_000;
  * `contacts import`: streams rows into a list (created when missing), a batch at a time so memory
  * stays flat whatever the file size. Good rows are kept, each bad row is reported with its line.
  *
+ * All or nothing: the whole import runs in one transaction (ContactStore.inOneTransaction), so an
+ * import that cannot finish (the database goes away, a file changes under it) leaves nothing
+ * behind, the list it created included, and its error says so. A bad row is not such a failure:
+ * it is reported and the import goes on.
+ *
  * Duplicates: within a batch the later row wins and the earlier one gets a warning (one SQL
  * statement cannot touch a contact twice). Across batches the later row simply updates the contact
  * the earlier one wrote, the same as a re-import: the outcome is identical (later values win,
@@ -57,9 +62,11 @@ export async function importContacts(
 
   const rows = input.rows[Symbol.asyncIterator]();
   let finished = false;
+  // The line being read when the import stopped, for its error.
+  let line = 0;
   try {
-    // Read the first row before touching the list: a missing file, a bad header, a file in the
-    // wrong encoding or one with no rows creates nothing.
+    // Read the first row before opening the transaction: a missing file, a bad header, a file in
+    // the wrong encoding or one with no rows touches nothing.
     let next: IteratorResult<ContactSourceRow>;
     try {
       next = await rows.next();
@@ -71,68 +78,60 @@ export async function importContacts(
       finished = true;
       throw new AppError('INVALID_INPUT', 'The file has a header line but no rows: nothing was imported (no list was created or changed).', { missing: 'rows' });
     }
-    const { list, created } = await findOrCreateList(deps.contacts, listName, input.actor);
-    const report: ImportReport = {
-      list: list.name,
-      createdList: created,
-      inserted: 0,
-      updated: 0,
-      rejected: [],
-      warnings: [],
-      formulaCells: [],
-      rejectedCount: 0,
-      warningCount: 0,
-      formulaCellCount: 0,
-      totalRows: 0,
-    };
-    const reject = (problem: ImportProblem) => {
-      report.rejectedCount++;
-      if (report.rejected.length < MAX_REPORTED_PROBLEMS) report.rejected.push(problem);
-    };
-    const batch = new ImportBatch();
-    const flush = async () => {
-      const contacts = batch.take();
-      if (contacts.length === 0) return;
-      const result = await deps.contacts.upsertIntoList(list.id, contacts);
-      report.inserted += result.inserted;
-      report.updated += result.updated;
-      result.rejected.forEach(reject);
-    };
-
-    let line = next.value.line;
-    try {
-      for (; !next.done; next = await rows.next()) {
-        const row = next.value;
-        line = row.line;
-        report.totalRows++;
-        if ('error' in row) {
-          reject({ line: row.line, reason: row.error });
-          continue;
-        }
-        const checked = validateContactRow(row.record, row.line);
-        if (!checked.ok) {
-          reject({ line: checked.line, reason: checked.reason });
-          continue;
-        }
-        for (const column of checked.formulaColumns) {
-          report.formulaCellCount++;
-          if (report.formulaCells.length < MAX_REPORTED_PROBLEMS) {
-            report.formulaCells.push({ line: row.line, reason: `column ${excerpt(column, 30)} starts with ${JSON.stringify(checked.contact.attributes[column]!.charAt(0))}` });
+    line = next.value.line;
+    let first: IteratorResult<ContactSourceRow> | null = next;
+    const report = await deps.contacts
+      .inOneTransaction(async (contacts) => {
+        const { list, created } = await findOrCreateList(contacts, listName, input.actor);
+        const report = emptyReport(list.name, created);
+        const reject = (problem: ImportProblem) => {
+          report.rejectedCount++;
+          if (report.rejected.length < MAX_REPORTED_PROBLEMS) report.rejected.push(problem);
+        };
+        const batch = new ImportBatch();
+        const flush = async () => {
+          const stored = batch.take();
+          if (stored.length === 0) return;
+          const result = await contacts.upsertIntoList(list.id, stored);
+          report.inserted += result.inserted;
+          report.updated += result.updated;
+          result.rejected.forEach(reject);
+        };
+        for (let item = first ?? (await rows.next()); !item.done; item = await rows.next()) {
+          first = null;
+          const row = item.value;
+          line = row.line;
+          report.totalRows++;
+          if ('error' in row) {
+            reject({ line: row.line, reason: row.error });
+            continue;
           }
-        }
-        for (const earlier of batch.add(checked.contact)) {
-          report.warningCount++;
-          if (report.warnings.length < MAX_REPORTED_PROBLEMS) {
-            report.warnings.push({ line: earlier.line, reason: `duplicate of line ${checked.contact.line}; line ${checked.contact.line} kept` });
+          const checked = validateContactRow(row.record, row.line);
+          if (!checked.ok) {
+            reject({ line: checked.line, reason: checked.reason });
+            continue;
           }
+          for (const column of checked.formulaColumns) {
+            report.formulaCellCount++;
+            if (report.formulaCells.length < MAX_REPORTED_PROBLEMS) {
+              report.formulaCells.push({ line: row.line, reason: `column ${excerpt(column, 30)} starts with ${JSON.stringify(checked.contact.attributes[column]!.charAt(0))}` });
+            }
+          }
+          for (const earlier of batch.add(checked.contact)) {
+            report.warningCount++;
+            if (report.warnings.length < MAX_REPORTED_PROBLEMS) {
+              report.warnings.push({ line: earlier.line, reason: `duplicate of line ${checked.contact.line}; line ${checked.contact.line} kept` });
+            }
+          }
+          if (batch.slots >= IMPORT_BATCH_SIZE) await flush();
         }
-        if (batch.slots >= IMPORT_BATCH_SIZE) await flush();
-      }
-      finished = true;
-      await flush();
-    } catch (error) {
-      throw await unfinished(error, { contacts: deps.contacts, report, listId: list.id, line });
-    }
+        finished = true;
+        await flush();
+        return report;
+      })
+      .catch((error: unknown) => {
+        throw unfinished(error, line);
+      });
     report.rejected.sort(byLine);
     report.warnings.sort(byLine);
     return report;
@@ -142,26 +141,31 @@ export async function importContacts(
   }
 }
 
+function emptyReport(list: string, createdList: boolean): ImportReport {
+  return {
+    list,
+    createdList,
+    inserted: 0,
+    updated: 0,
+    rejected: [],
+    warnings: [],
+    formulaCells: [],
+    rejectedCount: 0,
+    warningCount: 0,
+    formulaCellCount: 0,
+    totalRows: 0,
+  };
+}
+
 /**
- * An import that stopped part-way (a database failure, a file that changed under it): a list it
- * created and stored nothing in is removed, and the error says what is true: where it stopped and
- * what was stored before. Each batch is its own transaction, so the batches before stay stored;
- * importing the file again updates them and adds the rest.
+ * An import that stopped part-way: its transaction was rolled back, so the error says where it
+ * stopped and that nothing was kept. An AppError keeps its code; anything else is INCOMPLETE,
+ * with the original as `cause` (the command layer logs it).
  */
-async function unfinished(
-  error: unknown,
-  at: { contacts: ContactStore; report: ImportReport; listId: number; line: number },
-): Promise<AppError> {
-  const { report } = at;
-  const stored = report.inserted + report.updated;
+function unfinished(error: unknown, line: number): AppError {
   const why = isAppError(error) ? error.message.replace(/\.$/, '') : 'an unexpected error';
-  let discarded = false;
-  if (report.createdList && stored === 0) discarded = await at.contacts.discardNewList(at.listId).catch(() => false);
-  const message =
-    stored === 0
-      ? `The import stopped at line ${at.line} (${why}): nothing was imported${report.createdList ? (discarded ? ` and the new list "${report.list}" was removed` : `; the new list "${report.list}" is empty`) : ''}.`
-      : `The import into list "${report.list}" stopped at line ${at.line} (${why}) after storing ${report.inserted} new and ${report.updated} updated contacts from the lines before it; the rest of the file was not imported. Import the file again to finish: rows already stored are updated, not duplicated.`;
-  const wrapped = new AppError(isAppError(error) ? error.code : 'INCOMPLETE', message, { line: at.line, inserted: report.inserted, updated: report.updated });
+  const message = `The import stopped at line ${line} (${why}): nothing was imported, and no list was created or changed. Fix the cause and import the file again.`;
+  const wrapped = new AppError(isAppError(error) ? error.code : 'INCOMPLETE', message, { line });
   (wrapped as Error).cause = error;
   return wrapped;
 }
