@@ -298,19 +298,24 @@ function breaks(bytes: Buffer, from: number, to: number): number {
   return n;
 }
 
+/** A path as typed, or an excerpt of it when it is too long to be a real one. */
+function shownPath(path: string): string {
+  return [...path].length > 200 ? excerpt(path, 80) : path;
+}
+
 async function openFile(path: string): Promise<NodeJS.ReadableStream> {
   try {
     const handle = await fs.promises.open(path, 'r');
     const stat = await handle.stat();
     if (!stat.isFile()) {
       await handle.close();
-      throw new AppError('INVALID_INPUT', `${path} is not a file.`, { path });
+      throw new AppError('INVALID_INPUT', `${shownPath(path)} is not a file.`, { path });
     }
     return handle.createReadStream();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new AppError('NOT_FOUND', `File not found: ${path}.`, { path });
-    if (code === 'EISDIR') throw new AppError('INVALID_INPUT', `${path} is not a file.`, { path });
+    if (code === 'ENOENT') throw new AppError('NOT_FOUND', `File not found: ${shownPath(path)}.`, { path });
+    if (code === 'EISDIR') throw new AppError('INVALID_INPUT', `${shownPath(path)} is not a file.`, { path });
     throw error;
   }
 }
