@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { contactsCsvFormat, rejectedRowsCsv } from '../../src/adapters/csv/contacts-csv-format.js';
 import { csvLine } from '../../src/adapters/csv/csv-line.js';
+import { MAX_RECORD_CHARS, MAX_UNREADABLE_RECORDS } from '../../src/adapters/csv/read-contacts-csv.js';
 import type { ContactSourceRow } from '../../src/domain/contacts/import-contacts.js';
 
 const fixture = (name: string) => new URL(`../fixtures/contacts/${name}`, import.meta.url).pathname;
@@ -20,6 +21,21 @@ describe('the contacts CSV format', () => {
       { line: 2, record: { email: 'zoë@example.com', first_name: 'Zoë' } },
       { line: 4, record: { email: 'bad', first_name: 'multi\nline' } },
     ]);
+  });
+
+  it('reads on after rows it cannot read, up to a bound, then names the lines it did not read', async () => {
+    const long = `x@example.com,${'x'.repeat(MAX_RECORD_CHARS + 1)}\n`;
+    const text = `email,note\nfirst@example.com,a\n${long.repeat(MAX_UNREADABLE_RECORDS + 1)}after@example.com,b\nlast@example.com,c\n`;
+    const rows: ContactSourceRow[] = [];
+    for await (const row of contactsCsvFormat.read(bytesOf(text, 65_536))) rows.push(row);
+    expect(rows[0]).toEqual({ line: 2, record: { email: 'first@example.com', note: 'a' } });
+    expect(rows.slice(1, -1)).toHaveLength(MAX_UNREADABLE_RECORDS);
+    expect(rows[MAX_UNREADABLE_RECORDS]).toMatchObject({ line: MAX_UNREADABLE_RECORDS + 2, error: expect.stringContaining('longer than') });
+    const lastLine = 2 + MAX_UNREADABLE_RECORDS + 1 + 2;
+    expect(rows.at(-1)).toEqual({
+      line: MAX_UNREADABLE_RECORDS + 3,
+      error: `lines ${MAX_UNREADABLE_RECORDS + 3} to ${lastLine} were not read: after ${MAX_UNREADABLE_RECORDS} rows that could not be read (broken quotes?), reading stopped; fix them and import the file again`,
+    });
   });
 
   it('writes the rejected rows as they were in the file, with line and reason first, under the file header', async () => {

@@ -119,25 +119,28 @@ export async function* readCsvRecords(input: NodeJS.ReadableStream | string, opt
   let parsed: { record: string[]; end: number }[] = [];
   let failure: unknown = null;
   let parser: Parser;
-  let parserStart = 0;
   const startParser = (at: number) => {
     parser?.destroy();
     parsed = [];
     failure = null;
-    parserStart = at;
-    parser = parse({
+    // A parser given up on (after a record it could not read) must not report into its successor.
+    const own: Parser = parse({
       relax_column_count: true,
       relax_quotes: true,
       skip_empty_lines: true,
       max_record_size: MAX_RECORD_CHARS,
+      // The line breaks KeptBytes counts, given rather than discovered: csv-parse's discovery
+      // runs per byte until a record ends, which made a long row cost a second or so.
+      record_delimiter: ['\r\n', '\n', '\r'],
       on_record: (record: string[], context) => {
-        parsed.push({ record, end: parserStart + context.bytes });
+        if (own === parser) parsed.push({ record, end: at + context.bytes });
         return null;
       },
     });
-    parser.on('error', (error: unknown) => {
-      failure ??= error;
+    own.on('error', (error: unknown) => {
+      if (own === parser) failure ??= error;
     });
+    parser = own;
   };
   // Feeds one chunk (or the end) and waits until it is parsed: the records land in `parsed`.
   const feed = (chunk: Buffer | null) =>
