@@ -332,7 +332,7 @@ function readHeader(fields: string[]): (string | null)[] {
   names.forEach((name, i) => {
     if (name === null) return;
     const bad = invalidCharacter(name);
-    if (bad) throw new AppError('INVALID_INPUT', `The CSV header's column ${i + 1} ${bad}; a column name must be text.`, { column: i + 1 });
+    if (bad) throw new AppError('INVALID_INPUT', `The CSV header (the file's first line) ${bad} of column ${i + 1}: a CSV file is text; is this a binary or UTF-16 file?`, { column: i + 1 });
     if (seen.has(name)) {
       throw new AppError('INVALID_INPUT', `The CSV header repeats the column ${excerpt(name)}; each column name must appear once.`, {
         duplicate: name,
