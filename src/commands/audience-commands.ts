@@ -3,45 +3,27 @@ import { importContacts } from '../domain/contacts/import-contacts.js';
 import { describeFilter, parseSegmentFilter } from '../domain/contacts/segment-filter.js';
 import { AppError } from '../domain/errors.js';
 import type { LocalFiles } from '../domain/ports/local-files.js';
+import { excerpt } from '../domain/text/excerpt.js';
 import type { Command } from './grammar/commands.js';
 import { formatTime, usedBy } from './render-campaign.js';
 import { campaignRef } from '../domain/campaign/campaign.js';
 import { NOT_YET_LAUNCHED } from '../domain/campaign/campaign-status.js';
-import { reply, warnings, type Reply, type ReplyBlock } from './reply.js';
+import { importReportReply } from './import-report-reply.js';
+import { reply, warnings, type Reply } from './reply.js';
 
 type Group<N extends 'contacts' | 'lists' | 'segments'> = Extract<Command, { name: N }>;
 type Of<N extends 'contacts' | 'lists' | 'segments', A extends Group<N>['action']> = Extract<Group<N>, { action: A }>;
 
-/** How many bad rows an import reply lists one by one before summarising. */
-const MAX_LISTED_PROBLEMS = 50;
-
 export const contactCommands = {
   async import(deps: CampaignDeps, cmd: Of<'contacts', 'import'>, actor: string, files: LocalFiles): Promise<Reply> {
-    const rows = deps.contactsFiles.read(await files.open(cmd.path, 'path'));
+    const rows = deps.contactsFiles.read(await files.open(cmd.path, 'path'), { encoding: cmd.encoding });
     const report = await importContacts({ rows, listName: cmd.list, actor }, { contacts: deps.contacts });
-    const headline =
-      `Imported ${cmd.path} into list "${report.list}"${report.createdList ? ' (new list)' : ''}: ` +
-      `${report.inserted} new, ${report.updated} updated, ${report.rejectedCount} rejected` +
-      `${report.warningCount ? `, ${report.warningCount} warnings` : ''} (${report.totalRows} rows).`;
-    const blocks: ReplyBlock[] = [{ type: 'text', text: headline }];
-    const problem = (p: { line: number; reason: string }) => `line ${p.line}: ${p.reason}`;
-    if (report.rejectedCount) {
-      blocks.push({ type: 'text', text: 'Rejected rows (nothing else was lost; fix them and import the file again):' });
-      blocks.push({ type: 'list', items: report.rejected.slice(0, MAX_LISTED_PROBLEMS).map(problem) });
-      if (report.rejectedCount > MAX_LISTED_PROBLEMS) blocks.push({ type: 'context', text: `and ${report.rejectedCount - MAX_LISTED_PROBLEMS} more rejected rows` });
-    }
-    if (report.warningCount) {
-      blocks.push({ type: 'text', text: 'Warnings:' });
-      blocks.push({ type: 'list', items: report.warnings.slice(0, MAX_LISTED_PROBLEMS).map(problem) });
-      if (report.warningCount > MAX_LISTED_PROBLEMS) blocks.push({ type: 'context', text: `and ${report.warningCount - MAX_LISTED_PROBLEMS} more warnings` });
-    }
-    // Rows were kept either way; a rejected row still counts as a failed command so scripts notice.
-    return { ...reply(headline, blocks), ok: report.rejectedCount === 0 };
+    return importReportReply(report, cmd.path);
   },
 
   async show(deps: CampaignDeps, cmd: Of<'contacts', 'show'>): Promise<Reply> {
     const contact = await deps.contacts.findContact(cmd.address);
-    if (!contact) throw new AppError('NOT_FOUND', `No contact with the address "${cmd.address}".`);
+    if (!contact) throw new AppError('NOT_FOUND', `No contact with the address ${excerpt(cmd.address)}.`);
     const fields: [string, string][] = [
       ['Email', contact.email ?? '—'],
       ['Phone', contact.phone ?? '—'],

@@ -145,9 +145,15 @@ export function createExecutor(ctx: CommandContext, logger: CommandLogger): Exec
       try {
         return await handlerOf(command).run(ctx, command, actor.id);
       } catch (error) {
+        const key = executableKey(command);
+        // An AppError that says what an unexpected failure left behind (an import stopped part-way)
+        // still has its cause logged with the stack.
+        const cause = isAppError(error) ? (error as Error).cause : undefined;
+        if (cause !== undefined && !isAppError(cause)) {
+          logger.error('command stopped part-way', { command: key, actor: actor.id, error: cause instanceof Error ? cause.stack : String(cause) });
+        }
         if (isAppError(error)) return appErrorReply(error);
         const campaignId = 'campaignId' in command ? command.campaignId : undefined;
-        const key = executableKey(command);
         logger.error('command failed', { command: key, campaignId, actor: actor.id, error: error instanceof Error ? error.stack : String(error) });
         return errorReply(`Something went wrong running /campaign ${key}; nothing was changed by the failed step. The error was logged.`);
       }

@@ -1,6 +1,7 @@
 import type { CampaignDeps } from '../domain/campaign/campaign-deps.js';
 import { AppError } from '../domain/errors.js';
 import type { LocalFiles } from '../domain/ports/local-files.js';
+import { FILE_LIMITS } from '../domain/text/limits.js';
 import { createTemplate, deleteTemplate, editTemplate, type TemplateInput } from '../domain/templates/manage-templates.js';
 import type { Template } from '../domain/templates/template.js';
 import type { Command } from './grammar/commands.js';
@@ -10,15 +11,15 @@ import { reply, warnings, type Reply, type ReplyBlock } from './reply.js';
 type Templates = Extract<Command, { name: 'templates' }>;
 type Of<A extends Templates['action']> = Extract<Templates, { action: A }>;
 
-/** `--html-file` / `--text-file` are read here, at the edge of the domain: the domain only sees text. */
+/** `--html-file` / `--text-file` are read here, at the edge of the domain, within the upload limits: the domain only sees text. */
 async function contentInput(
   files: LocalFiles,
   cmd: { subject?: string; html?: string; htmlFile?: string; text?: string; textFile?: string; fromName?: string; fromEmail?: string; replyTo?: string; smsSender?: string },
 ): Promise<TemplateInput> {
   return {
     subject: cmd.subject,
-    html: cmd.htmlFile !== undefined ? await files.readText(cmd.htmlFile, 'htmlFile') : cmd.html,
-    text: cmd.textFile !== undefined ? await files.readText(cmd.textFile, 'textFile') : cmd.text,
+    html: cmd.htmlFile !== undefined ? await files.readText(cmd.htmlFile, 'htmlFile', { maxBytes: FILE_LIMITS.html, what: 'an HTML body' }) : cmd.html,
+    text: cmd.textFile !== undefined ? await files.readText(cmd.textFile, 'textFile', { maxBytes: FILE_LIMITS.text, what: 'a text body' }) : cmd.text,
     fromName: cmd.fromName,
     fromEmail: cmd.fromEmail,
     replyTo: cmd.replyTo,

@@ -66,7 +66,7 @@ export const uploadCommands = {
   async contacts(deps: CampaignDeps, cmd: ContactsUploadCommand, actor: string): Promise<Reply> {
     const { report, rejectedRows } = await importContactsFile({ file: cmd.file, listName: cmd.list, actor }, { contacts: deps.contacts, contactsFiles: deps.contactsFiles });
     const name = rejectedFileName(cmd.fileName);
-    const answer = importReportReply(report, JSON.stringify(cmd.fileName), rejectedRows ? { name, rows: rejectedRows.rows } : undefined);
+    const answer = importReportReply(report, cmd.fileName, rejectedRows ? { name, rows: rejectedRows.rows } : undefined);
     if (!rejectedRows) return answer;
     return {
       ...answer,

@@ -49,7 +49,7 @@ describe.each(ENGINES)('the storage guard on %s (values that bypass the grammar)
     const model = await failure(db.prisma.contactList.create({ data: { name: 'VIP', description: 'half \udc00', createdBy: 'U1' } }));
     expect(model.message).toMatch(/^Description contains half of a character \(lone surrogate U\+DC00/);
     const raw = await failure(contacts.createList({ name: 'VIP', description: 'half \udc00', createdBy: 'U1' }));
-    expect(raw.message).toMatch(/^A value contains half of a character \(lone surrogate U\+DC00;.* at character 6;/);
+    expect(raw.message).toMatch(/^The list description contains half of a character \(lone surrogate U\+DC00;.* at character 6;/);
     expect(await db.prisma.contactList.count()).toBe(0);
   });
 

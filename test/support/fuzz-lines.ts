@@ -154,12 +154,11 @@ export const hostile: fc.Arbitrary<string> = fc.oneof(
 );
 
 /**
- * File arguments get only plausible paths unless FUZZ_HOSTILE_PATHS=1: hostile paths (a 400-character
- * name: ENAMETOOLONG; a path through a file: ENOTDIR) make the CSV reader answer "Something went
- * wrong" and the template-file reader echo the errno text (issue 13, the file helpers' part). Turn
- * it on by default once they map those errors.
+ * File arguments get hostile paths too (a 400-character name: ENAMETOOLONG; a path through a file:
+ * ENOTDIR; a folder; /dev/null), which the local-files adapter answers by name; FUZZ_HOSTILE_PATHS=0
+ * gives them only plausible paths.
  */
-export const HOSTILE_PATHS = process.env.FUZZ_HOSTILE_PATHS === '1';
+export const HOSTILE_PATHS = process.env.FUZZ_HOSTILE_PATHS !== '0';
 const FILE_PLACEHOLDERS = new Set(['PATH', '<PATH>']);
 const HOSTILE_FILE_PATHS = ['9'.repeat(400), path.join(ROOT, 'test/fixtures/contacts-tour.csv/x'), path.join(ROOT, 'test/fixtures'), '/dev/null'];
 

@@ -16,7 +16,30 @@ describe('validateContactRow', () => {
         attributes: { first_name: 'Alice', country: 'US' },
         timeZone: null,
       },
+      formulaColumns: [],
     });
+  });
+
+  it('rejects a row with a NUL or control character in any cell, naming the column (nothing else is checked)', () => {
+    expect(validateContactRow({ email: 'ann@example.com', city: 'Mu\u0000nchen' }, 4)).toEqual({
+      ok: false,
+      line: 4,
+      reason: 'column "city" contains a NUL character (U+0000) at character 3',
+    });
+    expect(validateContactRow({ email: 'bad', note: 'a\u0007b' }, 5)).toEqual({ ok: false, line: 5, reason: 'column "note" contains a control character (U+0007) at character 2' });
+    // Tabs and line breaks are text.
+    expect(validateContactRow({ email: 'ann@example.com', note: 'two\nlines\tand a tab' }, 6).ok).toBe(true);
+  });
+
+  it('keeps cells a spreadsheet would run as formulas as given, and names their columns', () => {
+    const result = validateContactRow({ email: 'ann@example.com', phone: '+1 415 555 0123', a: '=HYPERLINK("http://x")', b: '@SUM(1)', c: '+1+2', d: '-12.5', e: 'plain' }, 2);
+    expect(result).toMatchObject({ ok: true, contact: { attributes: { a: '=HYPERLINK("http://x")', b: '@SUM(1)', c: '+1+2', d: '-12.5' } }, formulaColumns: ['a', 'b', 'c'] });
+  });
+
+  it('quotes a bad value only as a short excerpt', () => {
+    const result = validateContactRow({ email: `${'x'.repeat(5_000)}@` }, 2);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.reason.length).toBeLessThan(100);
   });
 
   it('accepts email only or phone only', () => {
@@ -123,6 +146,6 @@ describe('normalizeTimeZone', () => {
 describe('a fixed rejected-rows file', () => {
   it('imports as it is: its rejected_line and rejected_reason columns are not kept as attributes', () => {
     const result = validateContactRow({ rejected_line: '3', rejected_reason: 'invalid email "bob@"', email: 'bob@example.com', first_name: 'Bob' }, 2);
-    expect(result).toEqual({ ok: true, contact: { line: 2, email: 'bob@example.com', phone: null, attributes: { first_name: 'Bob' }, timeZone: null } });
+    expect(result).toEqual({ ok: true, contact: { line: 2, email: 'bob@example.com', phone: null, attributes: { first_name: 'Bob' }, timeZone: null }, formulaColumns: [] });
   });
 });

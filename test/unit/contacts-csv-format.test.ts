@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { contactsCsvFormat, rejectedRowsCsv } from '../../src/adapters/csv/contacts-csv-format.js';
 import { csvLine } from '../../src/adapters/csv/csv-line.js';
+import { MAX_RECORD_CHARS, MAX_UNREADABLE_RECORDS } from '../../src/adapters/csv/read-contacts-csv.js';
 import type { ContactSourceRow } from '../../src/domain/contacts/import-contacts.js';
 
 const fixture = (name: string) => new URL(`../fixtures/contacts/${name}`, import.meta.url).pathname;
@@ -22,6 +23,21 @@ describe('the contacts CSV format', () => {
     ]);
   });
 
+  it('reads on after rows it cannot read, up to a bound, then names the lines it did not read', async () => {
+    const long = `x@example.com,${'x'.repeat(MAX_RECORD_CHARS + 1)}\n`;
+    const text = `email,note\nfirst@example.com,a\n${long.repeat(MAX_UNREADABLE_RECORDS + 1)}after@example.com,b\nlast@example.com,c\n`;
+    const rows: ContactSourceRow[] = [];
+    for await (const row of contactsCsvFormat.read(bytesOf(text, 65_536))) rows.push(row);
+    expect(rows[0]).toEqual({ line: 2, record: { email: 'first@example.com', note: 'a' } });
+    expect(rows.slice(1, -1)).toHaveLength(MAX_UNREADABLE_RECORDS);
+    expect(rows[MAX_UNREADABLE_RECORDS]).toMatchObject({ line: MAX_UNREADABLE_RECORDS + 2, error: expect.stringContaining('longer than') });
+    const lastLine = 2 + MAX_UNREADABLE_RECORDS + 1 + 2;
+    expect(rows.at(-1)).toEqual({
+      line: MAX_UNREADABLE_RECORDS + 3,
+      error: `lines ${MAX_UNREADABLE_RECORDS + 3} to ${lastLine} were not read: after ${MAX_UNREADABLE_RECORDS} rows that could not be read (broken quotes?), reading stopped; fix them and import the file again`,
+    });
+  });
+
   it('writes the rejected rows as they were in the file, with line and reason first, under the file header', async () => {
     const problems = [
       { line: 3, reason: 'invalid email "bob@"' },
@@ -36,15 +52,17 @@ describe('the contacts CSV format', () => {
     expect(back).toEqual([
       ['rejected_line', 'rejected_reason', 'email', 'phone', 'First_Name', 'Country', 'Age'],
       ['3', 'invalid email "bob@"', 'bob@', '+14155550102', 'Bob', 'US', '29'],
-      ['5', 'expected 5 columns, got 4', 'dave@example.com', '+44 20 7946 0958', 'Dave', 'GB'],
+      // A value a spreadsheet would run as a formula is written behind an apostrophe.
+      ['5', 'expected 5 columns, got 4', 'dave@example.com', "'+44 20 7946 0958", 'Dave', 'GB'],
       ['6', 'expected 5 columns, got 6', 'erin@example.com', '', 'Erin', 'DE', '52', 'extra'],
       ['8', 'no email, "really"', 'frank@example.com', '', 'Frank\nJr', 'US', 'n/a'],
       ['13', 'a quote opened in column "first_name" is never closed; reading stopped here'],
     ]);
   });
 
-  it('quotes only what CSV needs and keeps every other character as it was', () => {
-    expect(csvLine(['a', 'b c', '=1+1', 'x,y', 'say "hi"', 'two\nlines', ''])).toBe('a,b c,=1+1,"x,y","say ""hi""","two\nlines",\r\n');
+  it('quotes only what CSV needs and keeps every other character as it was, formulas behind an apostrophe', () => {
+    expect(csvLine(['a', 'b c', '=1+1', 'x,y', 'say "hi"', 'two\nlines', ''])).toBe(`a,b c,'=1+1,"x,y","say ""hi""","two\nlines",\r\n`);
+    expect(csvLine(['@SUM(A1)', '+1+2', '-2+3', '\t=1', '\r=1', '-12.5', '+33', "'already"])).toBe(`'@SUM(A1),'+1+2,'-2+3,'\t=1,"'\r=1",-12.5,+33,'already\r\n`);
     const tricky = ['", \r\n', ' lead', 'é€😀', '"'];
     expect(parse(csvLine(tricky))).toEqual([tricky]);
   });

@@ -7,8 +7,8 @@ import { readContactsCsv, readCsvRecords } from './read-contacts-csv.js';
 
 /** Contacts files are CSV (csv-parse); see read-contacts-csv.ts for what a row and a line are. */
 export const contactsCsvFormat: ContactsFileFormat = {
-  read(bytes) {
-    return readContactsCsv(streamOf(bytes));
+  read(bytes, options = {}) {
+    return readContactsCsv(streamOf(bytes), options);
   },
   rejectedRows(bytes, problems) {
     return rejectedRowsCsv(streamOf(bytes), problems);
@@ -23,7 +23,8 @@ function streamOf(bytes: AsyncIterable<Uint8Array>): NodeJS.ReadableStream {
  * Reads the file again and writes, under its own header, each record whose line has a problem:
  * its line and reason first, then its fields exactly as they were (a row with a wrong number of
  * fields keeps its own count). A problem on a line with no readable record (a quote never closed)
- * gets its line and reason alone.
+ * gets its line and reason alone. Cells a spreadsheet would run as formulas are written behind an
+ * apostrophe (csv-line.ts), and read back without it.
  */
 export async function rejectedRowsCsv(source: NodeJS.ReadableStream | string, problems: readonly ImportProblem[]): Promise<RejectedRowsFile> {
   const reasons = new Map(problems.map((p) => [p.line, p.reason]));
@@ -31,9 +32,9 @@ export async function rejectedRowsCsv(source: NodeJS.ReadableStream | string, pr
   let header: string[] | null = null;
   for await (const item of readCsvRecords(source)) {
     const reason = reasons.get(item.line);
-    if ('failure' in item) {
+    if (!('fields' in item)) {
       if (reason !== undefined) rows.push({ line: item.line, fields: [] });
-      break;
+      continue;
     }
     if (!header) {
       header = item.fields;

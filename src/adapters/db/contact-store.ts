@@ -1,3 +1,4 @@
+import { checkText, TEXT_LIMITS } from '../../domain/text/limits.js';
 import { normalizeEmail, normalizePhone } from '../../domain/contacts/contact-row.js';
 import { parseSegmentFilter, type SegmentFilter } from '../../domain/contacts/segment-filter.js';
 import { AppError } from '../../domain/errors.js';
@@ -17,7 +18,6 @@ import { utcTimestamp } from './ledger-sql.js';
 import { Prisma, type Db } from './prisma-client.js';
 import { isSuppressed } from './suppression-sql.js';
 
-const NAME_MAX = 120;
 /** Serialises contact imports (two imports inserting the same new address would collide). */
 const IMPORT_LOCK_KEY = 0x6865_7261; // "hera"
 /**
@@ -25,6 +25,11 @@ const IMPORT_LOCK_KEY = 0x6865_7261; // "hera"
  * on the exact name, deleted rows included): check-and-insert runs under a lock on the name.
  */
 const NAME_LOCK_SPACE = 0x6e61_6d65; // "name"
+/**
+ * How long one import may hold its transaction: far above a 50 MB file (about a million rows, a
+ * minute or two here), short enough that a stuck one gives its connection back.
+ */
+const IMPORT_TRANSACTION_TIMEOUT_MS = 30 * 60_000;
 
 const WITH_MEMBER_COUNT = { _count: { select: { members: true } } } as const satisfies Prisma.ContactListInclude;
 type ListRow = Prisma.ContactListGetPayload<{ include: typeof WITH_MEMBER_COUNT }>;
@@ -57,21 +62,41 @@ export function createContactStore(prisma: Db, clock: Clock): ContactStore {
  */
 export class PrismaContactStore implements ContactStore {
   constructor(
-    private readonly prisma: Db,
+    private readonly prisma: Db | Prisma.TransactionClient,
     private readonly clock: Clock,
+    /** Bound to an open transaction (inOneTransaction): statements run in it, in order. */
+    private readonly inTransaction = false,
   ) {}
+
+  async inOneTransaction<T>(work: (store: ContactStore) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return work(this);
+    return (this.prisma as Db).$transaction((tx) => work(new PrismaContactStore(tx, this.clock, true)), {
+      maxWait: 30_000,
+      timeout: IMPORT_TRANSACTION_TIMEOUT_MS,
+    });
+  }
+
+  /** Takes a transaction-scoped advisory lock, then runs the query, in one transaction. */
+  private async locked<T>(lock: Prisma.PrismaPromise<unknown>, query: Prisma.PrismaPromise<T>): Promise<T> {
+    if (this.inTransaction) {
+      await lock;
+      return query;
+    }
+    const [, result] = await (this.prisma as Db).$transaction([lock, query]);
+    return result;
+  }
 
   async createList(input: { name: string; description: string; createdBy: string }): Promise<ContactListInfo> {
     const name = checkName(input.name, 'list');
     const now = utcTimestamp(this.clock.now());
-    const [, rows] = await this.prisma.$transaction([
+    const rows = await this.locked(
       this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${NAME_LOCK_SPACE}::int, hashtext('list:' || lower(${name}::text)))`,
       this.prisma.$queryRaw<{ id: number }[]>`
         INSERT INTO contact_list (name, description, created_by, created_at)
-        SELECT ${name}::text, ${input.description.trim()}::text, ${input.createdBy}::text, ${now}
+        SELECT ${name}::text, ${checkText('The list description', input.description.trim(), TEXT_LIMITS.description)}::text, ${input.createdBy}::text, ${now}
         WHERE NOT EXISTS (SELECT 1 FROM contact_list WHERE (lower(name) = lower(${name}::text) AND deleted_at IS NULL) OR name = ${name}::text)
         RETURNING id`,
-    ]);
+    );
     const list = rows[0] ? await this.getList(rows[0].id) : null;
     if (!list) throw new AppError('ALREADY_EXISTS', `A list named "${name}" already exists.`, { name });
     return list;
@@ -123,7 +148,7 @@ export class PrismaContactStore implements ContactStore {
     const batch = JSON.stringify(
       rows.map((r) => ({ line: r.line, email: r.email, phone: r.phone, attrs: r.attributes, tz: r.timeZone })),
     );
-    const [, result] = await this.prisma.$transaction([
+    const result = await this.locked(
       this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${IMPORT_LOCK_KEY}::bigint)`,
       this.prisma.$queryRaw<UpsertRow[]>`
         WITH live AS (
@@ -179,7 +204,7 @@ export class PrismaContactStore implements ContactStore {
                     'phoneOwner', r.phone_owner, 'target', r.target, 'keptLine', r.kept_line) ORDER BY r.line), '[]'::jsonb)
              FROM ranked r
              WHERE r.crossed OR (r.target IS NOT NULL AND r.line <> r.kept_line))::text AS rejected`,
-    ]);
+    );
     const row = result[0];
     if (!row || row.live === 0) throw listGone(listId);
     const rejected = (typeof row.rejected === 'string' ? (JSON.parse(row.rejected) as RejectedRow[]) : row.rejected).map((r) => ({
@@ -219,14 +244,14 @@ export class PrismaContactStore implements ContactStore {
     const name = checkName(input.name, 'segment');
     const filter = JSON.stringify(parseSegmentFilter(input.filter));
     const now = utcTimestamp(this.clock.now());
-    const [, rows] = await this.prisma.$transaction([
+    const rows = await this.locked(
       this.prisma.$executeRaw`SELECT pg_advisory_xact_lock(${NAME_LOCK_SPACE}::int, hashtext('segment:' || lower(${name}::text)))`,
       this.prisma.$queryRaw<{ id: number }[]>`
         INSERT INTO segment (name, filter, created_by, created_at)
         SELECT ${name}::text, ${filter}::jsonb, ${input.createdBy}::text, ${now}
         WHERE NOT EXISTS (SELECT 1 FROM segment WHERE (lower(name) = lower(${name}::text) AND deleted_at IS NULL) OR name = ${name}::text)
         RETURNING id`,
-    ]);
+    );
     const segment = rows[0] ? await this.getSegment(rows[0].id) : null;
     if (!segment) throw new AppError('ALREADY_EXISTS', `A segment named "${name}" already exists.`, { name });
     return segment;
@@ -319,8 +344,7 @@ function listGone(listId: number): AppError {
 function checkName(raw: string, what: 'list' | 'segment'): string {
   const name = raw.trim();
   if (!name) throw new AppError('INVALID_INPUT', `The ${what} name must not be empty.`);
-  if (name.length > NAME_MAX) throw new AppError('INVALID_INPUT', `The ${what} name is longer than ${NAME_MAX} characters.`);
-  return name;
+  return checkText(`The ${what} name`, name, TEXT_LIMITS.name);
 }
 
 /** Frees the unique name of a soft-deleted list or segment (see ContactListInfo). */

@@ -1,35 +1,47 @@
 import fs from 'node:fs';
 import { AppError } from '../../domain/errors.js';
 import type { LocalFiles } from '../../domain/ports/local-files.js';
+import { excerpt } from '../../domain/text/excerpt.js';
+import { readTextFile } from './read-text-file.js';
 
-/** The LocalFiles port on node:fs. */
+/** A path as typed, or an excerpt of it when it is too long to be a real one. */
+function shownPath(path: string): string {
+  return [...path].length > 200 ? excerpt(path, 80) : path;
+}
+
+/**
+ * The LocalFiles port on node:fs. Opening never waits on a FIFO or a device (O_NONBLOCK, then only
+ * regular files are read), errors name the path only as an excerpt and carry the field, and text is
+ * read within the caller's byte limit (read-text-file.ts).
+ */
 export const localFiles: LocalFiles = {
   async open(path, field) {
     try {
-      const handle = await fs.promises.open(path, 'r');
+      const handle = await fs.promises.open(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
       const stat = await handle.stat();
       if (!stat.isFile()) {
         await handle.close();
-        throw new AppError('INVALID_INPUT', `${path} is not a file.`, { path, field });
+        throw new AppError('INVALID_INPUT', `${shownPath(path)} is not a file.`, { path: shownPath(path), field });
       }
       return handle.createReadStream();
     } catch (error) {
       throw refusal(error, path, field);
     }
   },
-  async readText(path, field) {
-    try {
-      return await fs.promises.readFile(path, 'utf8');
-    } catch (error) {
-      throw refusal(error, path, field);
-    }
+  readText(path, field, limits) {
+    return readTextFile(path, { field, maxBytes: limits.maxBytes, what: limits.what, label: excerpt(path, 80) });
   },
 };
 
 function refusal(error: unknown, path: string, field: string): unknown {
   if (error instanceof AppError) return error;
+  const shown = shownPath(path);
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return new AppError('NOT_FOUND', `File not found: ${path}`, { path, field });
-  if (code === 'EISDIR') return new AppError('INVALID_INPUT', `${path} is not a file.`, { path, field });
-  return new AppError('INVALID_INPUT', `${path} could not be read: ${(error as Error).message}`, { path, field });
+  const details = { path: shown, field };
+  if (code === 'ENOENT') return new AppError('NOT_FOUND', `File not found: ${shown}`, details);
+  if (code === 'ENOTDIR') return new AppError('NOT_FOUND', `File not found: ${shown} (a part of the path is not a folder).`, details);
+  if (code === 'EISDIR') return new AppError('INVALID_INPUT', `${shown} is not a file.`, details);
+  if (code === 'ENAMETOOLONG') return new AppError('INVALID_INPUT', `${shown}: the path is too long to be a file's.`, details);
+  if (code === 'EACCES' || code === 'EPERM') return new AppError('INVALID_INPUT', `${shown}: permission denied.`, details);
+  return new AppError('INVALID_INPUT', `${shown} could not be read (${code ?? 'error'}).`, details);
 }

@@ -176,7 +176,7 @@ export const SUBCOMMANDS: readonly SubcommandSpec[] = [
     ['outbox', true, 'outbox [--channel email|sms] [--limit N]', 'Lists mail and SMS captured locally when no SMTP server or Twilio account is configured (the embedded default).', 'outbox --channel email --limit 5', [], [F.CHANNEL_FILTER, F.LIMIT]],
   ]),
   ...rows('Audience & content', [
-    ['contacts import', true, 'contacts import <PATH> --list NAME', 'Imports contacts from a CSV file into a list.', 'contacts import ./contacts.csv --list Newsletter', [F.PATH], [F.IMPORT_LIST]],
+    ['contacts import', true, 'contacts import <PATH> --list NAME [--encoding NAME]', 'Imports contacts from a CSV file into a list.', 'contacts import ./contacts.csv --list Newsletter', [F.PATH], [F.IMPORT_LIST, F.IMPORT_ENCODING]],
     ['contacts show', true, 'contacts show <ADDRESS>', 'Shows a contact: attributes, lists and whether they opted out.', 'contacts show ada@example.com', [F.ADDRESS], []],
     ['lists list', true, 'lists [list]', 'Lists contact lists with their sizes.', 'lists', [], []],
     ['lists create', true, 'lists create <NAME> [--description TEXT]', 'Creates an empty contact list.', 'lists create Newsletter --description "Monthly news"', [F.LIST_NAME], [F.LIST_DESCRIPTION]],

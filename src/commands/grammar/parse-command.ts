@@ -3,7 +3,7 @@ import { ACTION_GROUPS, COMMAND_SCHEMAS, SUBCOMMAND_NAMES, SUBCOMMANDS, findSubc
 import type { Command, CommandKey, CommandOf, SubcommandSpec } from './commands.js';
 import type { FlagSpec } from './schemas/flags.js';
 import { closestMatch } from '../../domain/text/closest-match.js';
-import { findInvalidCharacter, quoteTyped } from '../../domain/text/invalid-characters.js';
+import { excerptTyped, findInvalidCharacter, quoteTyped } from '../../domain/text/invalid-characters.js';
 import { UnterminatedQuoteError, tokenize } from './tokenize.js';
 import type { Token, WordToken } from './tokenize.js';
 
@@ -47,9 +47,13 @@ export class CommandSyntaxError extends Error {
 const PREFIX = '/campaign ';
 const usageOf = (specs: readonly SubcommandSpec[]): string => specs.map((spec) => PREFIX + spec.usage).join('\n');
 const OVERVIEW = `Subcommands: ${SUBCOMMAND_NAMES.join(', ')}.\nType /campaign help for what each does, or /campaign help <subcommand> for its flags.`;
-const quote = quoteTyped;
-/** A typed word shown as is, unless it holds characters a reply must not carry raw (then escaped). */
-const shown = (text: string): string => (findInvalidCharacter(text) ? quoteTyped(text).slice(1, -1) : text);
+/** Values are echoed as bounded excerpts with unsafe characters escaped: a 100 kB word never comes back whole. */
+const quote = (text: string): string => excerptTyped(text);
+/** A typed word shown as is (cut to 40 characters), unless it holds characters a reply must not carry raw (then escaped). */
+const shown = (text: string): string => {
+  const cut = [...text].length > 40 ? `${[...text].slice(0, 40).join('')}…` : text;
+  return findInvalidCharacter(cut) ? quoteTyped(cut).slice(1, -1) : cut;
+};
 
 type ErrorFactory = (code: CommandSyntaxErrorCode, message: string, extra?: { suggestion?: string; field?: string }) => CommandSyntaxError;
 

@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import { AppError } from '../errors.js';
+import { checkText, TEXT_LIMITS } from '../text/limits.js';
 import { channelSpec } from '../channels/channel-spec.js';
 import { parseSegmentFilter, type Condition } from '../contacts/segment-filter.js';
 import { campaignRef, type Campaign, type CampaignSettings, type Channel, type LateSendPolicy, type LaunchType, type Variant } from './campaign.js';
@@ -30,7 +31,8 @@ export interface SettingsInput {
   clearVariants?: boolean;
 }
 
-export const NAME_MAX = 120;
+/** Kept for callers that cut a name to fit (clone); the limits live in domain/text/limits.ts. */
+export const NAME_MAX = TEXT_LIMITS.name;
 /** Twilio's validity period bounds (1 s .. 36 000 s = 10 h); email ignores TTL. */
 export const SMS_TTL_MAX_S = 36_000;
 
@@ -49,12 +51,17 @@ export async function resolveSettings(deps: CampaignDeps, input: SettingsInput, 
   if (input.name !== undefined) {
     const name = input.name.trim();
     if (!name) throw new AppError('INVALID_INPUT', 'The name must not be empty.', { field: 'name' });
-    if (name.length > NAME_MAX) throw new AppError('INVALID_INPUT', `The name is ${name.length} characters; at most ${NAME_MAX}.`, { field: 'name' });
+    checkText('The name', name, TEXT_LIMITS.name, 'name');
     out.name = name;
   }
-  if (input.description !== undefined) out.description = input.description.trim();
+  if (input.description !== undefined) out.description = checkText('The description', input.description.trim(), TEXT_LIMITS.description, 'description');
   if (input.ifLate !== undefined) out.ifLate = input.ifLate;
-  if (input.tags !== undefined) out.tags = [...new Set(input.tags.map((t) => t.trim().toLowerCase()).filter(Boolean))];
+  if (input.tags !== undefined) {
+    const tags = [...new Set(input.tags.map((t) => t.trim().toLowerCase()).filter(Boolean))];
+    if (tags.length > TEXT_LIMITS.tagsPerCampaign) throw new AppError('INVALID_INPUT', `There are ${tags.length} tags; at most ${TEXT_LIMITS.tagsPerCampaign}.`, { field: 'tags' });
+    for (const tag of tags) checkText('A tag', tag, TEXT_LIMITS.tag, 'tags');
+    out.tags = tags;
+  }
   if (input.channel !== undefined) out.channel = channelSpec(deps.config.channels, input.channel).name;
 
   if (input.template !== undefined) {

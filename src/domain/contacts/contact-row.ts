@@ -1,6 +1,10 @@
 import type { ContactInput } from '../ports/contact-store.js';
+import { excerpt } from '../text/excerpt.js';
+import { invalidCharacter } from '../text/limits.js';
+import { startsLikeFormula } from '../text/spreadsheet-formula.js';
 
-export type ContactRowResult = { ok: true; contact: ContactInput } | { ok: false; line: number; reason: string };
+/** `formulaColumns`: attribute columns whose value a spreadsheet would run as a formula (stored as given). */
+export type ContactRowResult = { ok: true; contact: ContactInput; formulaColumns: string[] } | { ok: false; line: number; reason: string };
 
 /** Columns with a meaning of their own; every other non-empty column becomes an attribute. */
 const TIME_ZONE_COLUMNS = ['timezone', 'time_zone'] as const;
@@ -64,6 +68,13 @@ export function normalizeTimeZone(raw: string): string | null {
  */
 export function validateContactRow(record: Record<string, string>, line: number): ContactRowResult {
   const problems: string[] = [];
+  // Checked first and alone: a value that cannot be stored (a NUL, a control character) says so
+  // with its column, and nothing else about the row is worth saying.
+  for (const [column, value] of Object.entries(record)) {
+    const bad = invalidCharacter(value);
+    if (bad) problems.push(`column ${excerpt(column, 30)} ${bad}`);
+  }
+  if (problems.length > 0) return { ok: false, line, reason: problems.join('; ') };
   const rawEmail = (record.email ?? '').trim();
   const rawPhone = (record.phone ?? '').trim();
   const rawZone = TIME_ZONE_COLUMNS.map((c) => (record[c] ?? '').trim()).find((v) => v !== '') ?? '';
@@ -71,18 +82,18 @@ export function validateContactRow(record: Record<string, string>, line: number)
   let email: string | null = null;
   if (rawEmail) {
     email = normalizeEmail(rawEmail);
-    if (!email) problems.push(`invalid email ${JSON.stringify(rawEmail)}`);
+    if (!email) problems.push(`invalid email ${excerpt(rawEmail)}`);
   }
   let phone: string | null = null;
   if (rawPhone) {
     phone = normalizePhone(rawPhone);
-    if (!phone) problems.push(`phone ${JSON.stringify(rawPhone)} is not E.164 (expected like ${E164_EXAMPLE})`);
+    if (!phone) problems.push(`phone ${excerpt(rawPhone)} is not E.164 (expected like ${E164_EXAMPLE})`);
   }
   if (!rawEmail && !rawPhone) problems.push('no email or phone');
   let timeZone: string | null = null;
   if (rawZone) {
     timeZone = normalizeTimeZone(rawZone);
-    if (!timeZone) problems.push(`time zone ${JSON.stringify(rawZone)} is not an IANA time zone (expected like Europe/Paris)`);
+    if (!timeZone) problems.push(`time zone ${excerpt(rawZone)} is not an IANA time zone (expected like Europe/Paris)`);
   }
   if (problems.length > 0) return { ok: false, line, reason: problems.join('; ') };
 
@@ -93,5 +104,8 @@ export function validateContactRow(record: Record<string, string>, line: number)
       .map(([key, value]) => [key, value.trim()] as const)
       .filter(([, value]) => value !== ''),
   );
-  return { ok: true, contact: { line, email, phone, attributes, timeZone } };
+  const formulaColumns = Object.entries(attributes)
+    .filter(([, value]) => startsLikeFormula(value))
+    .map(([key]) => key);
+  return { ok: true, contact: { line, email, phone, attributes, timeZone }, formulaColumns };
 }

@@ -1,4 +1,6 @@
 import { AppError, isAppError } from '../errors.js';
+import { excerpt } from '../text/excerpt.js';
+import { checkText, TEXT_LIMITS } from '../text/limits.js';
 import type { ContactInput, ContactListInfo, ContactStore } from '../ports/contact-store.js';
 import { validateContactRow } from './contact-row.js';
 
@@ -19,8 +21,14 @@ export interface ImportReport {
   rejected: ImportProblem[];
   /** Earlier duplicates of a later row in the same file; capped like `rejected`. */
   warnings: ImportProblem[];
+  /**
+   * Cells of kept rows that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR
+   * first): stored as given, listed so someone can look; capped like `rejected`.
+   */
+  formulaCells: ImportProblem[];
   rejectedCount: number;
   warningCount: number;
+  formulaCellCount: number;
   /** Data rows read (the header excluded): inserted + updated + rejectedCount + duplicates. */
   totalRows: number;
 }
@@ -28,11 +36,15 @@ export interface ImportReport {
 export const IMPORT_BATCH_SIZE = 1_000;
 /** Keeps the report (and memory) bounded for a million bad rows; nobody reads past this anyway. */
 export const MAX_REPORTED_PROBLEMS = 10_000;
-const LIST_NAME_MAX = 120;
 
 /**
  * `contacts import`: streams rows into a list (created when missing), a batch at a time so memory
  * stays flat whatever the file size. Good rows are kept, each bad row is reported with its line.
+ *
+ * All or nothing: the whole import runs in one transaction (ContactStore.inOneTransaction), so an
+ * import that cannot finish (the database goes away, a file changes under it) leaves nothing
+ * behind, the list it created included, and its error says so. A bad row is not such a failure:
+ * it is reported and the import goes on.
  *
  * Duplicates: within a batch the later row wins and the earlier one gets a warning (one SQL
  * statement cannot touch a contact twice). Across batches the later row simply updates the contact
@@ -46,61 +58,80 @@ export async function importContacts(
 ): Promise<ImportReport> {
   const listName = input.listName.trim();
   if (!listName) throw new AppError('INVALID_INPUT', 'The list name must not be empty.');
-  if (listName.length > LIST_NAME_MAX) throw new AppError('INVALID_INPUT', `The list name is longer than ${LIST_NAME_MAX} characters.`);
+  checkText('The list name', listName, TEXT_LIMITS.name);
 
   const rows = input.rows[Symbol.asyncIterator]();
   let finished = false;
+  // The line being read when the import stopped, for its error.
+  let line = 0;
   try {
-    // Read the first row before touching the list: a missing file or a bad header creates nothing.
-    let next = await rows.next();
-    const { list, created } = await findOrCreateList(deps.contacts, listName, input.actor);
-    const report: ImportReport = {
-      list: list.name,
-      createdList: created,
-      inserted: 0,
-      updated: 0,
-      rejected: [],
-      warnings: [],
-      rejectedCount: 0,
-      warningCount: 0,
-      totalRows: 0,
-    };
-    const reject = (problem: ImportProblem) => {
-      report.rejectedCount++;
-      if (report.rejected.length < MAX_REPORTED_PROBLEMS) report.rejected.push(problem);
-    };
-    const batch = new ImportBatch();
-    const flush = async () => {
-      const contacts = batch.take();
-      if (contacts.length === 0) return;
-      const result = await deps.contacts.upsertIntoList(list.id, contacts);
-      report.inserted += result.inserted;
-      report.updated += result.updated;
-      result.rejected.forEach(reject);
-    };
-
-    for (; !next.done; next = await rows.next()) {
-      const row = next.value;
-      report.totalRows++;
-      if ('error' in row) {
-        reject({ line: row.line, reason: row.error });
-        continue;
-      }
-      const checked = validateContactRow(row.record, row.line);
-      if (!checked.ok) {
-        reject({ line: checked.line, reason: checked.reason });
-        continue;
-      }
-      for (const earlier of batch.add(checked.contact)) {
-        report.warningCount++;
-        if (report.warnings.length < MAX_REPORTED_PROBLEMS) {
-          report.warnings.push({ line: earlier.line, reason: `duplicate of line ${checked.contact.line}; line ${checked.contact.line} kept` });
-        }
-      }
-      if (batch.slots >= IMPORT_BATCH_SIZE) await flush();
+    // Read the first row before opening the transaction: a missing file, a bad header, a file in
+    // the wrong encoding or one with no rows touches nothing.
+    let next: IteratorResult<ContactSourceRow>;
+    try {
+      next = await rows.next();
+    } catch (error) {
+      if (isAppError(error)) throw new AppError(error.code, `${error.message} Nothing was imported.`, error.details);
+      throw error;
     }
-    finished = true;
-    await flush();
+    if (next.done) {
+      finished = true;
+      throw new AppError('INVALID_INPUT', 'The file has a header line but no rows: nothing was imported (no list was created or changed).', { missing: 'rows' });
+    }
+    line = next.value.line;
+    let first: IteratorResult<ContactSourceRow> | null = next;
+    const report = await deps.contacts
+      .inOneTransaction(async (contacts) => {
+        const { list, created } = await findOrCreateList(contacts, listName, input.actor);
+        const report = emptyReport(list.name, created);
+        const reject = (problem: ImportProblem) => {
+          report.rejectedCount++;
+          if (report.rejected.length < MAX_REPORTED_PROBLEMS) report.rejected.push(problem);
+        };
+        const batch = new ImportBatch();
+        const flush = async () => {
+          const stored = batch.take();
+          if (stored.length === 0) return;
+          const result = await contacts.upsertIntoList(list.id, stored);
+          report.inserted += result.inserted;
+          report.updated += result.updated;
+          result.rejected.forEach(reject);
+        };
+        for (let item = first ?? (await rows.next()); !item.done; item = await rows.next()) {
+          first = null;
+          const row = item.value;
+          line = row.line;
+          report.totalRows++;
+          if ('error' in row) {
+            reject({ line: row.line, reason: row.error });
+            continue;
+          }
+          const checked = validateContactRow(row.record, row.line);
+          if (!checked.ok) {
+            reject({ line: checked.line, reason: checked.reason });
+            continue;
+          }
+          for (const column of checked.formulaColumns) {
+            report.formulaCellCount++;
+            if (report.formulaCells.length < MAX_REPORTED_PROBLEMS) {
+              report.formulaCells.push({ line: row.line, reason: `column ${excerpt(column, 30)} starts with ${JSON.stringify(checked.contact.attributes[column]!.charAt(0))}` });
+            }
+          }
+          for (const earlier of batch.add(checked.contact)) {
+            report.warningCount++;
+            if (report.warnings.length < MAX_REPORTED_PROBLEMS) {
+              report.warnings.push({ line: earlier.line, reason: `duplicate of line ${checked.contact.line}; line ${checked.contact.line} kept` });
+            }
+          }
+          if (batch.slots >= IMPORT_BATCH_SIZE) await flush();
+        }
+        finished = true;
+        await flush();
+        return report;
+      })
+      .catch((error: unknown) => {
+        throw unfinished(error, line);
+      });
     report.rejected.sort(byLine);
     report.warnings.sort(byLine);
     return report;
@@ -108,6 +139,35 @@ export async function importContacts(
     // Stop the reader (close the file) when the import ends early on an error.
     if (!finished) await rows.return?.();
   }
+}
+
+function emptyReport(list: string, createdList: boolean): ImportReport {
+  return {
+    list,
+    createdList,
+    inserted: 0,
+    updated: 0,
+    rejected: [],
+    warnings: [],
+    formulaCells: [],
+    rejectedCount: 0,
+    warningCount: 0,
+    formulaCellCount: 0,
+    totalRows: 0,
+  };
+}
+
+/**
+ * An import that stopped part-way: its transaction was rolled back, so the error says where it
+ * stopped and that nothing was kept. An AppError keeps its code; anything else is INCOMPLETE,
+ * with the original as `cause` (the command layer logs it).
+ */
+function unfinished(error: unknown, line: number): AppError {
+  const why = isAppError(error) ? error.message.replace(/\.$/, '') : 'an unexpected error';
+  const message = `The import stopped at line ${line} (${why}): nothing was imported, and no list was created or changed. Fix the cause and import the file again.`;
+  const wrapped = new AppError(isAppError(error) ? error.code : 'INCOMPLETE', message, { line });
+  (wrapped as Error).cause = error;
+  return wrapped;
 }
 
 async function findOrCreateList(

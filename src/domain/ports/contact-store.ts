@@ -90,6 +90,11 @@ export interface ContactStore {
   /** Soft delete (see ContactListInfo); members are kept. NOT_FOUND if there is no such list. */
   deleteList(id: number): Promise<void>;
   /**
+   * Runs `work` in one database transaction with a store bound to it: when `work` throws, nothing
+   * it wrote stays (a list it created included). For imports, which must finish or leave nothing.
+   */
+  inOneTransaction<T>(work: (store: ContactStore) => Promise<T>): Promise<T>;
+  /**
    * Stores one batch (≤ a few thousand rows, each email and phone at most once) set-based: rows
    * matching a contact by email or phone update it (attributes merged, the row's values win),
    * others insert; all join the list. A row whose email and phone belong to two different

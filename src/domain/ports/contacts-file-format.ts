@@ -16,7 +16,7 @@ export interface RejectedRowsFile {
 /** The contacts file format (CSV): rows for the importer, and the rejected rows written back as a file. */
 export interface ContactsFileFormat {
   /** Rows numbered by their line in the file; throws INVALID_INPUT for an empty file or an unusable header. */
-  read(bytes: AsyncIterable<Uint8Array>): AsyncIterable<ContactSourceRow>;
+  read(bytes: AsyncIterable<Uint8Array>, options?: { encoding?: string }): AsyncIterable<ContactSourceRow>;
   /**
    * The rows of the file at the problems' lines, as written in it, each preceded by its line and
    * reason, under the file's own header: what to fix, in the shape it came in.

@@ -5,6 +5,9 @@
 export interface LocalFiles {
   /** The file's bytes, streamed. */
   open(path: string, field: string): Promise<AsyncIterable<Uint8Array>>;
-  /** The whole file as UTF-8 text (small files: template bodies). */
-  readText(path: string, field: string): Promise<string>;
+  /**
+   * The whole file as UTF-8 text (small files: template bodies), never more than `maxBytes` read:
+   * larger files, NUL bytes and bytes that are not UTF-8 are refused naming the field.
+   */
+  readText(path: string, field: string, limits: { maxBytes: number; what: string }): Promise<string>;
 }

@@ -1,3 +1,4 @@
+import { checkText, FILE_LIMITS, TEXT_LIMITS } from '../text/limits.js';
 import { AppError } from '../errors.js';
 import { campaignRef, type Channel } from '../campaign/campaign.js';
 import { channelSpec, type ChannelSpec, type ChannelSpecs } from '../channels/channel-spec.js';
@@ -34,6 +35,7 @@ const SMS_MAX = 1600;
 export async function createTemplate(deps: TemplateDeps, input: TemplateInput & { name: string; channel: Channel; actor: string }): Promise<Template> {
   const name = input.name.trim();
   if (!name) throw new AppError('INVALID_INPUT', 'A template needs a name.');
+  checkText('The template name', name, TEXT_LIMITS.name, 'templateName');
   if (await deps.templates.findByName(name)) throw new AppError('ALREADY_EXISTS', `A template named "${name}" already exists: edit it instead.`, { field: 'templateName' });
   const channel = channelSpec(deps.config.channels, input.channel);
   const content = checkContent(deps, channel, { subject: input.subject ?? null, html: input.html ?? null, text: input.text ?? '' });
@@ -117,6 +119,14 @@ function checkContent(deps: TemplateDeps, channel: ChannelSpec, c: TemplateConte
   if (channel.content === 'text') {
     if (c.subject || c.html) throw new AppError('INVALID_INPUT', `${label.replace(/^An? /, '')} templates have a text body only (no subject or HTML body).`, { field: c.subject ? 'subject' : 'html' });
     if (channel.segmented && c.text.length > SMS_MAX) throw new AppError('INVALID_INPUT', `The SMS body is ${c.text.length} characters; at most ${SMS_MAX} (10 segments).`, { field: 'text' });
+  }
+  const utf8 = new TextEncoder();
+  for (const [field, label, source, max] of [['subject', 'The subject', c.subject, TEXT_LIMITS.line], ['html', 'The HTML body', c.html, Number.POSITIVE_INFINITY], ['text', 'The text body', c.text, Number.POSITIVE_INFINITY]] as const) {
+    if (source) checkText(label, source, max, field);
+  }
+  for (const [field, label, source, maxBytes] of [['html', 'The HTML body', c.html, FILE_LIMITS.html], ['text', 'The text body', c.text, FILE_LIMITS.text]] as const) {
+    const bytes = source ? utf8.encode(source).length : 0;
+    if (bytes > maxBytes) throw new AppError('INVALID_INPUT', `${label} is ${bytes} bytes; at most ${maxBytes} (${maxBytes / 1000} KB).`, { field });
   }
   for (const [field, label, source] of [['subject', 'The subject', c.subject], ['html', 'The HTML body', c.html], ['text', 'The text body', c.text]] as const) {
     const problem = source ? deps.templateEngine.check(source) : null;

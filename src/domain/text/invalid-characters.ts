@@ -1,3 +1,5 @@
+import { excerpt } from './excerpt.js';
+
 /**
  * Characters no stored text may hold, found in one place for every edge (the command grammar, the
  * Slack forms through the same value schemas, and the database adapter's last guard):
@@ -72,7 +74,16 @@ export function describeInvalidCharacter(found: InvalidCharacter, multiline = fa
  * echoing what someone typed never puts a terminal escape or an invisible character in a reply.
  */
 export function quoteTyped(text: string): string {
-  return JSON.stringify(text).replace(INVALID, (ch) => {
+  return escapeInvalid(JSON.stringify(text));
+}
+
+/** {@link quoteTyped} of a bounded excerpt (excerpt.ts): what a refusal echoes of a typed value. */
+export function excerptTyped(text: string, max?: number): string {
+  return escapeInvalid(excerpt(text, max));
+}
+
+function escapeInvalid(quoted: string): string {
+  return quoted.replace(INVALID, (ch) => {
     const codePoint = ch.codePointAt(0) as number;
     return codePoint > 0xffff ? `\\u{${codePoint.toString(16).toUpperCase()}}` : `\\u${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
   });

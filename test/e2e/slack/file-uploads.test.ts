@@ -60,12 +60,14 @@ describe('contacts and template bodies uploaded as Slack files, through the real
     expect(h.slack.callsOf('files.info').map((c) => c.body.file)).toEqual([file.id]);
     expect(h.slack.callsOf('file.download').map((c) => c.body)).toEqual([{ id: file.id, authorized: true }]);
 
+    // Reading goes on after the quote never closed on line 13: ivan on line 14 is kept.
     const list = await h.t.app.deps.contacts.findListByName('Customers');
-    expect(list?.memberCount).toBe(3);
+    expect(list?.memberCount).toBe(4);
+    expect(await h.t.app.deps.contacts.findContact('ivan@example.com')).toMatchObject({ lists: ['Customers'] });
     expect(await h.t.app.deps.contacts.findContact('grace@example.com')).toMatchObject({ phone: '+33612345678', lists: ['Customers'] });
 
     const [report] = dmsTo(h, USERS.marketer);
-    expect(report).toContain('Imported \\"mixed.csv\\" into list \\"Customers\\" (new list): 3 new, 0 updated, 6 rejected, 1 warnings (10 rows).'.replace(/\\"/g, '"'));
+    expect(report).toContain('Imported \\"mixed.csv\\" into list \\"Customers\\" (new list): 4 new, 0 updated, 6 rejected, 1 warnings (11 rows).'.replace(/\\"/g, '"'));
     for (const line of ['line 3: invalid email', 'line 4: phone', 'line 5: expected 5 columns, got 4', 'line 6: expected 5 columns, got 6', 'line 10: no email or phone', 'line 13: a quote opened']) {
       expect(report).toContain(line);
     }
@@ -92,7 +94,7 @@ describe('contacts and template bodies uploaded as Slack files, through the real
     expect(h.slack.uploads.filter((u) => u.filename === 'mixed-rejected-rejected.csv')).toEqual([]);
     const bob = await h.t.app.deps.contacts.findContact('bob@example.com');
     expect(bob?.attributes).toEqual({ first_name: 'Bob', country: 'US', age: '29' });
-    expect((await h.t.app.deps.contacts.findListByName('Customers'))?.memberCount).toBe(4);
+    expect((await h.t.app.deps.contacts.findListByName('Customers'))?.memberCount).toBe(5);
   });
 
   it('refuses a file over the 50 MB limit, saying so, without downloading it or importing anything', async () => {

@@ -1,38 +1,43 @@
 import { z } from 'zod';
-import { breakRule, channelSchema, conditionSchema, emailSchema, multilineTextSchema, optionalMultilineTextSchema, segmentMatchSchema, switchSchema, textSchema } from './values.js';
+import { descriptionSchema, lineSchema, nameSchema } from './limited-text.js';
+import { TEXT_ENCODINGS, textEncoding } from '../../../domain/text/text-encodings.js';
+import { breakRule, channelSchema, conditionSchema, emailSchema, multilineTextSchema, segmentMatchSchema, switchSchema, textSchema, ValueProblem, valueSchema } from './values.js';
 
 /** Schemas of contacts, lists, segments and templates management (same conventions as campaign-commands). */
 
-export const contactsImportSchema = z.object({ name: z.literal('contacts'), action: z.literal('import'), path: textSchema, list: textSchema });
+/** `--encoding`: a name from TEXT_ENCODINGS, as the TextDecoder label it stands for. */
+export const encodingSchema = valueSchema((raw) => textEncoding(raw) ?? new ValueProblem(`must be one of ${Object.keys(TEXT_ENCODINGS).join(', ')} (got ${JSON.stringify(raw.slice(0, 40))})`));
+
+export const contactsImportSchema = z.object({ name: z.literal('contacts'), action: z.literal('import'), path: textSchema, list: nameSchema, encoding: encodingSchema.optional() });
 export const contactsShowSchema = z.object({ name: z.literal('contacts'), action: z.literal('show'), address: textSchema });
 
 export const listsListSchema = z.object({ name: z.literal('lists'), action: z.literal('list') });
-export const listsCreateSchema = z.object({ name: z.literal('lists'), action: z.literal('create'), listName: textSchema, description: optionalMultilineTextSchema.optional() });
-export const listsShowSchema = z.object({ name: z.literal('lists'), action: z.literal('show'), listName: textSchema });
-export const listsDeleteSchema = z.object({ name: z.literal('lists'), action: z.literal('delete'), listName: textSchema });
+export const listsCreateSchema = z.object({ name: z.literal('lists'), action: z.literal('create'), listName: nameSchema, description: descriptionSchema.optional() });
+export const listsShowSchema = z.object({ name: z.literal('lists'), action: z.literal('show'), listName: nameSchema });
+export const listsDeleteSchema = z.object({ name: z.literal('lists'), action: z.literal('delete'), listName: nameSchema });
 
 export const segmentsListSchema = z.object({ name: z.literal('segments'), action: z.literal('list') });
 export const segmentsCreateSchema = z.object({
   name: z.literal('segments'),
   action: z.literal('create'),
-  segmentName: textSchema,
+  segmentName: nameSchema,
   where: z.array(conditionSchema),
   match: segmentMatchSchema.optional(),
 });
-export const segmentsShowSchema = z.object({ name: z.literal('segments'), action: z.literal('show'), segmentName: textSchema });
-export const segmentsDeleteSchema = z.object({ name: z.literal('segments'), action: z.literal('delete'), segmentName: textSchema });
+export const segmentsShowSchema = z.object({ name: z.literal('segments'), action: z.literal('show'), segmentName: nameSchema });
+export const segmentsDeleteSchema = z.object({ name: z.literal('segments'), action: z.literal('delete'), segmentName: nameSchema });
 
 /** Content and sending details shared by `templates create` and `templates edit`. */
 const content = {
-  subject: textSchema.optional(),
+  subject: lineSchema.optional(),
   html: multilineTextSchema.optional(),
   htmlFile: textSchema.optional(),
   text: multilineTextSchema.optional(),
   textFile: textSchema.optional(),
-  fromName: textSchema.optional(),
+  fromName: lineSchema.optional(),
   fromEmail: emailSchema.optional(),
   replyTo: emailSchema.optional(),
-  smsSender: textSchema.optional(),
+  smsSender: lineSchema.optional(),
 };
 type Content = { [K in keyof typeof content]?: string | undefined };
 
@@ -53,7 +58,7 @@ function oneSourceEach(command: Content, ctx: z.RefinementCtx): void {
 export const templatesListSchema = z.object({ name: z.literal('templates'), action: z.literal('list') });
 
 export const templatesCreateSchema = z
-  .object({ name: z.literal('templates'), action: z.literal('create'), templateName: textSchema, channel: channelSchema, ...content })
+  .object({ name: z.literal('templates'), action: z.literal('create'), templateName: nameSchema, channel: channelSchema, ...content })
   .superRefine((command, ctx) => {
     oneSourceEach(command, ctx);
     if (command.channel === 'sms') {
@@ -64,10 +69,10 @@ export const templatesCreateSchema = z
     }
   });
 
-export const templatesShowSchema = z.object({ name: z.literal('templates'), action: z.literal('show'), templateName: textSchema });
+export const templatesShowSchema = z.object({ name: z.literal('templates'), action: z.literal('show'), templateName: nameSchema });
 
 export const templatesEditSchema = z
-  .object({ name: z.literal('templates'), action: z.literal('edit'), templateName: textSchema, ...content, confirm: switchSchema })
+  .object({ name: z.literal('templates'), action: z.literal('edit'), templateName: nameSchema, ...content, confirm: switchSchema })
   .superRefine((command, ctx) => {
     oneSourceEach(command, ctx);
     if ((Object.keys(content) as (keyof Content)[]).every((field) => command[field] === undefined)) {
@@ -75,4 +80,4 @@ export const templatesEditSchema = z
     }
   });
 
-export const templatesDeleteSchema = z.object({ name: z.literal('templates'), action: z.literal('delete'), templateName: textSchema });
+export const templatesDeleteSchema = z.object({ name: z.literal('templates'), action: z.literal('delete'), templateName: nameSchema });

@@ -11,20 +11,17 @@ import {
   daysSchema,
   exactTextSchema,
   limitSchema,
-  multilineTextSchema,
-  optionalMultilineTextSchema,
   pageSchema,
   readChoice,
   versionSchema,
   switchSchema,
-  tagSchema,
-  tagsSchema,
   textSchema,
   valueSchema,
   variantSchema,
   whenSchema,
   zoneSchema,
 } from './values.js';
+import { descriptionSchema, limitedTagSchema, limitedTagsSchema, lineSchema, multilineLineSchema, nameSchema } from './limited-text.js';
 
 /**
  * Schemas of the campaign subcommands. Input: what the parser collected (strings, string arrays
@@ -39,7 +36,7 @@ const ifLateSchema = valueSchema((raw) => {
   const choice = readChoice(raw, IF_LATE_CHOICES);
   return choice === 'send' ? ('send_late' as const) : choice;
 });
-const reason = { reason: multilineTextSchema.optional() };
+const reason = { reason: multilineLineSchema.optional() };
 
 export const helpSchema = z.object({ name: z.literal('help'), subcommand: z.string().optional() });
 
@@ -47,8 +44,8 @@ export const listSchema = z.object({
   name: z.literal('list'),
   status: campaignStatusListSchema.optional(),
   channel: channelSchema.optional(),
-  tag: tagSchema.optional(),
-  search: textSchema.optional(),
+  tag: limitedTagSchema.optional(),
+  search: lineSchema.optional(),
   page: pageSchema.optional(),
 });
 
@@ -56,12 +53,12 @@ export const showSchema = z.object({ name: z.literal('show'), ...id });
 
 /** Content, audience and launch settings shared by `new` and `edit`. */
 const settings = {
-  description: optionalMultilineTextSchema.optional(),
-  tags: tagsSchema.optional(),
-  template: textSchema.optional(),
-  list: textSchema.optional(),
-  include: z.array(textSchema).optional(),
-  exclude: z.array(textSchema).optional(),
+  description: descriptionSchema.optional(),
+  tags: limitedTagsSchema.optional(),
+  template: nameSchema.optional(),
+  list: nameSchema.optional(),
+  include: z.array(nameSchema).optional(),
+  exclude: z.array(nameSchema).optional(),
   filter: z.array(conditionSchema).optional(),
   launch: launchTypeSchema.optional(),
   at: whenSchema.optional(),
@@ -72,13 +69,13 @@ const settings = {
   variants: z.array(variantSchema).optional(),
 };
 
-export const newSchema = z.object({ name: z.literal('new'), campaignName: textSchema, channel: channelSchema, ...settings });
+export const newSchema = z.object({ name: z.literal('new'), campaignName: nameSchema, channel: channelSchema, ...settings });
 
 export const editSchema = z
   .object({
     name: z.literal('edit'),
     ...id,
-    campaignName: textSchema.optional(),
+    campaignName: nameSchema.optional(),
     channel: channelSchema.optional(),
     ...settings,
     clearFilter: switchSchema,
@@ -95,7 +92,7 @@ export const editSchema = z
 
 export const previewSchema = z.object({ name: z.literal('preview'), ...id, contact: textSchema.optional() });
 export const testSchema = z.object({ name: z.literal('test'), ...id, to: textSchema });
-export const cloneSchema = z.object({ name: z.literal('clone'), ...id, campaignName: textSchema.optional() });
+export const cloneSchema = z.object({ name: z.literal('clone'), ...id, campaignName: nameSchema.optional() });
 export const runSchema = z.object({ name: z.literal('run'), ...id });
 
 export const scheduleSchema = z

@@ -90,6 +90,7 @@ export const URL_FLAG = flag({ flag: 'url', field: 'url', value: 'URL', descript
 
 // Audience and content management.
 export const IMPORT_LIST = flag({ flag: 'list', field: 'list', value: 'NAME', description: 'List the imported contacts are added to.' });
+export const IMPORT_ENCODING = flag({ flag: 'encoding', field: 'encoding', value: 'NAME', description: 'Character encoding of the file: utf-8 (default, checked), windows-1252 (latin1), iso-8859-15, utf-16le or utf-16be.' });
 export const LIST_DESCRIPTION = flag({ flag: 'description', field: 'description', value: 'TEXT', description: 'What the list is for.' });
 export const WHERE = flag({ flag: 'where', field: 'where', value: 'COND', repeatable: true, description: 'Condition such as plan=pro, age>=18, city~york, has:phone; repeat for several.' });
 export const MATCH = flag({ flag: 'match', field: 'match', value: 'all|any', description: 'Contacts must match all conditions (default) or any of them.' });

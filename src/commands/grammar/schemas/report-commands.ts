@@ -12,14 +12,14 @@ import {
   pageSchema,
   runNumberSchema,
   switchSchema,
-  textSchema,
   urlSchema,
 } from './values.js';
+import { lineSchema, multilineLineSchema } from './limited-text.js';
 
 /** Schemas of the delivery, report and approval subcommands (same conventions as campaign-commands). */
 
 const id = { campaignId: campaignIdSchema };
-const messageFilters = { status: messageStatusSchema.optional(), reason: textSchema.optional(), search: textSchema.optional() };
+const messageFilters = { status: messageStatusSchema.optional(), reason: lineSchema.optional(), search: lineSchema.optional() };
 
 export const retrySchema = z
   .object({ name: z.literal('retry'), ...id, messageIds: z.array(messageIdSchema).optional(), all: switchSchema, confirm: switchSchema })
@@ -50,4 +50,4 @@ export const digestSchema = z.object({ name: z.literal('digest') });
 export const outboxSchema = z.object({ name: z.literal('outbox'), channel: channelSchema.optional(), limit: limitSchema.optional() });
 
 export const approveSchema = z.object({ name: z.literal('approve'), approvalId: approvalIdSchema });
-export const denySchema = z.object({ name: z.literal('deny'), approvalId: approvalIdSchema, reason: multilineTextSchema.optional() });
+export const denySchema = z.object({ name: z.literal('deny'), approvalId: approvalIdSchema, reason: multilineLineSchema.optional() });

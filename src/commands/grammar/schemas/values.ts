@@ -1,7 +1,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import { z } from 'zod';
 import { closestMatch } from '../../../domain/text/closest-match.js';
-import { describeInvalidCharacter, findInvalidCharacter, quoteTyped } from '../../../domain/text/invalid-characters.js';
+import { describeInvalidCharacter, excerptTyped, findInvalidCharacter } from '../../../domain/text/invalid-characters.js';
 
 /**
  * Value formats of the `/campaign` grammar. Each `read…` function is pure and returns the
@@ -60,7 +60,8 @@ export class ValueProblem {
   constructor(readonly message: string) {}
 }
 
-const quote = quoteTyped;
+// Values are echoed as bounded excerpts, unsafe characters escaped: a 100 kB word never comes back whole.
+const quote = (raw: string): string => excerptTyped(raw);
 const grouped = (n: number): string => n.toLocaleString('en-US');
 
 function readPrefixedId(raw: string, prefix: string, example: string): number | ValueProblem {
