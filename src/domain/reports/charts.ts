@@ -239,7 +239,7 @@ function chartOptions(o: { title: string; subtitle: string[]; xTitle?: string; y
 }
 
 function campaignLabel(c: ChartCampaign): string {
-  const name = c.name.length > NAME_CHARS ? `${c.name.slice(0, NAME_CHARS - 1)}…` : c.name;
+  const name = c.name.length > NAME_CHARS ? `${c.name.slice(0, NAME_CHARS - 1).trimEnd()}…` : c.name;
   return `#${c.id} ${name}`;
 }
 
