@@ -34,6 +34,8 @@ export interface ChartConfig {
 export interface ChartSpec {
   /** A file-name stem in kebab-case (`activity-c12`, `funnel-c12`), unique within one report. */
   name: string;
+  /** The chart's title as drawn on it, for a caption (Slack's image title, the console's list of files). */
+  title: string;
   /** What the chart shows, in a sentence, for screen readers (Slack's `alt_text`) and the console. */
   altText: string;
   /** Size in CSS pixels (the PNG is this size at device pixel ratio 1). */

@@ -104,7 +104,7 @@ export function activityChart(input: ActivityChartInput): ChartSpec {
     options: chartOptions({ title, subtitle, xTitle: `${series.bucket === 'hour' ? 'Hour' : 'Day'} (${timeZone})`, yTitle: 'Messages / events', legend: true, legendReversed: true }),
   };
   const altText = `${title}. ${span}. In total ${count.format(totals.sent)} sent, ${count.format(totals.opens)} human opens, ${count.format(totals.clicks)} human clicks.`;
-  return { name: `activity-c${campaign.id}`, altText: joinNote(altText, input.note), width: CHART_WIDTH, height: CHART_HEIGHT, config };
+  return { name: `activity-c${campaign.id}`, title, altText: joinNote(altText, input.note), width: CHART_WIDTH, height: CHART_HEIGHT, config };
 }
 
 /** "Delivered → opened → clicked" for one campaign: unique recipients per stage, each with its share of delivered. */
@@ -123,7 +123,7 @@ export function funnelChart(input: FunnelChartInput): ChartSpec {
     options: chartOptions({ title, subtitle, yTitle: 'Recipients', legend: false }),
   };
   const altText = `${title}. ${stages.map((s) => (s.name === 'Delivered' ? `${count.format(s.value)} delivered` : `${count.format(s.value)} ${s.name.toLowerCase()} (${s.share} of delivered)`)).join(', ')}.`;
-  return { name: `funnel-c${campaign.id}`, altText: joinNote(altText, input.note), width: CHART_WIDTH, height: CHART_HEIGHT, config };
+  return { name: `funnel-c${campaign.id}`, title, altText: joinNote(altText, input.note), width: CHART_WIDTH, height: CHART_HEIGHT, config };
 }
 
 /**
@@ -156,7 +156,7 @@ export function compareFunnelChart(input: CompareFunnelChartInput): ChartSpec {
       return `${campaignLabel(campaign)}: ${count.format(funnel.delivered)} delivered, ${opened!.share} opened, ${clicked!.share} clicked`;
     })
     .join('; ')}.`;
-  return { name: `compare-funnel-${campaigns.map((c) => `c${c.campaign.id}`).join('-')}`, altText: joinNote(altText, input.note), width: CHART_WIDTH, height: CHART_HEIGHT, config };
+  return { name: `compare-funnel-${campaigns.map((c) => `c${c.campaign.id}`).join('-')}`, title, altText: joinNote(altText, input.note), width: CHART_WIDTH, height: CHART_HEIGHT, config };
 }
 
 interface Bucket {
