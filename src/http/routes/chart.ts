@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import { ChartRequestError, parseChartRequest } from '../chart/chart-request.js';
-import { ChartDrawError, drawChart, fontsAvailable } from '../chart/draw-chart.js';
+import { ChartDrawer } from '../chart/chart-drawer.js';
+import { ChartDrawError, fontsAvailable } from '../chart/draw-chart.js';
 import { sendText } from '../reply.js';
 import { BodyTooLargeError, readBody } from '../request-body.js';
 import type { HttpLogger, HttpRoute } from '../route.js';
@@ -25,6 +26,7 @@ export interface ChartRouteOptions {
  */
 export function chartRoute(options: ChartRouteOptions = {}): HttpRoute {
   const allow = options.allow ?? isLocalRequest;
+  const drawer = new ChartDrawer();
   let inFlight = 0;
   return {
     method: 'POST',
@@ -51,7 +53,7 @@ export function chartRoute(options: ChartRouteOptions = {}): HttpRoute {
         }
         const started = performance.now();
         const request = parseChartRequest(body, req.headers['content-type']);
-        const png = await drawChart(request);
+        const png = await drawer.draw(request);
         options.log?.info('chart drawn', { type: request.config.type, width: request.width, height: request.height, bytes: png.length, ms: Math.round(performance.now() - started) });
         res.writeHead(200, { 'content-type': 'image/png', 'content-length': png.length, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
         res.end(png);
