@@ -118,7 +118,7 @@ describe('Herald’s own QuickChart-compatible POST /chart (running HTTP server)
     expect((await post(big)).status).toBe(413);
     // Sent in chunks with no Content-Length: the route stops reading at the limit.
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = http.request(`${base}/chart`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+      const req = http.request(`${base}/chart`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
         let text = '';
         res.on('data', (c: Buffer) => (text += c.toString()));
         res.on('end', () => resolve({ status: res.statusCode!, text }));
@@ -145,6 +145,30 @@ describe('Herald’s own QuickChart-compatible POST /chart (running HTTP server)
     await refused(await post('{"chart": {"type": "bar", "data": {"datasets": []}, "options": {"__proto__": {"polluted": true}}}}'), 400, /The key "__proto__" is not allowed/);
     await refused(await post({ chart: '{"type":"bar","data":{"datasets":[]},"constructor":{"prototype":{}}}' }), 400, /The key "(prototype|constructor)" is not allowed/);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('takes two charts at a time and asks a third to come back (503 with Retry-After)', async () => {
+    // Two requests whose bodies are still to come hold both places. Each asks for 100 Continue, which
+    // Node's server sends as it hands the request to the route: once it arrives, the place is taken.
+    const held: { req: http.ClientRequest; answered: Promise<number> }[] = [];
+    for (let i = 0; i < 2; i++) {
+      let answer!: (status: number) => void;
+      const answered = new Promise<number>((r) => (answer = r));
+      const req = http.request(`${base}/chart`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', expect: '100-continue' } }, (res) => {
+        res.resume();
+        res.on('end', () => answer(res.statusCode!));
+      });
+      req.flushHeaders();
+      await new Promise<void>((resolve) => req.once('continue', resolve));
+      held.push({ req, answered });
+    }
+    const third = await post({ chart: BAR });
+    expect(third.status).toBe(503);
+    expect(third.headers.get('retry-after')).toBe('1');
+    expect(await third.text()).toBe('Herald is drawing 2 charts already; try again in a second.');
+    for (const { req } of held) req.end(JSON.stringify({ chart: BAR }));
+    expect(await Promise.all(held.map((h) => h.answered))).toEqual([200, 200]);
+    expect((await post({ chart: BAR })).status).toBe(200);
   });
 
   it('answers this machine only: a request passed on by a proxy is refused', async () => {
