@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { ChartRenderer, ChartSpec } from '../domain/ports/chart-renderer.js';
 
 /** Under HERALD_DATA_DIR: one folder per report, one PNG per chart. */
 export const CHARTS_FOLDER = 'charts';
@@ -46,4 +47,27 @@ export async function writeChartFiles(dataDir: string, folder: string, charts: r
     written.push({ title: c.title, path: file });
   }
   return written;
+}
+
+/** What the console prints for a report's charts: where each drawn one is, and why any other is not. */
+export interface ConsoleCharts {
+  written: { title: string; path: string }[];
+  missing: { title: string; reason: string }[];
+}
+
+/** Draws each chart (one after the other) and writes the PNGs of those drawn; see writeChartFiles. */
+export async function chartsForConsole(renderer: ChartRenderer, specs: readonly ChartSpec[], dataDir: string, folder: string): Promise<ConsoleCharts> {
+  const drawn: ChartPng[] = [];
+  const missing: ConsoleCharts['missing'] = [];
+  for (const spec of specs) {
+    const result = await renderer.render(spec);
+    if (result.ok) drawn.push({ name: spec.name, title: spec.title, png: result.png });
+    else missing.push({ title: spec.title, reason: result.reason });
+  }
+  return { written: drawn.length > 0 ? await writeChartFiles(dataDir, folder, drawn) : [], missing };
+}
+
+/** The console's lines for them: `Chart: <title>: <path>`, `Chart not drawn: <title> (<reason>)`. */
+export function chartLines(charts: ConsoleCharts): string[] {
+  return [...charts.written.map((c) => `Chart: ${c.title}: ${c.path}`), ...charts.missing.map((m) => `Chart not drawn: ${m.title} (${m.reason})`)];
 }
