@@ -28,6 +28,8 @@ COPY --from=build /app/dist ./dist
 # PostgreSQL refuses to run as root: the image's user runs Herald and its embedded server, and owns
 # the data folder (a new named volume takes this ownership; a bind mount must be writable by uid 1000).
 RUN mkdir -p /data && chown node:node /data
+# Chart labels need a font and the slim image has none (Herald's /chart refuses to draw without one).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core && rm -rf /var/lib/apt/lists/*
 USER node
 VOLUME /data
 EXPOSE 3000

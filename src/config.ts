@@ -147,6 +147,8 @@ const ConfigSchema = z.object({
   ERROR_BUDGET_PERCENT: plainNumber(0, 100).default(20),
   ERROR_BUDGET_MIN_ATTEMPTS: wholeNumber(1, 1_000_000).default(50),
   SCHEDULER_TICK_SECONDS: wholeNumber(1, 3600).default(5),
+  // Charts: unset means Herald's own POST /chart on its HTTP server (offline)
+  QUICKCHART_URL: publicBaseUrl.optional(),
   // Operations
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   // Slack
@@ -184,6 +186,8 @@ export interface Config {
   consoleActor: string;
   dbPoolSize: number;
   logLevel: LogLevelName;
+  /** The QuickChart server charts are drawn by (without `/chart`); null: Herald's own `/chart` (see chartServiceUrl). */
+  charts: { quickchartUrl: string | null };
   http: { host: string; port: number; publicBaseUrl: string | null };
   /** Signing secret for unsubscribe and tracking links; null: generated once and kept in the database. */
   secret: string | null;
@@ -266,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     consoleActor: c.HERALD_ACTOR ?? `console:${safeUser()}`,
     dbPoolSize: c.DB_POOL_SIZE,
     logLevel: c.LOG_LEVEL,
+    charts: { quickchartUrl: c.QUICKCHART_URL?.replace(/\/+$/, '') ?? null },
     http: { host: c.HTTP_HOST, port: c.HTTP_PORT, publicBaseUrl: c.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? null },
     secret: c.HERALD_SECRET ?? null,
     email: {
@@ -312,6 +317,16 @@ function modeFrom(args: readonly string[]): Mode | undefined {
 export function effectivePublicBaseUrl(config: Config, port: number): string {
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   return config.http.publicBaseUrl ?? `http://${host}:${port}`;
+}
+
+/**
+ * Where charts are drawn: QUICKCHART_URL, else Herald's own `/chart` on this process's HTTP server,
+ * reached over loopback when HTTP_HOST listens on every address (`port` is the one actually bound).
+ */
+export function chartServiceUrl(config: Config, port: number): string {
+  if (config.charts.quickchartUrl) return config.charts.quickchartUrl;
+  const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host === '::' ? '::1' : config.http.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { UnsubscribeRecorder } from '../domain/ports/unsubscribe-recorder.j
 import { BodyTooLargeError, DEFAULT_MAX_BODY_BYTES } from './request-body.js';
 import { sendText } from './reply.js';
 import type { HttpLogger, HttpRoute, RouteParams } from './route.js';
+import { chartRoute } from './routes/chart.js';
 import { healthRoute, type HealthCheck } from './routes/health.js';
 import { metricsRoute, type MetricsScrape } from './routes/metrics.js';
 import { twilioInboundRoute } from './routes/twilio-inbound.js';
@@ -61,6 +62,8 @@ export function createHttpServer(deps: HttpServerDeps, options: HttpServerOption
   }
   const unsubscribeDeps = { signer: deps.signer, unsubscribes: deps.unsubscribes, clock: deps.clock, log, maxBodyBytes };
   own.push(unsubscribePageRoute(unsubscribeDeps), unsubscribeRoute(unsubscribeDeps));
+  // QuickChart-compatible, so the embedded default draws its own charts offline (QUICKCHART_URL unset).
+  own.push(chartRoute({ log }));
   const routes = [...(options.extraRoutes ?? []), ...own].map(compile);
 
   const server = http.createServer((req, res) => {

@@ -5,8 +5,8 @@
  * Delivery figures (see each module's header for its sizes): email_send_per_s / email_send_ratio
  * (delivery-bench.ts), sms_pacing_error_pct / sms_pacing_max_window_ratio (once, embedded),
  * prebuild_1m_s (prebuild.ts), send_rss_mb (send-rss.ts, child processes), start_s / idle_rss_mb
- * (startup.ts). BENCH_ENGINES=postgres narrows the engines; BENCH_ONLY=a,b picks parts: start, core,
- * email, sms, prebuild, rss, slack. Notes go to stderr; stdout is JSON lines only.
+ * (startup.ts), chart_render_ms / chart_loop_block_ms (chart-render.ts). BENCH_ENGINES=postgres narrows
+ * the engines; BENCH_ONLY=a,b picks parts: start, core, email, sms, prebuild, rss, slack, charts. Notes go to stderr; stdout is JSON lines only.
  */
 import { spawnSync } from 'node:child_process';
 import { Readable } from 'node:stream';
@@ -86,7 +86,7 @@ async function bench(engine: Engine): Promise<void> {
   }
 }
 
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'start,core,email,sms,prebuild,rss,slack').split(',').map((p) => p.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'start,core,email,sms,prebuild,rss,slack,charts').split(',').map((p) => p.trim()));
 const started = performance.now();
 async function part(name: string, engine: Engine | null, fn: () => Promise<void>): Promise<void> {
   if (!ONLY.has(name)) return;
@@ -117,6 +117,12 @@ await part('slack', null, async () => {
     emitFigure(figure.name, figure.value, figure.unit, figure.name === 'ack_p99_ms' ? { goal: '< 100', concurrency: 20 } : {});
   }
   if (child.status !== 0) note(`slack ack bench failed with status ${child.status}`);
+});
+// Chart drawing through quickchart-js and Herald's own /chart, in its own process.
+await part('charts', null, async () => {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', 'test/bench/chart-render.ts'], { encoding: 'utf8', env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+  for (const line of (child.stdout ?? '').split('\n').filter((l) => l.startsWith('{'))) console.log(line);
+  if (child.status !== 0) note(`chart bench failed with status ${child.status}`);
 });
 note(`bench took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 process.exit(0);

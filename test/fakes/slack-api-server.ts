@@ -99,6 +99,10 @@ export class FakeSlackApi {
   /** Bytes the fake wrote for each download of a file (an endless file shows where the client hung up). */
   readonly downloads: { id: string; authorized: boolean; bytesSent: number; closed: Promise<void> }[] = [];
 
+  /** How many files.info calls about an upload say it is still being processed (no mimetype yet). */
+  uploadProcessingChecks = 0;
+  private readonly infoChecks = new Map<string, number>();
+
   /** Files Herald uploaded and shared (filesUploadV2 completed), with their bytes. */
   readonly uploads: { id: string; filename: string; title: string; channelId: string; comment: string; content: Buffer }[] = [];
 
@@ -192,7 +196,14 @@ export class FakeSlackApi {
         return { ok: true, channel: dmChannelOf(String(call.body.channel)), ts: `1700000000.${String(this.seq).padStart(6, '0')}` };
       case 'files.info': {
         const stored = this.files.get(String(call.body.file));
-        return stored ? { ok: true, file: stored.file } : { ok: false, error: 'file_not_found' };
+        if (stored) return { ok: true, file: stored.file };
+        const uploaded = this.uploads.find((u) => u.id === String(call.body.file));
+        if (!uploaded) return { ok: false, error: 'file_not_found' };
+        // Like Slack, an upload is processed after completeUploadExternal answers: no type until then.
+        const checks = (this.infoChecks.get(uploaded.id) ?? 0) + 1;
+        this.infoChecks.set(uploaded.id, checks);
+        const processing = checks <= this.uploadProcessingChecks;
+        return { ok: true, file: { id: uploaded.id, name: uploaded.filename, title: uploaded.title, size: uploaded.content.length, filetype: processing ? '' : guessFiletype(uploaded.filename), mimetype: processing ? '' : guessMimetype(uploaded.filename) } };
       }
       case 'files.getUploadURLExternal': {
         const id = `FUP${String(this.seq).padStart(6, '0')}`;
