@@ -1,4 +1,6 @@
-import type { KnownBlock } from '@slack/types';
+import type { types } from '@slack/bolt';
+
+type KnownBlock = types.KnownBlock;
 
 /** Where a posted message lives: enough to edit it in place or to reply in its thread. */
 export interface PostedMessage {
