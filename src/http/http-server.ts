@@ -13,6 +13,9 @@ import { metricsRoute, type MetricsScrape } from './routes/metrics.js';
 import { twilioInboundRoute } from './routes/twilio-inbound.js';
 import { twilioStatusRoute, type SmsStatusMapper } from './routes/twilio-status.js';
 import { unsubscribePageRoute, unsubscribeRoute } from './routes/unsubscribe.js';
+import { clickRoute, openPixelRoute } from './routes/tracking.js';
+import type { LinkStore } from '../domain/ports/link-store.js';
+import type { Hit } from '../domain/tracking/classify-hit.js';
 
 export type { HttpLogger, HttpRoute, RouteHandler, RouteParams } from './route.js';
 
@@ -25,6 +28,8 @@ export interface HttpServerDeps {
   signer: TokenSigner;
   /** Each dependency's check by name (the database, …); absent: /healthz only says the process is up. */
   health?: Record<string, HealthCheck>;
+  /** Open pixel and click redirects: the links stored at rendering, and where hits go (a buffer); absent: no such routes. */
+  tracking?: { links: LinkStore; record(hit: Hit): void };
   /** `GET /metrics` (Prometheus text); absent: no such route. */
   metrics?: MetricsScrape;
   log?: HttpLogger;
@@ -61,6 +66,10 @@ export function createHttpServer(deps: HttpServerDeps, options: HttpServerOption
   }
   const unsubscribeDeps = { signer: deps.signer, unsubscribes: deps.unsubscribes, clock: deps.clock, log, maxBodyBytes };
   own.push(unsubscribePageRoute(unsubscribeDeps), unsubscribeRoute(unsubscribeDeps));
+  if (deps.tracking) {
+    const trackingDeps = { signer: deps.signer, clock: deps.clock, log, ...deps.tracking };
+    own.push(openPixelRoute(trackingDeps), clickRoute(trackingDeps));
+  }
   const routes = [...(options.extraRoutes ?? []), ...own].map(compile);
 
   const server = http.createServer((req, res) => {

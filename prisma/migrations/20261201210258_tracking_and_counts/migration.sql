@@ -16,9 +16,12 @@ CREATE TABLE "run_status_count" (
     "run_id" INTEGER NOT NULL,
     "variant" TEXT NOT NULL DEFAULT '',
     "status" "MessageStatus" NOT NULL,
+    "category" TEXT NOT NULL DEFAULT '',
     "count" BIGINT NOT NULL DEFAULT 0,
+    "segments" BIGINT NOT NULL DEFAULT 0,
+    "cost_micros" BIGINT NOT NULL DEFAULT 0,
 
-    CONSTRAINT "run_status_count_pkey" PRIMARY KEY ("run_id","variant","status")
+    CONSTRAINT "run_status_count_pkey" PRIMARY KEY ("run_id","variant","status","category")
 );
 
 -- CreateTable
@@ -48,29 +51,35 @@ CREATE TABLE "link_click_count" (
     CONSTRAINT "link_click_count_pkey" PRIMARY KEY ("link_id")
 );
 
--- Status counts per (run, variant, status), kept as message rows are written: one aggregate of the
--- statement's transition tables per statement (a 1M-row run build is one GROUP BY, a ledger round
--- one small one). Writes that leave every status as it was (hand-overs, lease renewals) touch no
--- count row. (The body is an E'' string with
--- its semicolons written \x3b: the schema engine splits a migration at every semicolon, quoted or not.) Rows are upserted in key order so concurrent writers lock them in the same order.
+-- Status counts per (run, variant, status, failure category), with SMS segments and cost, kept as
+-- message rows are written: one aggregate of the statement's transition tables per statement (a
+-- 1M-row run build is one GROUP BY, a ledger round a small one). Writes that change none of them
+-- (hand-overs, lease renewals) touch no count row. Rows are upserted in key order so concurrent
+-- writers lock them in the same order. The body is an E'' string with its semicolons written \x3b:
+-- the schema engine splits a migration at every semicolon, quoted or not.
 CREATE FUNCTION herald_message_status_counts() RETURNS trigger LANGUAGE plpgsql AS E'
 BEGIN
   IF TG_OP = ''INSERT'' THEN
-    INSERT INTO run_status_count (run_id, variant, status, count)
-    SELECT run_id, coalesce(variant, ''''), status, count(*) FROM new_rows GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (run_id, variant, status) DO UPDATE SET count = run_status_count.count + excluded.count\x3b
+    INSERT INTO run_status_count AS c (run_id, variant, status, category, count, segments, cost_micros)
+    SELECT run_id, coalesce(variant, ''''), status, coalesce(failure_category, ''''), count(*), coalesce(sum(sms_segments), 0), coalesce(sum(cost_micros), 0)
+    FROM new_rows GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (run_id, variant, status, category) DO UPDATE
+      SET count = c.count + excluded.count, segments = c.segments + excluded.segments, cost_micros = c.cost_micros + excluded.cost_micros\x3b
   ELSIF TG_OP = ''UPDATE'' THEN
-    INSERT INTO run_status_count (run_id, variant, status, count)
-    SELECT run_id, variant, status, sum(d) FROM (
-      SELECT run_id, coalesce(variant, '''') AS variant, status, -1 AS d FROM old_rows
+    INSERT INTO run_status_count AS c (run_id, variant, status, category, count, segments, cost_micros)
+    SELECT run_id, variant, status, category, sum(n), sum(s), sum(k) FROM (
+      SELECT run_id, coalesce(variant, '''') AS variant, status, coalesce(failure_category, '''') AS category, -1 AS n, -coalesce(sms_segments, 0) AS s, -coalesce(cost_micros, 0) AS k FROM old_rows
       UNION ALL
-      SELECT run_id, coalesce(variant, ''''), status, 1 FROM new_rows
-    ) x GROUP BY 1, 2, 3 HAVING sum(d) <> 0 ORDER BY 1, 2, 3
-    ON CONFLICT (run_id, variant, status) DO UPDATE SET count = run_status_count.count + excluded.count\x3b
+      SELECT run_id, coalesce(variant, ''''), status, coalesce(failure_category, ''''), 1, coalesce(sms_segments, 0), coalesce(cost_micros, 0) FROM new_rows
+    ) x GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0 OR sum(s) <> 0 OR sum(k) <> 0 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (run_id, variant, status, category) DO UPDATE
+      SET count = c.count + excluded.count, segments = c.segments + excluded.segments, cost_micros = c.cost_micros + excluded.cost_micros\x3b
   ELSE
-    INSERT INTO run_status_count (run_id, variant, status, count)
-    SELECT run_id, coalesce(variant, ''''), status, -count(*) FROM old_rows GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (run_id, variant, status) DO UPDATE SET count = run_status_count.count + excluded.count\x3b
+    INSERT INTO run_status_count AS c (run_id, variant, status, category, count, segments, cost_micros)
+    SELECT run_id, coalesce(variant, ''''), status, coalesce(failure_category, ''''), -count(*), -coalesce(sum(sms_segments), 0), -coalesce(sum(cost_micros), 0)
+    FROM old_rows GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (run_id, variant, status, category) DO UPDATE
+      SET count = c.count + excluded.count, segments = c.segments + excluded.segments, cost_micros = c.cost_micros + excluded.cost_micros\x3b
   END IF\x3b
   RETURN NULL\x3b
 END';
@@ -83,8 +92,8 @@ CREATE TRIGGER message_status_counts_delete AFTER DELETE ON message
   REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION herald_message_status_counts();
 
 -- Messages written before this migration.
-INSERT INTO run_status_count (run_id, variant, status, count)
-SELECT run_id, coalesce(variant, ''), status, count(*) FROM message GROUP BY 1, 2, 3;
+INSERT INTO run_status_count (run_id, variant, status, category, count, segments, cost_micros)
+SELECT run_id, coalesce(variant, ''), status, coalesce(failure_category, ''), count(*), coalesce(sum(sms_segments), 0), coalesce(sum(cost_micros), 0) FROM message GROUP BY 1, 2, 3, 4;
 
 -- Unsubscribe events written before this migration, counted as the unsubscribe store now counts them.
 INSERT INTO run_event_count (run_id, variant, metric, count)

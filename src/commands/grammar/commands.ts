@@ -137,9 +137,9 @@ function rows(group: HelpGroup, list: Row[]): SubcommandSpec[] {
 
 const S = F.CAMPAIGN_SETTINGS;
 const NEW_USAGE =
-  'new --name NAME --channel email|sms [--description TEXT] [--tags T[,T…]] [--template NAME] [--list NAME] [--include SEGMENT]… [--exclude SEGMENT]… [--filter COND]… [--launch now|manual|scheduled|recurring] [--at WHEN] [--cron EXPR] [--tz ZONE] [--ttl DURATION] [--variant L:T:W]…';
+  'new --name NAME --channel email|sms [--description TEXT] [--tags T[,T…]] [--template NAME] [--list NAME] [--include SEGMENT]… [--exclude SEGMENT]… [--filter COND]… [--launch now|manual|scheduled|recurring] [--at WHEN] [--cron EXPR] [--tz ZONE] [--ttl DURATION] [--tracking on|off] [--variant L:T:W]…';
 const EDIT_USAGE =
-  'edit <id> [--name NAME] [--channel email|sms] [--description TEXT] [--tags T[,T…]] [--template NAME] [--list NAME] [--include SEGMENT]… [--exclude SEGMENT]… [--filter COND]… [--launch TYPE] [--at WHEN] [--cron EXPR] [--tz ZONE] [--ttl DURATION] [--variant L:T:W]… [--clear-filter] [--clear-segments] [--clear-variants] [--if-version N]';
+  'edit <id> [--name NAME] [--channel email|sms] [--description TEXT] [--tags T[,T…]] [--template NAME] [--list NAME] [--include SEGMENT]… [--exclude SEGMENT]… [--filter COND]… [--launch TYPE] [--at WHEN] [--cron EXPR] [--tz ZONE] [--ttl DURATION] [--tracking on|off] [--variant L:T:W]… [--clear-filter] [--clear-segments] [--clear-variants] [--if-version N]';
 const CONTENT_USAGE = '[--subject TEXT] [--html HTML | --html-file PATH] [--text TEXT | --text-file PATH] [--from-name NAME] [--from-email EMAIL] [--reply-to EMAIL] [--sms-sender SENDER]';
 
 export const SUBCOMMANDS: readonly SubcommandSpec[] = [

@@ -25,6 +25,7 @@ export async function createCampaign(
     excludeSegmentIds: resolved.excludeSegmentIds ?? [],
     oneTimeFilter: resolved.oneTimeFilter ?? null,
     smsTtlSeconds: resolved.smsTtlSeconds ?? null,
+    tracking: resolved.tracking ?? true,
     variants: resolved.variants ?? [],
   };
   const missing = missingForReady(settings);

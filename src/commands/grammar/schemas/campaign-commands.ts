@@ -10,14 +10,19 @@ import {
   launchTypeSchema,
   optionalTextSchema,
   positiveIntSchema,
+  readChoice,
   switchSchema,
   tagSchema,
   tagsSchema,
   textSchema,
   variantSchema,
   whenSchema,
+  valueSchema,
   zoneSchema,
 } from './values.js';
+
+/** `--tracking on|off` (kept here, next to its one use, rather than among the shared value readers). */
+const trackingSchema = valueSchema((raw) => readChoice(raw.toLowerCase(), ['on', 'off'] as const));
 
 /**
  * Schemas of the campaign subcommands. Input: what the parser collected (strings, string arrays
@@ -54,6 +59,7 @@ const settings = {
   cron: cronSchema.optional(),
   tz: zoneSchema.optional(),
   ttlSeconds: durationSchema.optional(),
+  tracking: trackingSchema.optional(),
   variants: z.array(variantSchema).optional(),
 };
 

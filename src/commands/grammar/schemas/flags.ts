@@ -47,6 +47,7 @@ export const AT = flag({ flag: 'at', field: 'at', value: 'WHEN', continues: 'tim
 export const CRON = flag({ flag: 'cron', field: 'cron', value: 'EXPR', continues: 'cron', description: 'Recurring schedule as a 5- or 6-field cron expression, e.g. "0 9 * * 1".' });
 export const TZ = flag({ flag: 'tz', field: 'tz', value: 'ZONE', description: 'IANA time zone for --at and --cron, e.g. Europe/London (default: the account zone).' });
 export const TTL = flag({ flag: 'ttl', field: 'ttlSeconds', value: 'DURATION', description: 'SMS validity period: 90s, 30m, 4h, 2d or seconds (1 s to 14 days).' });
+export const TRACKING = flag({ flag: 'tracking', field: 'tracking', value: 'on|off', description: 'Open pixel and tracked links (on by default); off sends links as written.' });
 export const VARIANT = flag({ flag: 'variant', field: 'variants', value: 'L:T:W', repeatable: true, description: 'A/B variant LABEL:TEMPLATE:WEIGHT (weight 1-100), e.g. A:Welcome:70; repeat per variant.' });
 export const CLEAR_FILTER = flag({ flag: 'clear-filter', field: 'clearFilter', description: 'Remove the one-time filter (with --filter: replace it).' });
 export const CLEAR_SEGMENTS = flag({ flag: 'clear-segments', field: 'clearSegments', description: 'Remove every include/exclude segment (with --include/--exclude: replace them).' });
@@ -98,7 +99,7 @@ export const REPLY_TO = flag({ flag: 'reply-to', field: 'replyTo', value: 'EMAIL
 export const SMS_SENDER = flag({ flag: 'sms-sender', field: 'smsSender', value: 'SENDER', description: 'SMS sender number or id (applies to every future campaign using the template).' });
 export const TEMPLATE_CONFIRM = flag({ flag: 'confirm', field: 'confirm', description: 'Save sending-detail changes that affect other campaigns without asking again.' });
 
-export const CAMPAIGN_SETTINGS: readonly FlagSpec[] = [DESCRIPTION, TAGS, TEMPLATE, LIST, INCLUDE, EXCLUDE, FILTER, LAUNCH, AT, CRON, TZ, TTL, VARIANT];
+export const CAMPAIGN_SETTINGS: readonly FlagSpec[] = [DESCRIPTION, TAGS, TEMPLATE, LIST, INCLUDE, EXCLUDE, FILTER, LAUNCH, AT, CRON, TZ, TTL, TRACKING, VARIANT];
 export const TEMPLATE_CONTENT: readonly FlagSpec[] = [SUBJECT, HTML, HTML_FILE, TEXT, TEXT_FILE, FROM_NAME, FROM_EMAIL, REPLY_TO, SMS_SENDER];
 
 const arg = (spec: PositionalSpec): PositionalSpec => spec;

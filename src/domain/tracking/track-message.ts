@@ -1,0 +1,32 @@
+import type { OutboundMessage } from '../ports/channel-provider.js';
+import type { ClickToken } from './tracking-tokens.js';
+import { addOpenPixel, htmlLinks, rewriteHtmlLinks, rewriteTextLinks, textLinks } from './rewrite-links.js';
+
+/** What rendering needs to track a message's opens and clicks (built in wiring from the signer and the link store). */
+export interface MessageTracking {
+  /** The campaign's link ids for these destinations, registering new ones (see LinkStore). */
+  registerLinks(campaignId: number, urls: readonly string[]): Promise<Map<string, number>>;
+  clickUrl(token: ClickToken): string;
+  openUrl(messageId: string): string;
+  /** Herald's own URLs (the unsubscribe link, tracked links already): never rewritten. */
+  isOwn(url: string): boolean;
+}
+
+/**
+ * Rewrites a rendered message's links to tracked ones and adds the open pixel to its HTML. Every
+ * destination is registered before the message goes out, so a click can only lead to a stored link.
+ */
+export async function trackMessage(tracking: MessageTracking, campaignId: number, message: OutboundMessage): Promise<OutboundMessage> {
+  const html = 'html' in message ? (message.html ?? null) : null;
+  const urls = [...new Set([...(html ? htmlLinks(html) : []), ...textLinks(message.text)])].filter((u) => !tracking.isOwn(u));
+  const ids = urls.length ? await tracking.registerLinks(campaignId, urls) : new Map<string, number>();
+  const pixel = html !== null;
+  const links = ids.size;
+  const replace = (url: string): string | null => {
+    const linkId = tracking.isOwn(url) ? undefined : ids.get(url);
+    return linkId === undefined ? null : tracking.clickUrl({ messageId: message.messageId, linkId, links, pixel });
+  };
+  const text = rewriteTextLinks(message.text, replace);
+  if (html === null) return { ...message, text };
+  return { ...message, text, html: addOpenPixel(rewriteHtmlLinks(html, replace), tracking.openUrl(message.messageId)) };
+}
