@@ -53,7 +53,7 @@ export const SCANNER_AGENTS: readonly { name: string; pattern: RegExp }[] = [
   { name: 'Barracuda', pattern: /barracuda/i },
   { name: 'Mimecast', pattern: /mimecast/i },
   { name: 'Proofpoint', pattern: /proofpoint|pphosted/i },
-  { name: 'Microsoft Safe Links / Defender', pattern: /safelinks|microsoft office protocol discovery|ms-office|microsoft-defender|bingpreview/i },
+  { name: 'Microsoft Safe Links / Defender', pattern: /safelinks|microsoft office protocol discovery|microsoft-defender|bingpreview/i },
   { name: 'Symantec / Broadcom', pattern: /symantec|messagelabs|broadcom/i },
   { name: 'Trend Micro', pattern: /trend ?micro|trendmicro/i },
   { name: 'Sophos', pattern: /sophos/i },
