@@ -143,8 +143,8 @@ async function dispatch(ctx: CommandContext, cmd: Command, actor: string): Promi
       return deliveryCommands.messages(ctx, cmd);
     case 'outbox':
       return deliveryCommands.outbox(ctx, cmd);
+    case 'stats': return (await import('./report-commands.js')).statsCommand(ctx, cmd);
     case 'export':
-    case 'stats':
     case 'compare':
     case 'links':
     case 'digest':

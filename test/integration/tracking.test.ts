@@ -120,6 +120,8 @@ describe.each(ENGINES)('tracking on %s: pixel, clicks, classification and metric
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('https://shop.example.com/sale?x=1&y=2');
     expect(res.headers.get('cache-control')).toMatch(/no-store/);
+    // Written before the next click, so each is judged with what came before it (see the next test).
+    await t.app.tracking.buffer.flush();
     expect((await get(fresh!)).headers.get('location')).toBe('https://shop.example.com/new');
 
     const token = sale!.split('/c/')[1]!;
@@ -219,6 +221,21 @@ describe.each(ENGINES)('tracking on %s: pixel, clicks, classification and metric
     const [clickMap] = await t.db.prisma.$queryRaw<{ total: number; unique: number }[]>`
       SELECT total::int, "unique"::int FROM link_click_count c JOIN link l ON l.id = c.link_id WHERE l.campaign_id = 1001 AND l.url = 'https://shop.example.com/sale?x=1&y=2'`;
     expect(clickMap).toEqual({ total: 2, unique: 1 });
+
+    // The same figures in /campaign stats: the progress panel, then each figure with how it is computed.
+    const stats = await t.run('stats C-1001');
+    expect(stats.ok).toBe(true);
+    expect(stats.text).toMatch(/Delivered:?\s+4/);
+    expect(stats.text).toContain('unique human opens ÷ delivered = 2 ÷ 4');
+    expect(stats.text).toMatch(/Open rate\s+\|?\s*50\.0 %/);
+    expect(stats.text).toContain('unique human clicks ÷ unique human opens = 1 ÷ 2');
+    expect(stats.text).toMatch(/scanner_click_before_open — .*: 0 opens, 1 clicks/);
+    expect(stats.text).not.toMatch(/may be incomplete/);
+    const run1 = await t.run('stats C-1001 --run 1');
+    expect(run1.text).toContain('run 1');
+    const missing = await t.run('stats C-1001 --run 9');
+    expect(missing).toMatchObject({ ok: false });
+    expect(missing.text).toContain('C-1001 has no run 9 (its runs: 1)');
 
     // An unsubscribe through the real link counts in the unsubscribe rate.
     expect((await get(mails[0]!.unsubscribe, { method: 'POST', body: 'List-Unsubscribe=One-Click' })).status).toBe(200);
