@@ -6,6 +6,7 @@ import { mapWithConcurrency } from './map-with-concurrency.js';
 import { nextWindowOpening } from './quiet-hours.js';
 import { renderMessage, type RenderContext } from './render-message.js';
 import { smsCostMicros } from '../metrics/sms-pricing.js';
+import { LinkRegistrationError } from '../tracking/track-message.js';
 
 /**
  * Claims one batch of a sending run and sends it. Claimed messages are `sending` (committed) before
@@ -62,6 +63,8 @@ export async function sendRunBatch(deps: DeliveryDeps, run: ActiveRun, owner: st
     try {
       message = await renderMessage(deps.campaign.templateEngine, ctx, m);
     } catch (error) {
+      // Not the template's fault: the message waits for its next attempt, with nothing sent.
+      if (error instanceof LinkRegistrationError) return settle(decide(m, { outcome: 'retryable', category: 'temporary', reason: error.message }));
       // A template that fails to render fails for everyone: stop the campaign rather than fail each message.
       return settle(decide(m, { outcome: 'permanent', category: 'configuration', reason: `template did not render: ${(error as Error).message}` }));
     }

@@ -12,6 +12,9 @@ export interface MessageTracking {
   isOwn(url: string): boolean;
 }
 
+/** The tracked links could not be registered (the database, not the template): the message is tried again later. */
+export class LinkRegistrationError extends Error {}
+
 /**
  * Rewrites a rendered message's links to tracked ones and adds the open pixel to its HTML. Every
  * destination is registered before the message goes out, so a click can only lead to a stored link.
@@ -19,7 +22,12 @@ export interface MessageTracking {
 export async function trackMessage(tracking: MessageTracking, campaignId: number, message: OutboundMessage): Promise<OutboundMessage> {
   const html = 'html' in message ? (message.html ?? null) : null;
   const urls = [...new Set([...(html ? htmlLinks(html) : []), ...textLinks(message.text)])].filter((u) => !tracking.isOwn(u));
-  const ids = urls.length ? await tracking.registerLinks(campaignId, urls) : new Map<string, number>();
+  let ids = new Map<string, number>();
+  try {
+    if (urls.length) ids = await tracking.registerLinks(campaignId, urls);
+  } catch (error) {
+    throw new LinkRegistrationError(`tracked links could not be registered: ${(error as Error).message}`);
+  }
   const pixel = html !== null;
   const links = ids.size;
   const replace = (url: string): string | null => {
