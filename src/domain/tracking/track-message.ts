@@ -1,6 +1,6 @@
 import type { OutboundMessage } from '../ports/channel-provider.js';
 import type { ClickToken } from './tracking-tokens.js';
-import { addOpenPixel, htmlLinks, rewriteHtmlLinks, rewriteTextLinks, textLinks } from './rewrite-links.js';
+import { addOpenPixel, htmlLinks, NO_TRACK_ATTRIBUTE, rewriteHtmlLinks, rewriteTextLinks, textLinks } from './rewrite-links.js';
 
 /** What rendering needs to track a message's opens and clicks (built in wiring from the signer and the link store). */
 export interface MessageTracking {
@@ -12,6 +12,9 @@ export interface MessageTracking {
   isOwn(url: string): boolean;
 }
 
+const TEMPLATE_OPT_OUT = new RegExp(`<(html|body)\\b[^>]*\\b${NO_TRACK_ATTRIBUTE}\\b`, 'i');
+const TEMPLATE_OPT_OUT_ATTRIBUTE = new RegExp(`(<(?:html|body)\\b[^>]*?)\\s+${NO_TRACK_ATTRIBUTE}(\\s*=\\s*("[^"]*"|'[^']*'|[^\\s>]*))?`, 'i');
+
 /** The tracked links could not be registered (the database, not the template): the message is tried again later. */
 export class LinkRegistrationError extends Error {}
 
@@ -21,6 +24,8 @@ export class LinkRegistrationError extends Error {}
  */
 export async function trackMessage(tracking: MessageTracking, campaignId: number, message: OutboundMessage): Promise<OutboundMessage> {
   const html = 'html' in message ? (message.html ?? null) : null;
+  // A template turns tracking off for all its messages with the marker on <html> or <body>.
+  if (html !== null && TEMPLATE_OPT_OUT.test(html)) return { ...message, html: html.replace(TEMPLATE_OPT_OUT_ATTRIBUTE, '$1') };
   const urls = [...new Set([...(html ? htmlLinks(html) : []), ...textLinks(message.text)])].filter((u) => !tracking.isOwn(u));
   let ids = new Map<string, number>();
   try {

@@ -5,6 +5,7 @@ import { addOpenPixel, htmlLinks, rewriteHtmlLinks, rewriteTextLinks, textLinks 
 import { signClick, signOpen, verifyClick, verifyOpen } from '../../../src/domain/tracking/tracking-tokens.js';
 import { smsCostMicros } from '../../../src/domain/metrics/sms-pricing.js';
 import { UNSUBSCRIBE_PURPOSE } from '../../../src/http/routes/unsubscribe.js';
+import { trackMessage, type MessageTracking } from '../../../src/domain/tracking/track-message.js';
 
 describe('anonymizeIp (TRACKING_ANONYMIZE_IP)', () => {
   it.each([
@@ -73,5 +74,44 @@ describe('SMS pricing', () => {
     expect(smsCostMicros(pricing, '+442079460000', 3)).toBe(120_000);
     expect(smsCostMicros(pricing, '+33612345678', 1)).toBe(60_000);
     expect(smsCostMicros({ prefixes: [], fallbackMicros: null }, '+33612345678', 1)).toBeNull();
+  });
+});
+
+describe('trackMessage', () => {
+  const registered: string[][] = [];
+  const tracking: MessageTracking = {
+    registerLinks: async (_campaignId, urls) => {
+      registered.push([...urls]);
+      return new Map(urls.map((u, i) => [u, i + 1]));
+    },
+    clickUrl: (t) => `https://h.example.com/c/${t.messageId}-${t.linkId}-${t.links}-${t.pixel ? 1 : 0}`,
+    openUrl: (id) => `https://h.example.com/o/${id}`,
+    isOwn: (u) => u.startsWith('https://h.example.com/'),
+  };
+  const base = { messageId: '9', campaignId: 1, runId: 1, channel: 'email', to: 'a@example.com' };
+
+  it('registers each destination once, rewrites HTML and text alike, leaves Herald’s own links', async () => {
+    const out = await trackMessage(tracking, 1, {
+      ...base,
+      html: '<body><a href="https://s.example.com/a">a</a><a href="https://s.example.com/b">b</a><a href="https://h.example.com/u/X">u</a></body>',
+      text: 'a: https://s.example.com/a u: https://h.example.com/u/X',
+    });
+    expect(registered.at(-1)).toEqual(['https://s.example.com/a', 'https://s.example.com/b']);
+    expect(out.html).toBe('<body><a href="https://h.example.com/c/9-1-2-1">a</a><a href="https://h.example.com/c/9-2-2-1">b</a><a href="https://h.example.com/u/X">u</a><img src="https://h.example.com/o/9" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0" /></body>');
+    expect(out.text).toBe('a: https://h.example.com/c/9-1-2-1 u: https://h.example.com/u/X');
+  });
+
+  it('an SMS: short links, no pixel', async () => {
+    const out = await trackMessage(tracking, 1, { ...base, channel: 'sms', text: 'Sale https://s.example.com/a!' });
+    expect(out.text).toBe('Sale https://h.example.com/c/9-1-1-0!');
+  });
+
+  it('a template marked data-herald-notrack on <body> is not tracked at all', async () => {
+    const before = registered.length;
+    const html = '<html><body data-herald-notrack class="x"><a href="https://s.example.com/a">a</a></body></html>';
+    const out = await trackMessage(tracking, 1, { ...base, html, text: 'https://s.example.com/a' });
+    expect(out.html).toBe('<html><body class="x"><a href="https://s.example.com/a">a</a></body></html>');
+    expect(out.text).toBe('https://s.example.com/a');
+    expect(registered.length).toBe(before);
   });
 });
