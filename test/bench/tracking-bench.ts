@@ -105,8 +105,11 @@ export async function trackingBench(engine: Engine, emit: Emit): Promise<void> {
       bareSeconds += SECONDS / ROUNDS;
       const t0 = performance.now();
       const h = await load(port, paths, (SECONDS * 1000) / ROUNDS);
+      const held = app.tracking.buffer.size;
+      const f0 = performance.now();
       // The round's hits are written before its time stops: persistence is inside the figure.
       await app.tracking.buffer.flush();
+      note(`tracking ${engine} round ${round + 1}: bare ${b.latencies.length}, Herald ${h.latencies.length} answered; ${held} still held at the end, written in ${(performance.now() - f0).toFixed(0)} ms`);
       heraldSeconds += (performance.now() - t0) / 1000;
       heraldLatencies.push(...h.latencies);
       failed += h.failed;

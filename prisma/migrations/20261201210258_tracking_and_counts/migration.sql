@@ -1,3 +1,9 @@
+-- DropForeignKey: hits are written on the hot path and, like the ledger, the writer joins what it refers to.
+ALTER TABLE "tracking_event" DROP CONSTRAINT "tracking_event_link_id_fkey";
+
+-- DropForeignKey
+ALTER TABLE "tracking_event" DROP CONSTRAINT "tracking_event_message_id_fkey";
+
 -- CreateEnum
 CREATE TYPE "HitClass" AS ENUM ('human', 'bot_window', 'scanner', 'privacy_proxy');
 

@@ -55,21 +55,29 @@ export class PrismaHitStore implements HitStore {
     private readonly pool: SqlPool,
   ) {}
 
-  async history(messageIds: readonly string[], from: Date, to: Date): Promise<Map<string, { deliveredAt: Date | null; hits: PastHit[] }>> {
+  async history(messageIds: readonly string[], withHits: ReadonlySet<string>, from: Date, to: Date): Promise<Map<string, { deliveredAt: Date | null; hits: PastHit[] }>> {
     const ids = messageIds.filter((id) => /^[1-9][0-9]{0,17}$/.test(id));
     const out = new Map<string, { deliveredAt: Date | null; hits: PastHit[] }>();
     if (!ids.length) return out;
     // The first open (the click-before-open rule) and the clicks near the batch (the all-links rule):
     // a message opened ten thousand times is not read whole for every hit.
+    if (withHits.size === 0) {
+      // Opens only: their rules need the delivery time alone.
+      const rows = await this.prisma.$queryRaw<{ id: string; delivered: Date | null }[]>`
+        SELECT m.id::text AS id, coalesce(m.delivered_at, m.sent_at) AS delivered FROM message m WHERE m.id = ANY(${ids}::bigint[])`;
+      for (const r of rows) out.set(r.id, { deliveredAt: r.delivered, hits: [] });
+      return out;
+    }
+    const clicked = [...withHits];
     const rows = await this.prisma.$queryRaw<{ id: string; delivered: Date | null; type: 'open' | 'click' | null; at: Date | null; link: number | null }[]>`
       SELECT m.id::text AS id, coalesce(m.delivered_at, m.sent_at) AS delivered, h.type, h.at, h.link
       FROM message m
       LEFT JOIN LATERAL (
         (SELECT 'open'::text AS type, e.occurred_at AS at, NULL::int AS link FROM tracking_event e
-          WHERE e.message_id = m.id AND e.type = 'open' ORDER BY e.occurred_at LIMIT 1)
+          WHERE e.message_id = m.id AND e.type = 'open' AND m.id = ANY(${clicked}::bigint[]) ORDER BY e.occurred_at LIMIT 1)
         UNION ALL
         (SELECT 'click', e.occurred_at, e.link_id FROM tracking_event e
-          WHERE e.message_id = m.id AND e.type = 'click' AND e.occurred_at BETWEEN ${utcText(from)}::timestamp AND ${utcText(to)}::timestamp
+          WHERE e.message_id = m.id AND e.type = 'click' AND m.id = ANY(${clicked}::bigint[]) AND e.occurred_at BETWEEN ${utcText(from)}::timestamp AND ${utcText(to)}::timestamp
           ORDER BY e.occurred_at LIMIT 500)
       ) h ON true
       WHERE m.id = ANY(${ids}::bigint[])`;

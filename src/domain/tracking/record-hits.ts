@@ -20,7 +20,8 @@ export async function recordHits(deps: RecordHitsDeps, batch: readonly Hit[]): P
   }
   const ids = [...new Set(batch.map((h) => h.messageId))];
   const window = deps.settings.burstWindowMs;
-  const history = await deps.hits.history(ids, new Date(from - window), new Date(to + window));
+  const clicked = new Set(batch.filter((h) => h.kind === 'click').map((h) => h.messageId));
+  const history = await deps.hits.history(ids, clicked, new Date(from - window), new Date(to + window));
   const classes = classifyBatch(batch, history, deps.settings);
   await deps.hits.write(batch.map((h, i) => ({ ...h, ...classes[i]!, storedIp: deps.anonymizeIp ? anonymizeIp(h.ip) : h.ip })));
 }
