@@ -4,6 +4,7 @@ import path from 'node:path';
 import { IANAZone } from 'luxon';
 import cron from 'node-cron';
 import { z } from 'zod';
+import type { SmsPricing } from './domain/metrics/sms-pricing.js';
 
 /** pino's levels, most verbose last but one; `silent` logs nothing. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -149,6 +150,12 @@ const ConfigSchema = z.object({
   SCHEDULER_TICK_SECONDS: wholeNumber(1, 3600).default(5),
   // Charts: unset means Herald's own POST /chart on its HTTP server (offline)
   QUICKCHART_URL: publicBaseUrl.optional(),
+  // Tracking and metrics
+  TRACKING_ANONYMIZE_IP: z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).default('false'),
+  TRACKING_BOT_WINDOW_SECONDS: wholeNumber(0, 86_400).default(60),
+  TRACKING_BURST_SECONDS: wholeNumber(1, 600).default(5),
+  TRACKING_FLUSH_MS: wholeNumber(10, 60_000).default(250),
+  SMS_PRICE_PER_SEGMENT: z.string().optional(),
   // Operations
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   // Slack
@@ -215,6 +222,14 @@ export interface Config {
     errorBudget: { percent: number; minAttempts: number };
     tickMs: number;
   };
+  tracking: {
+    anonymizeIp: boolean;
+    botWindowMs: number;
+    burstWindowMs: number;
+    flushMs: number;
+  };
+  /** SMS cost where the provider gives none: micros per segment, longest destination prefix first; null: unpriced. */
+  smsPricing: SmsPricing | null;
   slack: {
     botToken: string;
     signingSecret: string | null;
@@ -296,8 +311,48 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       errorBudget: { percent: c.ERROR_BUDGET_PERCENT, minAttempts: c.ERROR_BUDGET_MIN_ATTEMPTS },
       tickMs: c.SCHEDULER_TICK_SECONDS * 1000,
     },
+    tracking: {
+      anonymizeIp: c.TRACKING_ANONYMIZE_IP === 'true' || c.TRACKING_ANONYMIZE_IP === '1',
+      botWindowMs: c.TRACKING_BOT_WINDOW_SECONDS * 1000,
+      burstWindowMs: c.TRACKING_BURST_SECONDS * 1000,
+      flushMs: c.TRACKING_FLUSH_MS,
+    },
+    smsPricing: c.SMS_PRICE_PER_SEGMENT === undefined ? null : smsPricing(c.SMS_PRICE_PER_SEGMENT),
     slack,
   };
+}
+
+/**
+ * SMS_PRICE_PER_SEGMENT: `0.0079` (every destination), or `+1=0.0079,+44=0.0400,*=0.05` (by E.164
+ * prefix, the longest that matches; `*` for the rest). Amounts in the account's currency, at most
+ * six decimals, kept as micros so sums are exact.
+ */
+function smsPricing(text: string): SmsPricing {
+  const entries = text.split(',').map((t) => t.trim()).filter(Boolean);
+  const prefixes: { prefix: string; micros: number }[] = [];
+  let fallback: number | null = null;
+  const amount = (raw: string, what: string): number => {
+    if (!/^\d{1,6}(\.\d{1,6})?$/.test(raw)) throw new ConfigError(`SMS_PRICE_PER_SEGMENT has "${raw.slice(0, 30)}" for ${what}: give an amount such as 0.0079 (at most six decimals).`);
+    const [whole, frac = ''] = raw.split('.');
+    return Number(whole) * 1_000_000 + Number(frac.padEnd(6, '0'));
+  };
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    if (eq === -1) {
+      if (entries.length > 1) throw new ConfigError(`SMS_PRICE_PER_SEGMENT mixes a bare price ("${entry.slice(0, 30)}") with prefixes: write it as *=${entry.slice(0, 30)}.`);
+      fallback = amount(entry, 'every destination');
+      continue;
+    }
+    const prefix = entry.slice(0, eq).trim();
+    const price = amount(entry.slice(eq + 1).trim(), prefix || 'an empty prefix');
+    if (prefix === '*') fallback = price;
+    else if (/^\+[1-9]\d{0,5}$/.test(prefix)) {
+      if (prefixes.some((p) => p.prefix === prefix)) throw new ConfigError(`SMS_PRICE_PER_SEGMENT gives ${prefix} twice.`);
+      prefixes.push({ prefix, micros: price });
+    } else throw new ConfigError(`SMS_PRICE_PER_SEGMENT has the prefix "${prefix.slice(0, 30)}": give a + and up to six digits (+1, +44, +3362) or * for the rest.`);
+  }
+  if (!entries.length) throw new ConfigError('SMS_PRICE_PER_SEGMENT is empty: give a price such as 0.0079, or +1=0.0079,*=0.05.');
+  return { prefixes: prefixes.sort((a, b) => b.prefix.length - a.prefix.length), fallbackMicros: fallback };
 }
 
 /** The mode named on the command line (an argument wins over HERALD_MODE: it is the more specific). */

@@ -20,6 +20,13 @@ import { PrismaReceiptStore } from './adapters/db/receipt-store.js';
 import { PrismaSuppressionStore } from './adapters/db/suppression-store.js';
 import { PrismaTemplateStore } from './adapters/db/template-store.js';
 import { PrismaUnsubscribeStore } from './adapters/db/unsubscribe-store.js';
+import { PrismaHitStore } from './adapters/db/hit-store.js';
+import { PrismaLinkStore } from './adapters/db/link-store.js';
+import { PrismaMetricsStore } from './adapters/db/metrics-store.js';
+import { HitBuffer } from './domain/tracking/hit-buffer.js';
+import { recordHits } from './domain/tracking/record-hits.js';
+import { signClick, signOpen } from './domain/tracking/tracking-tokens.js';
+import type { MetricsDeps } from './domain/metrics/campaign-metrics.js';
 import { contactsCsvFormat } from './adapters/csv/contacts-csv-format.js';
 import { localFiles } from './adapters/files/local-files.js';
 import type { LocalFiles } from './domain/ports/local-files.js';
@@ -45,6 +52,7 @@ import { DeliveryWorker } from './jobs/delivery-worker.js';
 import type { HttpServerDeps } from './http/http-server.js';
 import { UNSUBSCRIBE_PATH, UNSUBSCRIBE_PURPOSE } from './http/routes/unsubscribe.js';
 import { TWILIO_STATUS_PATH } from './http/routes/twilio-status.js';
+import { CLICK_PATH, OPEN_PATH } from './http/routes/tracking.js';
 
 export interface App {
   config: Config;
@@ -76,6 +84,10 @@ export interface App {
   outbox: CapturedOutbox | null;
   /** Files on this server that admin commands name (`contacts import PATH`). */
   files: LocalFiles;
+  /** Open and click hits: answered at once, written in batches (`close` writes what is held). */
+  tracking: { buffer: HitBuffer; links: PrismaLinkStore };
+  /** What the metrics use case reads (src/domain/metrics/campaign-metrics.ts). */
+  metricsDeps: MetricsDeps;
   /** The base of links in messages (unsubscribe, Twilio callbacks); set once the HTTP server listens. */
   setPublicBaseUrl(url: string): void;
   /** What the HTTP edge needs from this app (stores, signer, health checks, metrics), logging to `log`. */
@@ -154,6 +166,23 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     queueDepth: () => queueDepth(prisma),
     onQueueDepthError: (error) => logger.warn('metrics: the queue could not be counted', { error: error instanceof Error ? error.message : String(error) }),
   });
+  const linkStore = new PrismaLinkStore(prisma);
+  const hitStore = new PrismaHitStore(prisma, database.pool);
+  const hitLog = logger.child({ component: 'tracking' });
+  const recordDeps = { hits: hitStore, anonymizeIp: config.tracking.anonymizeIp, settings: { botWindowMs: config.tracking.botWindowMs, burstWindowMs: config.tracking.burstWindowMs } };
+  const hitBuffer = new HitBuffer((batch) => recordHits(recordDeps, batch), {
+    maxBatch: 1000,
+    intervalMs: config.tracking.flushMs,
+    maxPending: 200_000,
+    onError: (error, pending) => hitLog.warn('tracking hits could not be written; kept for the next attempt', { pending, error: error instanceof Error ? error.message : String(error) }),
+    onDropped: (count) => hitLog.error('tracking hits dropped: the database has not taken them for too long', { dropped: count }),
+  });
+  const tracking = {
+    registerLinks: (campaignId: number, urls: readonly string[]) => linkStore.register(campaignId, urls),
+    clickUrl: (token: Parameters<typeof signClick>[1]) => `${publicBaseUrl}${CLICK_PATH.replace(':token', signClick(signer, token))}`,
+    openUrl: (messageId: string) => `${publicBaseUrl}${OPEN_PATH.replace(':token', signOpen(signer, messageId))}`,
+    isOwn: (url: string) => publicBaseUrl !== null && url.startsWith(`${publicBaseUrl}/`),
+  };
   const delivery: DeliveryDeps = {
     campaign: deps,
     delivery: deliveryStore,
@@ -168,6 +197,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       get smsStatusCallbackUrl() {
         return publicBaseUrl && config.sms.twilio ? `${publicBaseUrl}${TWILIO_STATUS_PATH}` : null;
       },
+      get tracking() {
+        return publicBaseUrl ? tracking : null;
+      },
     },
     config: {
       batchSize: config.delivery.batchSize,
@@ -179,6 +211,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       rates,
       smsSendWindow: config.sms.sendWindow,
       smsReceiptTimeoutMs: config.sms.receiptTimeoutMs,
+      smsPricing: config.smsPricing,
     },
     log,
     metrics: metrics.delivery,
@@ -208,6 +241,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     owner,
     outbox: channelSet?.outbox ? capturedOutbox(channelSet.outbox) : null,
     files: localFiles,
+    tracking: { buffer: hitBuffer, links: linkStore },
+    metricsDeps: { metrics: new PrismaMetricsStore(prisma), campaigns: deps.campaigns },
     setPublicBaseUrl(url) {
       publicBaseUrl = url.replace(/\/+$/, '');
     },
@@ -220,11 +255,16 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         signer,
         health: app.health,
         metrics: () => metrics.scrape(),
+        tracking: { links: linkStore, record: (hit) => hitBuffer.add(hit) },
         ...(log ? { log } : {}),
       };
     },
     async close() {
       await worker.stop();
+      // The HTTP edge is closed by now (main.ts): every hit it took is written before the pool goes.
+      await hitBuffer.close().catch((error: unknown) =>
+        hitLog.error('tracking hits could not be written at shutdown', { pending: hitBuffer.size, error: error instanceof Error ? error.message : String(error) }),
+      );
       // Listeners may still read the database for the last notifications.
       await notifications.settled();
       await channelSet?.close();

@@ -2,6 +2,7 @@ import type { CampaignDeps } from '../domain/campaign/campaign-deps.js';
 import type { DeliveryDeps } from '../domain/delivery/delivery-deps.js';
 import type { CapturedOutbox } from '../domain/ports/captured-outbox.js';
 import type { LocalFiles } from '../domain/ports/local-files.js';
+import type { MetricsDeps } from '../domain/metrics/campaign-metrics.js';
 
 /**
  * What the command layer works with, given by the composition root (wiring.ts): the campaign core,
@@ -14,6 +15,8 @@ export interface CommandContext {
   outbox: CapturedOutbox | null;
   /** Files on Herald's own disk that admin commands name (`contacts import PATH`, `--html-file`). */
   files: LocalFiles;
+  /** What `stats` (and the coming reports) read: per-run counts and aggregated hits; absent in unit fakes. */
+  metricsDeps?: MetricsDeps;
   /** Starts sending at once after a launch or retry instead of at the next poll. */
   worker?: { wake(): void };
 }

@@ -50,6 +50,7 @@ export function campaignCard(c: Campaign, names: CampaignNames, zone: string, co
   if (names.exclude.length) fields.push(['Exclude segments', names.exclude.join(', ')]);
   if (c.oneTimeFilter) fields.push(['One-time filter', describeFilter(c.oneTimeFilter)]);
   if (c.channel === 'sms' && c.smsTtlSeconds) fields.push(['TTL', `${c.smsTtlSeconds} s`]);
+  if (!c.tracking) fields.push(['Tracking', 'off: links as written, no open pixel']);
   if (c.tags.length) fields.push(['Tags', c.tags.join(', ')]);
   if (c.description) fields.push(['Description', c.description]);
   fields.push(['Created', `${formatTime(c.createdAt, zone)} by ${c.createdBy}`]);

@@ -14,6 +14,9 @@ import { metricsRoute, type MetricsScrape } from './routes/metrics.js';
 import { twilioInboundRoute } from './routes/twilio-inbound.js';
 import { twilioStatusRoute, type SmsStatusMapper } from './routes/twilio-status.js';
 import { unsubscribePageRoute, unsubscribeRoute } from './routes/unsubscribe.js';
+import { clickRoute, openPixelRoute } from './routes/tracking.js';
+import type { LinkStore } from '../domain/ports/link-store.js';
+import type { Hit } from '../domain/tracking/classify-hit.js';
 
 export type { HttpLogger, HttpRoute, RouteHandler, RouteParams } from './route.js';
 
@@ -26,6 +29,8 @@ export interface HttpServerDeps {
   signer: TokenSigner;
   /** Each dependency's check by name (the database, …); absent: /healthz only says the process is up. */
   health?: Record<string, HealthCheck>;
+  /** Open pixel and click redirects: the links stored at rendering, and where hits go (a buffer); absent: no such routes. */
+  tracking?: { links: LinkStore; record(hit: Hit): void };
   /** `GET /metrics` (Prometheus text); absent: no such route. */
   metrics?: MetricsScrape;
   log?: HttpLogger;
@@ -64,6 +69,10 @@ export function createHttpServer(deps: HttpServerDeps, options: HttpServerOption
   own.push(unsubscribePageRoute(unsubscribeDeps), unsubscribeRoute(unsubscribeDeps));
   // QuickChart-compatible, so the embedded default draws its own charts offline (QUICKCHART_URL unset).
   own.push(chartRoute({ log }));
+  if (deps.tracking) {
+    const trackingDeps = { signer: deps.signer, clock: deps.clock, log, ...deps.tracking };
+    own.push(openPixelRoute(trackingDeps), clickRoute(trackingDeps));
+  }
   const routes = [...(options.extraRoutes ?? []), ...own].map(compile);
 
   const server = http.createServer((req, res) => {

@@ -5,8 +5,7 @@
  * Delivery figures (see each module's header for its sizes): email_send_per_s / email_send_ratio
  * (delivery-bench.ts), sms_pacing_error_pct / sms_pacing_max_window_ratio (once, embedded),
  * prebuild_1m_s (prebuild.ts), send_rss_mb (send-rss.ts, child processes), start_s / idle_rss_mb
- * (startup.ts), chart_render_ms / chart_loop_block_ms (chart-render.ts). BENCH_ENGINES=postgres narrows
- * the engines; BENCH_ONLY=a,b picks parts: start, core, email, sms, prebuild, rss, slack, charts. Notes go to stderr; stdout is JSON lines only.
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'start,core,email,sms,prebuild,rss,tracking,slack,charts').split(',').map((p) => p.trim()));
  */
 import { spawnSync } from 'node:child_process';
 import { Readable } from 'node:stream';
@@ -28,6 +27,7 @@ import { emailSendBench, smsPacingBench } from './delivery-bench.js';
 import { prebuildBench } from './prebuild.js';
 import { sendRssBench } from './send-rss.js';
 import { startupBench } from './startup.js';
+import { trackingBench } from './tracking-bench.js';
 
 const RECIPIENTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
 const CSV_ROWS = Math.min(RECIPIENTS, 50_000);
@@ -86,7 +86,7 @@ async function bench(engine: Engine): Promise<void> {
   }
 }
 
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'start,core,email,sms,prebuild,rss,slack,charts').split(',').map((p) => p.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'start,core,email,sms,prebuild,rss,tracking,slack,charts').split(',').map((p) => p.trim()));
 const started = performance.now();
 async function part(name: string, engine: Engine | null, fn: () => Promise<void>): Promise<void> {
   if (!ONLY.has(name)) return;
@@ -107,6 +107,7 @@ for (const engine of engines) {
   if (engine === engines[0]) await part('sms', engine, () => smsPacingBench(engine, emitFigure));
   await part('prebuild', engine, () => prebuildBench(engine, emitFigure));
   await part('rss', engine, () => sendRssBench(engine));
+  await part('tracking', engine, () => trackingBench(engine, emitFigure));
 }
 // Slack ack latency in its own process (its own event loop and embedded database).
 await part('slack', null, async () => {

@@ -16,7 +16,7 @@ function campaign(over: Partial<Campaign> = {}): Campaign {
   return {
     id: 1001, name: 'Winter sale', description: '', tags: [], channel: 'email', status: 'ready', resumeTo: null, statusReason: null,
     statusDetails: null, launchType: 'manual', sendAt: null, timeZone: null, cron: null, nextRunAt: null, ifLate: 'send_late', templateId: 1, listId: 1,
-    includeSegmentIds: [], excludeSegmentIds: [], oneTimeFilter: null, smsTtlSeconds: null, variants: [], createdBy: 'alice',
+    includeSegmentIds: [], excludeSegmentIds: [], oneTimeFilter: null, smsTtlSeconds: null, tracking: true, variants: [], createdBy: 'alice',
     createdAt: T, updatedAt: T, clonedFromId: null, version: 1, ...over,
   };
 }

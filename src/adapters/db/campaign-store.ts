@@ -363,7 +363,7 @@ function segmentRows(include: number[], exclude: number[]): { segmentId: number;
 
 function scalarSettings(s: Partial<CampaignSettings>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of ['name', 'description', 'tags', 'launchType', 'sendAt', 'timeZone', 'cron', 'ifLate', 'templateId', 'listId', 'smsTtlSeconds'] as const) {
+  for (const key of ['name', 'description', 'tags', 'launchType', 'sendAt', 'timeZone', 'cron', 'ifLate', 'templateId', 'listId', 'smsTtlSeconds', 'tracking'] as const) {
     if (s[key] !== undefined) out[key] = s[key];
   }
   if (s.oneTimeFilter !== undefined) out.oneTimeFilter = s.oneTimeFilter === null ? Prisma.DbNull : (s.oneTimeFilter as unknown as Prisma.InputJsonValue);
@@ -393,6 +393,7 @@ function toCampaign(row: Row): Campaign {
     excludeSegmentIds: row.segments.filter((s) => s.mode === 'exclude').map((s) => s.segmentId),
     oneTimeFilter: (row.oneTimeFilter as SegmentFilter | null) ?? null,
     smsTtlSeconds: row.smsTtlSeconds,
+    tracking: row.tracking,
     variants: row.variants.map((v) => ({ label: v.label, templateId: v.templateId, weight: v.weight })),
     createdBy: row.createdBy,
     createdAt: row.createdAt,

@@ -140,7 +140,7 @@ export async function writeActivity(
 /** The row's columns for settings and status-related fields; `status` is not among them (see applyTransition). */
 function columns(s: Partial<CampaignSettings>, p: StatusPatch): Omit<Prisma.CampaignUncheckedUpdateManyInput, 'status'> {
   const out: Record<string, unknown> = {};
-  for (const key of ['name', 'description', 'tags', 'channel', 'launchType', 'sendAt', 'timeZone', 'cron', 'ifLate', 'templateId', 'listId', 'smsTtlSeconds'] as const) {
+  for (const key of ['name', 'description', 'tags', 'channel', 'launchType', 'sendAt', 'timeZone', 'cron', 'ifLate', 'templateId', 'listId', 'smsTtlSeconds', 'tracking'] as const) {
     if (s[key] !== undefined) out[key] = s[key];
   }
   if (s.oneTimeFilter !== undefined) out.oneTimeFilter = s.oneTimeFilter === null ? Prisma.DbNull : (s.oneTimeFilter as unknown as Prisma.InputJsonValue);

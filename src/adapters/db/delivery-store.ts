@@ -53,12 +53,12 @@ export class PrismaDeliveryStore implements DeliveryStore {
   }
 
   async activeRuns(channel: Channel): Promise<ActiveRun[]> {
-    const rows = await this.prisma.$queryRaw<{ runId: number; campaignId: number; campaignName: string; channel: Channel; snapshot: unknown; ttl: number | null }[]>`
-      SELECT r.id AS "runId", r.campaign_id AS "campaignId", c.name AS "campaignName", c.channel::text AS channel, r.snapshot, c.sms_ttl_seconds AS ttl
+    const rows = await this.prisma.$queryRaw<{ runId: number; campaignId: number; campaignName: string; channel: Channel; snapshot: unknown; ttl: number | null; tracking: boolean }[]>`
+      SELECT r.id AS "runId", r.campaign_id AS "campaignId", c.name AS "campaignName", c.channel::text AS channel, r.snapshot, c.sms_ttl_seconds AS ttl, c.tracking
       FROM run r JOIN campaign c ON c.id = r.campaign_id
       WHERE r.status = 'sending' AND c.status = 'sending' AND c.channel = ${channel}
       ORDER BY r.started_at, r.id`;
-    return rows.map((r) => ({ runId: r.runId, campaignId: r.campaignId, campaignName: r.campaignName, channel: r.channel, snapshot: r.snapshot as RunSnapshot, smsTtlSeconds: r.ttl }));
+    return rows.map((r) => ({ runId: r.runId, campaignId: r.campaignId, campaignName: r.campaignName, channel: r.channel, snapshot: r.snapshot as RunSnapshot, smsTtlSeconds: r.ttl, tracking: r.tracking }));
   }
 
   async claim(runId: number, owner: string, now: Date, leaseMs: number, limit: number): Promise<ClaimedMessage[]> {

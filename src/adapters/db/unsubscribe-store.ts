@@ -33,12 +33,19 @@ export class PrismaUnsubscribeStore implements UnsubscribeRecorder {
                m.contact_id, 'unsubscribe', 'list-unsubscribe', ${when}
         FROM message m WHERE m.id = ${id}
         ON CONFLICT (address) DO NOTHING`,
+      // The event and its count (the unsubscribe rate reads run_event_count) in one statement.
       this.prisma.$executeRaw`
-        INSERT INTO tracking_event (message_id, type, occurred_at, ip, user_agent)
-        SELECT m.id, 'unsubscribe', ${when}, ${meta.ip ?? null}, ${meta.userAgent ?? null}
-        FROM message m
-        WHERE m.id = ${id}
-          AND NOT EXISTS (SELECT 1 FROM tracking_event e WHERE e.message_id = m.id AND e.type = 'unsubscribe')`,
+        WITH e AS (
+          INSERT INTO tracking_event (message_id, type, occurred_at, ip, user_agent)
+          SELECT m.id, 'unsubscribe', ${when}, ${meta.ip ?? null}, ${meta.userAgent ?? null}
+          FROM message m
+          WHERE m.id = ${id}
+            AND NOT EXISTS (SELECT 1 FROM tracking_event e WHERE e.message_id = m.id AND e.type = 'unsubscribe')
+          RETURNING message_id
+        )
+        INSERT INTO run_event_count (run_id, variant, metric, count)
+        SELECT m.run_id, coalesce(m.variant, ''), 'unsubscribe', count(*) FROM e JOIN message m ON m.id = e.message_id GROUP BY 1, 2
+        ON CONFLICT (run_id, variant, metric) DO UPDATE SET count = run_event_count.count + excluded.count`,
     ]);
     const row = rows[0];
     if (!row) return null;

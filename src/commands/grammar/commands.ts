@@ -137,9 +137,9 @@ function rows(group: HelpGroup, list: Row[]): SubcommandSpec[] {
 
 const S = F.CAMPAIGN_SETTINGS;
 const NEW_USAGE =
-  'new --name NAME --channel email|sms [--description TEXT] [--tags T[,T…]] [--template NAME] [--list NAME] [--include SEGMENT]… [--exclude SEGMENT]… [--filter COND]… [--launch now|manual|scheduled|recurring] [--at WHEN] [--cron EXPR] [--tz ZONE] [--if-late send|skip|ask] [--ttl DURATION] [--variant L:T:W]…';
+  'new --name NAME --channel email|sms [--description TEXT] [--tags T[,T…]] [--template NAME] [--list NAME] [--include SEGMENT]… [--exclude SEGMENT]… [--filter COND]… [--launch now|manual|scheduled|recurring] [--at WHEN] [--cron EXPR] [--tz ZONE] [--if-late send|skip|ask] [--ttl DURATION] [--tracking on|off] [--variant L:T:W]…';
 const EDIT_USAGE =
-  'edit <id> [--name NAME] [--channel email|sms] [--description TEXT] [--tags T[,T…]] [--template NAME] [--list NAME] [--include SEGMENT]… [--exclude SEGMENT]… [--filter COND]… [--launch TYPE] [--at WHEN] [--cron EXPR] [--tz ZONE] [--if-late send|skip|ask] [--ttl DURATION] [--variant L:T:W]… [--clear-filter] [--clear-segments] [--clear-variants] [--if-version N]';
+  'edit <id> [--name NAME] [--channel email|sms] [--description TEXT] [--tags T[,T…]] [--template NAME] [--list NAME] [--include SEGMENT]… [--exclude SEGMENT]… [--filter COND]… [--launch TYPE] [--at WHEN] [--cron EXPR] [--tz ZONE] [--if-late send|skip|ask] [--ttl DURATION] [--tracking on|off] [--variant L:T:W]… [--clear-filter] [--clear-segments] [--clear-variants] [--if-version N]';
 const CONTENT_USAGE = '[--subject TEXT] [--html HTML | --html-file PATH] [--text TEXT | --text-file PATH] [--from-name NAME] [--from-email EMAIL] [--reply-to EMAIL] [--sms-sender SENDER]';
 
 export const SUBCOMMANDS: readonly SubcommandSpec[] = [
@@ -165,7 +165,7 @@ export const SUBCOMMANDS: readonly SubcommandSpec[] = [
   ...rows('Delivery & reports', [
     ['calendar', true, 'calendar [--days N]', 'Shows upcoming launches and recurring runs (drafts excluded).', 'calendar --days 14', [], [F.DAYS]],
     ['activity', true, 'activity <id> [--limit N]', 'Shows who did what to a campaign, when and why.', 'activity C-1042 --limit 20', [F.ID], [F.LIMIT]],
-    ['stats', false, 'stats <id> [--run N]', 'Shows delivery, open, click, unsubscribe and failure metrics, each with its definition.', 'stats C-1042 --run 3', [F.ID], [F.RUN]],
+    ['stats', true, 'stats <id> [--run N]', 'Shows delivery, open, click, unsubscribe and failure metrics, each with its definition.', 'stats C-1042 --run 3', [F.ID], [F.RUN]],
     ['messages', true, 'messages <id> [--status S] [--reason CATEGORY] [--search TEXT] [--page N]', 'Lists a campaign’s messages, one per recipient, filtered by status or failure reason.', 'messages C-1042 --status failed --search example.com', [F.ID], [F.MESSAGE_STATUS, F.FAILURE_REASON, F.SEARCH, F.PAGE]],
     ['retry', true, 'retry <id> [--message MESSAGE_ID]… [--all] [--confirm]', 'Retries failed messages one by one or all at once (never opted-out recipients).', 'retry C-1042 --all --confirm', [F.ID], [F.MESSAGE, F.ALL, F.CONFIRM]],
     ['export', false, 'export <id> [--status S] [--reason CATEGORY] [--search TEXT]', 'Posts a CSV file of all or filtered messages.', 'export C-1042 --status bounced', [F.ID], [F.MESSAGE_STATUS, F.FAILURE_REASON, F.SEARCH]],

@@ -25,6 +25,8 @@ export interface SettingsInput {
   /** What to do if the send is found overdue after downtime (`--if-late`). */
   ifLate?: LateSendPolicy;
   ttlSeconds?: number;
+  /** Open and click tracking: on (the default) or off (links sent as written, no pixel). */
+  tracking?: 'on' | 'off';
   variants?: { label: string; template: string; weight: number }[];
   clearFilter?: boolean;
   clearSegments?: boolean;
@@ -115,6 +117,7 @@ export async function resolveSettings(deps: CampaignDeps, input: SettingsInput, 
     }
     out.smsTtlSeconds = input.ttlSeconds;
   }
+  if (input.tracking !== undefined) out.tracking = input.tracking === 'on';
   if (input.clearVariants) out.variants = [];
   if (input.variants !== undefined && input.variants.length > 0) out.variants = await variants(deps, input.variants, channel);
   else if (input.channel !== undefined && base && !input.clearVariants) await variantsFitChannel(deps, base.variants, input.channel);

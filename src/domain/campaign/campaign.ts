@@ -49,6 +49,8 @@ export interface Campaign {
   excludeSegmentIds: number[];
   oneTimeFilter: SegmentFilter | null;
   smsTtlSeconds: number | null;
+  /** Open pixel and tracked links in its messages (on unless `--tracking off`). */
+  tracking: boolean;
   variants: Variant[];
   createdBy: string;
   createdAt: Date;
@@ -75,6 +77,7 @@ export type CampaignSettings = Pick<
   | 'excludeSegmentIds'
   | 'oneTimeFilter'
   | 'smsTtlSeconds'
+  | 'tracking'
   | 'variants'
 >;
 

@@ -26,6 +26,7 @@ export async function createCampaign(
     excludeSegmentIds: resolved.excludeSegmentIds ?? [],
     oneTimeFilter: resolved.oneTimeFilter ?? null,
     smsTtlSeconds: resolved.smsTtlSeconds ?? null,
+    tracking: resolved.tracking ?? true,
     variants: resolved.variants ?? [],
   };
   const missing = missingForReady(settings);

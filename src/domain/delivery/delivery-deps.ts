@@ -9,6 +9,8 @@ import type { SuppressionStore } from '../ports/suppression-store.js';
 import type { LedgerJournal } from './ledger-journal.js';
 import type { ProviderSlots } from './provider-slots.js';
 import type { SendWindow } from './quiet-hours.js';
+import type { MessageTracking } from '../tracking/track-message.js';
+import type { SmsPricing } from '../metrics/sms-pricing.js';
 
 export interface DeliveryConfig {
   batchSize: number;
@@ -22,6 +24,8 @@ export interface DeliveryConfig {
   rates: Record<Channel, number>;
   smsSendWindow: SendWindow;
   smsReceiptTimeoutMs: number;
+  /** SMS cost where the provider gives none (SMS_PRICE_PER_SEGMENT); null: unpriced. */
+  smsPricing?: SmsPricing | null;
 }
 
 /** Everything the delivery engine needs; built once in wiring.ts, faked in unit tests. */
@@ -40,6 +44,8 @@ export interface DeliveryDeps {
     /** Signed one-click unsubscribe URL, or null when no public URL is known. */
     unsubscribeUrl(messageId: string): string | null;
     smsStatusCallbackUrl: string | null;
+    /** Open pixel and click links (null when no public URL is known: nothing to point them at). */
+    tracking: MessageTracking | null;
   };
   config: DeliveryConfig;
   log: EventLog;

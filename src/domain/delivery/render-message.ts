@@ -4,6 +4,7 @@ import type { OutboundMessage } from '../ports/channel-provider.js';
 import type { ClaimedMessage, RunSnapshot } from '../ports/delivery-store.js';
 import type { TemplateEngine } from '../ports/template-engine.js';
 import type { SendingDetails, TemplateContent } from '../templates/template.js';
+import { trackMessage, type MessageTracking } from '../tracking/track-message.js';
 
 export interface RenderContext {
   channel: ChannelSpec;
@@ -15,6 +16,8 @@ export interface RenderContext {
   statusCallbackUrl: string | null;
   /** The campaign's name: the readable part of the email `List-Id`. */
   campaignName: string;
+  /** Open pixel and tracked links; null when the campaign turned tracking off or Herald has no public URL. */
+  tracking?: MessageTracking | null;
 }
 
 /** The merge data a template sees: the contact's attributes, its addresses and the unsubscribe link. */
@@ -29,6 +32,11 @@ function contentFor(snapshot: RunSnapshot, variant: string | null): { content: T
 
 /** Renders one claimed message from the run's frozen template version (never the template as it is now). */
 export async function renderMessage(engine: TemplateEngine, ctx: RenderContext, m: ClaimedMessage): Promise<OutboundMessage> {
+  const message = await renderUntracked(engine, ctx, m);
+  return ctx.tracking ? trackMessage(ctx.tracking, m.campaignId, message) : message;
+}
+
+async function renderUntracked(engine: TemplateEngine, ctx: RenderContext, m: ClaimedMessage): Promise<OutboundMessage> {
   const { content, sending } = contentFor(ctx.snapshot, m.variant);
   const unsubscribeUrl = ctx.unsubscribeUrl(m.id);
   const data = mergeData(m, unsubscribeUrl);

@@ -5,6 +5,8 @@ import { SYSTEM_ACTOR, type DeliveryDeps } from './delivery-deps.js';
 import { mapWithConcurrency } from './map-with-concurrency.js';
 import { nextWindowOpening } from './quiet-hours.js';
 import { renderMessage, type RenderContext } from './render-message.js';
+import { smsCostMicros } from '../metrics/sms-pricing.js';
+import { LinkRegistrationError } from '../tracking/track-message.js';
 
 /**
  * Claims one batch of a sending run and sends it. Claimed messages are `sending` (committed) before
@@ -32,6 +34,7 @@ export async function sendRunBatch(deps: DeliveryDeps, run: ActiveRun, owner: st
     defaultSmsSender: deps.campaign.config.defaultSmsSender,
     unsubscribeUrl: (id) => (spec.content === 'email' ? deps.links.unsubscribeUrl(id) : null),
     statusCallbackUrl: spec.receipts ? deps.links.smsStatusCallbackUrl : null,
+    tracking: run.tracking ? deps.links.tracking : null,
   };
   const policy = { channel: spec, providerName: provider.name, maxAttempts: config.maxAttempts, retryBaseMs: config.retryBaseMs, random: deps.random };
   let suspendedFor: string | null = null;
@@ -60,6 +63,8 @@ export async function sendRunBatch(deps: DeliveryDeps, run: ActiveRun, owner: st
     try {
       message = await renderMessage(deps.campaign.templateEngine, ctx, m);
     } catch (error) {
+      // Not the template's fault: the message waits for its next attempt, with nothing sent.
+      if (error instanceof LinkRegistrationError) return settle(decide(m, { outcome: 'retryable', category: 'temporary', reason: error.message }));
       // A template that fails to render fails for everyone: stop the campaign rather than fail each message.
       return settle(decide(m, { outcome: 'permanent', category: 'configuration', reason: `template did not render: ${(error as Error).message}` }));
     }
@@ -81,6 +86,9 @@ export async function sendRunBatch(deps: DeliveryDeps, run: ActiveRun, owner: st
 
   function decide(m: ClaimedMessage, result: SendResult): Decision {
     const decision = decideOutcome(m, result, deps.campaign.clock.now(), policy);
+    // Priced from SMS_PRICE_PER_SEGMENT when the provider says nothing (Twilio often has no price yet).
+    const o = decision.outcome;
+    if (spec.segmented && config.smsPricing && o.segments && o.costMicros == null) o.costMicros = smsCostMicros(config.smsPricing, m.recipient, o.segments);
     if (decision.suspend) suspendedFor ??= decision.suspend;
     return decision;
   }

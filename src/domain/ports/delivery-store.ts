@@ -22,6 +22,8 @@ export interface ActiveRun {
   channel: Channel;
   snapshot: RunSnapshot;
   smsTtlSeconds: number | null;
+  /** The campaign's tracking setting (`--tracking on|off`). */
+  tracking: boolean;
 }
 
 /**

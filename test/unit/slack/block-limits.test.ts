@@ -48,7 +48,7 @@ function campaign(over: Partial<Campaign> = {}): Campaign {
   return {
     id: 1042, name: 'N'.repeat(300), description: '', tags: [], channel: 'email', status: 'draft', resumeTo: null, statusReason: null, statusDetails: null,
     launchType: 'scheduled', sendAt: now, timeZone: 'UTC', cron: null, nextRunAt: null, ifLate: 'send_late', templateId: null, listId: null, includeSegmentIds: [], excludeSegmentIds: [],
-    oneTimeFilter: null, smsTtlSeconds: null, variants: [], createdBy: 'U1', createdAt: now, updatedAt: now, clonedFromId: null, version: 1, ...over,
+    oneTimeFilter: null, smsTtlSeconds: null, tracking: true, variants: [], createdBy: 'U1', createdAt: now, updatedAt: now, clonedFromId: null, version: 1, ...over,
   };
 }
 

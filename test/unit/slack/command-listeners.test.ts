@@ -51,7 +51,7 @@ function campaign(over: Partial<Campaign> = {}): Campaign {
   return {
     id: 5, name: 'Winter sale', description: '', tags: ['promo'], channel: 'email', status: 'ready', resumeTo: null, statusReason: null, statusDetails: null,
     launchType: 'manual', sendAt: null, timeZone: null, cron: null, nextRunAt: null, ifLate: 'send_late', templateId: 1, listId: 1, includeSegmentIds: [], excludeSegmentIds: [],
-    oneTimeFilter: null, smsTtlSeconds: null, variants: [], createdBy: 'UMARK', createdAt: now, updatedAt: now, clonedFromId: null, version: 4, ...over,
+    oneTimeFilter: null, smsTtlSeconds: null, tracking: true, variants: [], createdBy: 'UMARK', createdAt: now, updatedAt: now, clonedFromId: null, version: 4, ...over,
   };
 }
 const welcome = { id: 1, name: 'Welcome', channel: 'email', currentVersion: 1, content: { subject: 'Hi', html: null, text: 'x' }, sending: { fromName: null, fromEmail: 'news@example.com', replyTo: null, smsSender: null }, deletedAt: null } as unknown as Template;

@@ -23,6 +23,9 @@ import {
 } from './values.js';
 import { descriptionSchema, limitedTagSchema, limitedTagsSchema, lineSchema, multilineLineSchema, nameSchema } from './limited-text.js';
 
+/** `--tracking on|off` (kept here, next to its one use, rather than among the shared value readers). */
+const trackingSchema = valueSchema((raw) => readChoice(raw.toLowerCase(), ['on', 'off'] as const));
+
 /**
  * Schemas of the campaign subcommands. Input: what the parser collected (strings, string arrays
  * for repeatable flags, `true` for switches, the `name` literal). Output: the typed Command.
@@ -66,6 +69,7 @@ const settings = {
   tz: zoneSchema.optional(),
   ifLate: ifLateSchema.optional(),
   ttlSeconds: durationSchema.optional(),
+  tracking: trackingSchema.optional(),
   variants: z.array(variantSchema).optional(),
 };
 

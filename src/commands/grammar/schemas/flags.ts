@@ -54,6 +54,7 @@ export const IF_LATE = flag({
   description: 'If Herald was down at the send time: send late (default), skip it (a recurring campaign waits for its next run; a one-off is stopped), or ask (hold it and alert).',
 });
 export const SKIP = flag({ flag: 'skip', field: 'skip', description: 'For a send held as overdue (--if-late ask): skip it instead of sending now.' });
+export const TRACKING = flag({ flag: 'tracking', field: 'tracking', value: 'on|off', description: 'Open pixel and tracked links (on by default); off sends links as written.' });
 export const VARIANT = flag({ flag: 'variant', field: 'variants', value: 'L:T:W', repeatable: true, description: 'A/B variant LABEL:TEMPLATE:WEIGHT (weight 1-100), e.g. A:Welcome:70; repeat per variant.' });
 export const CLEAR_FILTER = flag({ flag: 'clear-filter', field: 'clearFilter', description: 'Remove the one-time filter (with --filter: replace it).' });
 export const CLEAR_SEGMENTS = flag({ flag: 'clear-segments', field: 'clearSegments', description: 'Remove every include/exclude segment (with --include/--exclude: replace them).' });
@@ -106,7 +107,7 @@ export const REPLY_TO = flag({ flag: 'reply-to', field: 'replyTo', value: 'EMAIL
 export const SMS_SENDER = flag({ flag: 'sms-sender', field: 'smsSender', value: 'SENDER', description: 'SMS sender number or id (applies to every future campaign using the template).' });
 export const TEMPLATE_CONFIRM = flag({ flag: 'confirm', field: 'confirm', description: 'Save sending-detail changes that affect other campaigns without asking again.' });
 
-export const CAMPAIGN_SETTINGS: readonly FlagSpec[] = [DESCRIPTION, TAGS, TEMPLATE, LIST, INCLUDE, EXCLUDE, FILTER, LAUNCH, AT, CRON, TZ, IF_LATE, TTL, VARIANT];
+export const CAMPAIGN_SETTINGS: readonly FlagSpec[] = [DESCRIPTION, TAGS, TEMPLATE, LIST, INCLUDE, EXCLUDE, FILTER, LAUNCH, AT, CRON, TZ, IF_LATE, TTL, TRACKING, VARIANT];
 export const TEMPLATE_CONTENT: readonly FlagSpec[] = [SUBJECT, HTML, HTML_FILE, TEXT, TEXT_FILE, FROM_NAME, FROM_EMAIL, REPLY_TO, SMS_SENDER];
 
 const arg = (spec: PositionalSpec): PositionalSpec => spec;

@@ -1,0 +1,94 @@
+import type { Clock } from '../../domain/ports/clock.js';
+import type { LinkStore } from '../../domain/ports/link-store.js';
+import type { TokenSigner } from '../../domain/ports/token-signer.js';
+import type { Hit } from '../../domain/tracking/classify-hit.js';
+import { verifyClick, verifyOpen } from '../../domain/tracking/tracking-tokens.js';
+import { sendText } from '../reply.js';
+import type { HttpLogger, HttpRoute } from '../route.js';
+
+export const OPEN_PATH = '/o/:token';
+export const CLICK_PATH = '/c/:token';
+
+/** The smallest transparent GIF (1x1, 43 bytes). */
+export const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+
+/** Every fetch must reach us (each is a hit), and nothing may keep the image or the redirect. */
+const NO_CACHE = {
+  'cache-control': 'no-store, no-cache, must-revalidate, max-age=0, private',
+  pragma: 'no-cache',
+  expires: 'Thu, 01 Jan 1970 00:00:00 GMT',
+  'x-content-type-options': 'nosniff',
+} as const;
+
+export interface TrackingRouteDeps {
+  signer: TokenSigner;
+  links: LinkStore;
+  clock: Clock;
+  /** Takes the hit (buffered, written in batches); never waits for the database. */
+  record(hit: Hit): void;
+  log: HttpLogger;
+}
+
+function userAgent(value: string | string[] | undefined): string | null {
+  return typeof value === 'string' ? value.slice(0, 512) : null;
+}
+
+/**
+ * The open pixel: always 200 with the GIF, whatever the token says (a mail client must never show
+ * an error image). Only a valid token is a hit.
+ */
+export function openPixelRoute(deps: TrackingRouteDeps): HttpRoute {
+  return {
+    method: 'GET',
+    path: OPEN_PATH,
+    handler(req, res, params) {
+      const messageId = verifyOpen(deps.signer, params.token ?? '');
+      if (messageId) {
+        deps.record({
+          kind: 'open',
+          at: deps.clock.now(),
+          method: req.method ?? 'GET',
+          userAgent: userAgent(req.headers['user-agent']),
+          ip: req.socket.remoteAddress ?? null,
+          messageId,
+          linkId: null,
+          linksInMessage: null,
+          hasPixel: true,
+        });
+      }
+      res.writeHead(200, { ...NO_CACHE, 'content-type': 'image/gif', 'content-length': PIXEL_GIF.length });
+      res.end(PIXEL_GIF);
+    },
+  };
+}
+
+/**
+ * A tracked link: redirects only to the stored destination of the link the signed token names (as
+ * it is now: an edit takes effect at once). A tampered, foreign or unknown token is a 404 and never
+ * a redirect to anything taken from the request.
+ */
+export function clickRoute(deps: TrackingRouteDeps): HttpRoute {
+  return {
+    method: 'GET',
+    path: CLICK_PATH,
+    async handler(req, res, params) {
+      const token = verifyClick(deps.signer, params.token ?? '');
+      const destination = token ? await deps.links.destination(token.linkId, token.messageId) : null;
+      if (!token || !destination || !/^https?:\/\//i.test(destination)) return sendText(res, 404, 'This link is not valid.');
+      deps.record({
+        kind: 'click',
+        at: deps.clock.now(),
+        method: req.method ?? 'GET',
+        userAgent: userAgent(req.headers['user-agent']),
+        ip: req.socket.remoteAddress ?? null,
+        messageId: token.messageId,
+        linkId: token.linkId,
+        linksInMessage: token.links,
+        hasPixel: token.pixel,
+      });
+      // No referrer: the destination must not learn the token.
+      res.writeHead(302, { ...NO_CACHE, location: destination, 'referrer-policy': 'no-referrer', 'content-length': 0 });
+      res.end();
+    },
+  };
+}
