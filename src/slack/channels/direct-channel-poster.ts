@@ -17,12 +17,14 @@ export class DirectChannelPoster implements ChannelPoster {
   constructor(
     private readonly client: webApi.WebClient,
     private readonly logger: SlackLogger,
+    /** The bot token, when the client was built without one (Bolt's own client is). */
+    private readonly token?: string,
   ) {}
 
   post(channel: string, message: ChannelMessage, options: { threadTs?: string } = {}): Promise<PostedMessage | null> {
     return this.track(
       this.client.chat
-        .postMessage({ channel, text: message.text, blocks: message.blocks, ...(options.threadTs ? { thread_ts: options.threadTs } : {}) })
+        .postMessage({ ...this.auth(), channel, text: message.text, blocks: message.blocks, ...(options.threadTs ? { thread_ts: options.threadTs } : {}) })
         .then((r) => (r.ok && r.ts ? { channel: r.channel ?? channel, ts: r.ts } : null))
         .catch((error: unknown) => {
           this.logger.warn('slack post failed', { channel, error: slackError(error) });
@@ -34,7 +36,7 @@ export class DirectChannelPoster implements ChannelPoster {
   update(message: PostedMessage, content: ChannelMessage): Promise<boolean> {
     return this.track(
       this.client.chat
-        .update({ channel: message.channel, ts: message.ts, text: content.text, blocks: content.blocks })
+        .update({ ...this.auth(), channel: message.channel, ts: message.ts, text: content.text, blocks: content.blocks })
         .then((r) => r.ok === true)
         .catch((error: unknown) => {
           const code = slackError(error);
@@ -46,6 +48,10 @@ export class DirectChannelPoster implements ChannelPoster {
 
   async drain(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private auth(): { token?: string } {
+    return this.token ? { token: this.token } : {};
   }
 
   private track<T>(work: Promise<T>): Promise<T> {

@@ -21,6 +21,7 @@ export function slackConfig(apiUrl: string): NonNullable<Config['slack']> {
     roles: { admin: [USERS.admin], approver: [USERS.approver], marketer: [USERS.marketer, 'SMARKETERS'], viewer: [USERS.viewer] },
     defaultRole: 'none',
     alertsChannel: null,
+    oncallGroup: null,
     activityChannel: null,
   };
 }
