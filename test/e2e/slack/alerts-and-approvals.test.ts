@@ -254,5 +254,11 @@ describe('alerts in the alerts channel, and approvals decided there, through the
     const card = h.slack.responsesTo(openUrl).at(-1);
     expect(card?.body.response_type).toBe('ephemeral');
     expect(JSON.stringify(card?.body.blocks)).toContain('Fragile send');
+
+    // Retry failed opens the same confirmation as the card's, with the real count (none failed here).
+    await h.action(alertClick({ actionId: ALERT_ACTIONS.retry, value: String(id), user: USERS.marketer, ts, responseUrl: h.slack.responseUrl('alert-retry') }));
+    const opened = h.slack.last('views.open');
+    expect(opened?.body.view.callback_id).toBe(VIEWS.retryConfirm);
+    expect(JSON.stringify(opened?.body.view.blocks)).toContain(`C-${id}`);
   });
 });
