@@ -10,7 +10,7 @@ import { buttonClick, createSlackHarness, SLACK_RETRY, text, USERS, viewSubmissi
 
 const ALERTS = 'CALERTS';
 const ONCALL = 'SONCALL';
-const ENV = { SEND_BATCH_SIZE: '10', SEND_CONCURRENCY: '5', EMAIL_RATE_PER_SECOND: '1000', APPROVAL_TTL_MINUTES: '30' };
+const ENV = { SEND_BATCH_SIZE: '2', SEND_CONCURRENCY: '1', EMAIL_RATE_PER_SECOND: '1000', APPROVAL_TTL_MINUTES: '30', ERROR_BUDGET_PERCENT: '50', ERROR_BUDGET_MIN_ATTEMPTS: '4' };
 
 /** Slack's limits on what Herald posts (NOTES.md), checked on every alert payload the fake recorded. */
 function assertWithinLimits(call: SlackCall): void {
@@ -62,10 +62,11 @@ describe('alerts in the alerts channel, and approvals decided there, through the
     return (await h.t.app.deps.approvals.pendingFor(id, h.t.clock.now()))!.id;
   }
   const alertPosts = () => h.slack.callsOf('chat.postMessage').filter((c) => c.body.channel === ALERTS);
-  /** The alert's latest content: its post, then each chat.update of the same ts. */
+  /** The alert's latest content: the last chat.update of its message. */
   function alertNow(ts: string): SlackCall {
     const updates = h.slack.callsOf('chat.update').filter((c) => c.body.channel === ALERTS && c.body.ts === ts);
-    return updates.at(-1) ?? alertPosts().find((c) => c.body.ts === ts || c.body.__ts === ts)!;
+    expect(updates.length).toBeGreaterThan(0);
+    return updates.at(-1)!;
   }
   const buttonsOf = (call: SlackCall) => (call.body.blocks as any[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements).map((e: any) => [e.action_id, e.value]);
   const dmTexts = (user: string) => h.slack.callsOf('chat.postMessage').filter((c) => c.body.channel === user).map((c) => String(c.body.text));
@@ -196,6 +197,33 @@ describe('alerts in the alerts channel, and approvals decided there, through the
     expect(String(h.slack.responsesTo(late).at(-1)?.body.text)).toMatch(new RegExp(`A-${aid} was already expired`));
     expect(await campaignStatus(h.t, id)).toBe('sending');
     await h.t.app.worker.drain();
+  });
+
+  it('an error burst: the delivery engine suspends the campaign and the on-call group is alerted with the reason', async () => {
+    await importContacts(h.t, 'Broken', 'email,first_name', Array.from({ length: 10 }, (_, i) => `bad${i}@broken.example.com,B${i}`));
+    sink.verdict = (to) => (to.startsWith('bad') ? { code: 550, text: '5.1.1 User unknown' } : 'accept');
+    try {
+      const out = await must('new --name "Burst" --channel email --template Welcome --list Broken');
+      const id = Number(/Created C-(\d+)/.exec(out)![1]);
+      await must(`run C-${id}`);
+      await h.t.app.worker.drain();
+      expect(await campaignStatus(h.t, id)).toBe('suspended');
+      const ts = await alertTs('suspended', id);
+      const alert = alertPosts().at(-1)!;
+      assertWithinLimits(alert);
+      expect(alert.body.text).toContain(`<!subteam^${ONCALL}>`);
+      expect(alert.body.text).toContain(`C-${id} "Burst" was suspended`);
+      expect(JSON.stringify(alert.body.blocks)).toMatch(/error budget/i);
+      expect(buttonsOf(alert)).toEqual([[ALERT_ACTIONS.resume, String(id)], [ALERT_ACTIONS.open, String(id)]]);
+      await must(`cancel C-${id} --confirm C-${id}`, USERS.admin);
+      await h.edge.settled();
+      const closed = alertNow(ts);
+      expect(JSON.stringify(closed.body.blocks)).toContain(`Cancelled by <@${USERS.admin}>`);
+      expect(buttonsOf(closed)).toEqual([[ALERT_ACTIONS.open, String(id)]]);
+      expect((await h.t.app.stores.alerts.get('suspended', String(id)))?.state).toBe('closed');
+    } finally {
+      sink.verdict = () => 'accept';
+    }
   });
 
   it('a suspension alert: Resume and Pause work from it, and it follows the campaign until it completes', async () => {
