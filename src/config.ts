@@ -170,6 +170,8 @@ const ConfigSchema = z.object({
   SLACK_VIEWERS: slackIds,
   SLACK_DEFAULT_ROLE: z.enum(['none', 'viewer', 'marketer', 'approver', 'admin']).default('viewer'),
   SLACK_ALERTS_CHANNEL: z.string().optional(),
+  // The on-call user group every alert mentions (<!subteam^S…>).
+  SLACK_ONCALL_GROUP: z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user-group id (S…), as in the group\'s profile or usergroups.list').optional(),
   SLACK_ACTIVITY_CHANNEL: z.string().optional(),
 });
 
@@ -240,6 +242,8 @@ export interface Config {
     roles: Record<'admin' | 'approver' | 'marketer' | 'viewer', string[]>;
     defaultRole: 'none' | 'viewer' | 'marketer' | 'approver' | 'admin';
     alertsChannel: string | null;
+    /** The user group (S…) alerts mention; null: alerts mention no one. */
+    oncallGroup: string | null;
     activityChannel: string | null;
   } | null;
 }
@@ -496,6 +500,7 @@ function slackConfig(c: Parsed): Config['slack'] {
     roles: { admin: idList(c.SLACK_ADMINS), approver: idList(c.SLACK_APPROVERS), marketer: idList(c.SLACK_MARKETERS), viewer: idList(c.SLACK_VIEWERS) },
     defaultRole: c.SLACK_DEFAULT_ROLE,
     alertsChannel: c.SLACK_ALERTS_CHANNEL ?? null,
+    oncallGroup: c.SLACK_ONCALL_GROUP ?? null,
     activityChannel: c.SLACK_ACTIVITY_CHANNEL ?? null,
   };
 }

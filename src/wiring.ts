@@ -16,6 +16,7 @@ import { createContactStore } from './adapters/db/contact-store.js';
 import { PrismaDeliveryStore } from './adapters/db/delivery-store.js';
 import { PrismaIdempotencyStore } from './adapters/db/idempotency-store.js';
 import { PrismaJobClaims } from './adapters/db/job-lock-store.js';
+import { PrismaPostedAlertStore } from './adapters/db/posted-alert-store.js';
 import { PrismaReceiptStore } from './adapters/db/receipt-store.js';
 import { PrismaSuppressionStore } from './adapters/db/suppression-store.js';
 import { PrismaTemplateStore } from './adapters/db/template-store.js';
@@ -77,6 +78,8 @@ export interface App {
     idempotency: PrismaIdempotencyStore;
     /** Scheduled-job firings, claimed once across replicas (`job_lock`). */
     jobClaims: PrismaJobClaims;
+    /** Where each alert in the alerts channel lives (`slack_alert`), to edit it in place. */
+    alerts: PrismaPostedAlertStore;
   };
   /** Names this process in message leases and job claims (host:pid:random). */
   owner: string;
@@ -237,6 +240,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       unsubscribes: new PrismaUnsubscribeStore(prisma),
       idempotency: new PrismaIdempotencyStore(prisma),
       jobClaims: new PrismaJobClaims(prisma),
+      alerts: new PrismaPostedAlertStore(prisma),
     },
     owner,
     outbox: channelSet?.outbox ? capturedOutbox(channelSet.outbox) : null,

@@ -138,3 +138,13 @@ export const FIELD_BLOCKS: Readonly<Record<string, Readonly<Record<string, strin
 export function fieldBlock(callbackId: string, field: string | undefined, fallback: string): string {
   return (field !== undefined ? FIELD_BLOCKS[callbackId]?.[field] : undefined) ?? fallback;
 }
+
+/** Buttons of the alerts in the alerts channel (issue 12): the value is the approval id (approve, deny) or the campaign id. */
+export const ALERT_ACTIONS = {
+  approve: 'alert_approve',
+  deny: 'alert_deny',
+  pause: 'alert_pause',
+  resume: 'alert_resume',
+  retry: 'alert_retry',
+  open: 'alert_open',
+} as const;

@@ -24,6 +24,10 @@ import { contactsImportSubmitted } from './listeners/views/contacts-import-submi
 import { templateUploadSubmitted } from './listeners/views/template-upload-submitted.js';
 import { homeImportContactsClicked } from './listeners/actions/home-import-contacts-clicked.js';
 import { homeUploadTemplateClicked } from './listeners/actions/home-upload-template-clicked.js';
+import { ALERT_ACTIONS } from './ids.js';
+import { alertCommandClicked } from './listeners/actions/alert-command-clicked.js';
+import { alertOpenClicked } from './listeners/actions/alert-open-clicked.js';
+import { alertRetryClicked } from './listeners/actions/alert-retry-clicked.js';
 
 /** Every Slack surface Herald answers, one listener per callback (STYLE.md). */
 export function registerListeners(bolt: BoltApp, ctx: SlackContext): void {
@@ -56,4 +60,9 @@ export function registerListeners(bolt: BoltApp, ctx: SlackContext): void {
   bolt.action({ type: 'block_actions', action_id: FILE_ACTIONS.uploadTemplate }, homeUploadTemplateClicked(ctx));
   bolt.view({ type: 'view_submission', callback_id: FILE_VIEWS.contactsImport }, contactsImportSubmitted(ctx));
   bolt.view({ type: 'view_submission', callback_id: FILE_VIEWS.templateUpload }, templateUploadSubmitted(ctx));
+
+  // Alerts in the alerts channel: their buttons.
+  for (const id of [ALERT_ACTIONS.approve, ALERT_ACTIONS.deny, ALERT_ACTIONS.pause, ALERT_ACTIONS.resume]) bolt.action({ type: 'block_actions', action_id: id }, alertCommandClicked(ctx));
+  bolt.action({ type: 'block_actions', action_id: ALERT_ACTIONS.retry }, alertRetryClicked(ctx));
+  bolt.action({ type: 'block_actions', action_id: ALERT_ACTIONS.open }, alertOpenClicked(ctx));
 }

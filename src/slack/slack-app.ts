@@ -7,6 +7,10 @@ import type { IdempotencyStore } from '../domain/ports/idempotency-store.js';
 import type { CommandContext } from '../commands/command-context.js';
 import { boltLevel, boltLogger } from './bolt-logger.js';
 import { registerListeners } from './register-listeners.js';
+import type { NotificationSubscriber } from '../domain/notifications/notification-bus.js';
+import type { PostedAlertStore } from '../domain/ports/posted-alert-store.js';
+import { alertDesk } from './alerts/alert-desk.js';
+import { DirectChannelPoster } from './channels/direct-channel-poster.js';
 import { createRoleResolver } from './roles.js';
 import type { SlackContext, SlackLogger } from './slack-context.js';
 
@@ -23,6 +27,8 @@ export interface SlackEdge {
   /** Socket Mode: opens the socket. HTTP mode: nothing, unless `listen` is given (the receiver's own server). */
   start(listen?: { port: number; host: string }): Promise<Server | void>;
   stop(): Promise<void>;
+  /** Resolves once every notification so far has reached Slack (alerts posted or edited, DMs sent): shutdown and tests. */
+  settled(): Promise<void>;
 }
 
 /** Times a Slack request until its HTTP answer (the ack) is written. */
@@ -34,7 +40,15 @@ export interface SlackAckTimer {
  * What the Slack edge is given by wiring: the command layer's context, the idempotency store, the
  * process's logger and its metrics.
  */
-export type SlackServices = CommandContext & { stores: { idempotency: IdempotencyStore }; logger: SlackLogger; metrics?: SlackAckTimer };
+export type SlackServices = CommandContext & {
+  stores: { idempotency: IdempotencyStore; alerts?: PostedAlertStore };
+  logger: SlackLogger;
+  metrics?: SlackAckTimer;
+  /** What Herald tells by itself: alerts and the requesters' DMs follow it (issue 12). */
+  notifications?: { subscribe(subscriber: NotificationSubscriber): () => void; settled(): Promise<void> };
+  /** The account's time zone, for the times alerts show. */
+  config?: { accountTimeZone: string };
+};
 
 export interface SlackEdgeOptions {
   app: SlackServices;
@@ -107,6 +121,14 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
     logger,
   };
   registerListeners(bolt, ctx);
+  // Alerts in the alerts channel and the requesters' DMs, from the notifications (issue 12).
+  const poster = new DirectChannelPoster(bolt.client, logger, config.botToken);
+  const unsubscribe =
+    app.notifications && app.stores.alerts
+      ? app.notifications.subscribe(
+          alertDesk({ poster, store: app.stores.alerts, channel: config.alertsChannel, oncallGroup: config.oncallGroup, zone: app.config?.accountTimeZone ?? 'UTC', logger }),
+        )
+      : () => {};
   // One error handler: a listener that throws is logged with what Slack sent, never with tokens.
   bolt.error(async (error) => {
     logger.error('slack listener failed', { code: (error as { code?: string }).code, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
@@ -149,6 +171,13 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
     async stop() {
       if (started) await bolt.stop();
       started = false;
+      await app.notifications?.settled();
+      await poster.drain();
+      unsubscribe();
+    },
+    async settled() {
+      await app.notifications?.settled();
+      await poster.drain();
     },
   };
 }

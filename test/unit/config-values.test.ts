@@ -29,6 +29,8 @@ describe('configuration values: accepted but wrong ones are refused, each naming
     [{ PUBLIC_BASE_URL: 'ftp://herald.example.com' }, /^PUBLIC_BASE_URL must be an http:\/\/ or https:\/\/ URL/],
     [{ SLACK_ADMINS: 'U0123ABCD,bob' }, /^SLACK_ADMINS has "bob", which is not a Slack user id/],
     [{ SLACK_MARKETERS: 'u0123abcd' }, /^SLACK_MARKETERS has "u0123abcd"/],
+    [{ SLACK_ONCALL_GROUP: 'U0123ABCD' }, /^SLACK_ONCALL_GROUP must be a Slack user-group id \(S…\)/],
+    [{ SLACK_ONCALL_GROUP: '<!subteam^S0123ABCD>' }, /^SLACK_ONCALL_GROUP must be a Slack user-group id/],
     [{ EMAIL_RATE_PER_SECOND: '0' }, /^EMAIL_RATE_PER_SECOND must be more than 0/],
     [{ RETRY_BASE_SECONDS: '0x10' }, /^RETRY_BASE_SECONDS must be a number from 0.1 to 86400/],
     [{ HERALD_DATA_DIR: '/proc/self/herald' }, /^HERALD_DATA_DIR is inside \/proc/],
@@ -53,6 +55,8 @@ describe('configuration values: accepted but wrong ones are refused, each naming
     expect(refusal({ HTTP_PORT: '3000', SMTP_URL: 'smtps://user:p%40ss@mail.example.com:465', PUBLIC_BASE_URL: 'https://herald.example.com/', SLACK_ADMINS: 'U0123ABCD, S0456EFGH', CONTENT_BLOCKLIST: '' })).toBeNull();
     expect(loadConfig({ PUBLIC_BASE_URL: 'https://herald.example.com/' }, '/tmp').http.publicBaseUrl).toBe('https://herald.example.com');
     expect(loadConfig({ HTTP_PORT: ' 8080 ' }, '/tmp').http.port).toBe(8080);
+    const slack = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_ALERTS_CHANNEL: 'C0ALERTS', SLACK_ONCALL_GROUP: 'S0ONCALL' }, '/tmp').slack;
+    expect(slack).toMatchObject({ alertsChannel: 'C0ALERTS', oncallGroup: 'S0ONCALL' });
   });
 });
 

@@ -122,7 +122,8 @@ describe('approvals, retry, test send and template sending details through the r
     // The double click is told it was already done; Slack's retry gets no second answer.
     expect(answers.filter((t) => /^Already (done|received)/.test(t))).toHaveLength(1);
     expect(answers).toHaveLength(2);
-    // The requester hears the decision once.
+    // The requester hears the decision once (from the alert desk, after the notification).
+    await h.edge.settled();
     expect(dmTexts(USERS.marketer).filter((t) => t === `<@${USERS.approver}> approved your request A-${aid} to cancel C-${id}: it is cancelled.`)).toHaveLength(1);
     // The decision is visible: the approver's Home was republished without the approval.
     const after = h.slack.callsOf('views.publish').filter((c) => c.body.user_id === USERS.approver).at(-1)!.body.view;

@@ -21,6 +21,7 @@ export function slackConfig(apiUrl: string): NonNullable<Config['slack']> {
     roles: { admin: [USERS.admin], approver: [USERS.approver], marketer: [USERS.marketer, 'SMARKETERS'], viewer: [USERS.viewer] },
     defaultRole: 'none',
     alertsChannel: null,
+    oncallGroup: null,
     activityChannel: null,
   };
 }
@@ -44,7 +45,7 @@ let triggers = 0;
 
 export async function createSlackHarness(
   engine: Engine = 'embedded',
-  options: { processBeforeResponse?: boolean; env?: NodeJS.ProcessEnv; overrides?: Parameters<typeof createTestApp>[2] } = {},
+  options: { processBeforeResponse?: boolean; env?: NodeJS.ProcessEnv; overrides?: Parameters<typeof createTestApp>[2]; slack?: Partial<NonNullable<Config['slack']>> } = {},
 ): Promise<SlackHarness> {
   const t = await createTestApp(engine, options.env, options.overrides);
   const slack = new FakeSlackApi();
@@ -52,7 +53,7 @@ export async function createSlackHarness(
   await slack.start();
   const edge = createSlackEdge({
     app: t.app,
-    config: slackConfig(slack.apiUrl),
+    config: { ...slackConfig(slack.apiUrl), ...options.slack },
     clock: t.clock,
     logger: { info: () => {}, warn: () => {}, error: (m, c) => console.error(m, c) },
     processBeforeResponse: options.processBeforeResponse ?? true,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Reply } from '../../../src/commands/reply.js';
 import type { Campaign } from '../../../src/domain/campaign/campaign.js';
 import { ACTIONS_BY_STATUS, CAMPAIGN_STATUSES } from '../../../src/domain/campaign/campaign-status.js';
+import { alertMessage } from '../../../src/slack/blocks/alert-message.js';
 import { appHomeView } from '../../../src/slack/blocks/app-home.js';
 import { campaignCardMessage } from '../../../src/slack/blocks/campaign-card.js';
 import { campaignFormView } from '../../../src/slack/blocks/modals/campaign-form.js';
@@ -124,5 +125,21 @@ describe('Block Kit builders respect Slack limits', () => {
       templates: Array.from({ length: 40 }, (_, i) => ({ id: i + 1, name: `T${i}`, channel: 'email' })),
     });
     assertWithinLimits(view.blocks as any[], 100);
+  });
+
+  it('an alert stays inside the limits, with a text fallback, for every status and however long its parts', () => {
+    for (const kind of ['approval', 'suspended', 'launch_failed', 'overdue', 'unknown'] as const) {
+      for (const status of CAMPAIGN_STATUSES) {
+        const m = alertMessage({
+          kind, campaignId: 2147483647, approvalId: 2147483647, title: 't'.repeat(5000), happened: 'h'.repeat(5000), todo: 'd'.repeat(5000), status,
+          pending: kind === 'approval', outcome: status === 'completed' ? 'o'.repeat(5000) : null, timeline: Array.from({ length: 500 }, () => 'l'.repeat(400)),
+        }, 'S0123ONCALL');
+        assertWithinLimits(m.blocks, 50);
+        expect(m.text.length).toBeGreaterThan(0);
+        expect(m.text.length).toBeLessThanOrEqual(3000);
+        expect(m.text).toContain('<!subteam^S0123ONCALL>');
+        for (const b of m.blocks as any[]) if (b.type === 'context') expect(b.elements[0].text.length).toBeLessThanOrEqual(2000);
+      }
+    }
   });
 });

@@ -1,6 +1,5 @@
-import type { AllMiddlewareArgs, BlockAction, BlockElementAction, Middleware, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { BlockAction, BlockElementAction, Middleware, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { buildCommand } from '../../../commands/grammar/parse-command.js';
-import { campaignRef } from '../../../domain/campaign/campaign.js';
 import { postResult } from '../../answer.js';
 import { HOME_ACTIONS } from '../../ids.js';
 import { publishHome } from '../../publish-home.js';
@@ -8,24 +7,11 @@ import { runCommand } from '../../run-command.js';
 import type { SlackContext } from '../../slack-context.js';
 import { containerKey } from './action-payload.js';
 
-/** The person who asked hears the decision in the app's DM (when they asked from Slack). */
-async function tellRequester(ctx: SlackContext, client: AllMiddlewareArgs['client'], approvalId: number, decider: string, verb: 'approve' | 'deny'): Promise<void> {
-  const approval = await ctx.deps.approvals.get(approvalId);
-  if (!approval || approval.requestedBy === decider || !/^[UW][A-Z0-9]+$/.test(approval.requestedBy)) return;
-  const text = `<@${decider}> ${verb === 'approve' ? 'approved' : 'denied'} your request A-${approval.id} to cancel ${campaignRef(approval.campaignId)}${
-    verb === 'approve' ? ': it is cancelled.' : '; it keeps sending.'
-  }`;
-  try {
-    await client.chat.postMessage({ channel: approval.requestedBy, text });
-  } catch (error) {
-    ctx.logger.warn('could not tell the requester about an approval decision', { approvalId, error: error instanceof Error ? error.message : String(error) });
-  }
-}
-
 /**
  * Approve / Deny on a pending cancel: the typed `approve` or `deny` command through the command layer, which
  * checks the approval is still pending and that the decider is not the requester; the role
- * (approver) is re-checked here. The Home tab is then refreshed and the result sent to the DM.
+ * (approver) is re-checked here. The Home tab is then refreshed and the result sent to the DM;
+ * the requester hears the decision from the alert desk (alerts/alert-desk.ts), as for every other way of deciding.
  */
 export function approvalDecided(ctx: SlackContext): Middleware<SlackActionMiddlewareArgs<BlockAction<BlockElementAction>>> {
   return async ({ body, ack, client, context }) => {
@@ -39,6 +25,5 @@ export function approvalDecided(ctx: SlackContext): Middleware<SlackActionMiddle
     if (outcome.skipped === 'duplicate' && context.retryNum) return;
     await postResult(client, body.user.id, {}, outcome.reply, { updateCard: false });
     if (body.container?.type === 'view') await publishHome(ctx, client, body.user.id);
-    if (outcome.reply.ok && !outcome.skipped) await tellRequester(ctx, client, id, body.user.id, verb);
   };
 }
