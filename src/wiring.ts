@@ -17,6 +17,7 @@ import { PrismaDeliveryStore } from './adapters/db/delivery-store.js';
 import { PrismaIdempotencyStore } from './adapters/db/idempotency-store.js';
 import { PrismaJobClaims } from './adapters/db/job-lock-store.js';
 import { PrismaReceiptStore } from './adapters/db/receipt-store.js';
+import { PrismaChannelThreadStore } from './adapters/db/slack-thread-store.js';
 import { PrismaSuppressionStore } from './adapters/db/suppression-store.js';
 import { PrismaTemplateStore } from './adapters/db/template-store.js';
 import { PrismaUnsubscribeStore } from './adapters/db/unsubscribe-store.js';
@@ -69,6 +70,8 @@ export interface App {
     idempotency: PrismaIdempotencyStore;
     /** Scheduled-job firings, claimed once across replicas (`job_lock`). */
     jobClaims: PrismaJobClaims;
+    /** Where each campaign's Slack thread lives (`slack_thread`): the activity card, across restarts and replicas. */
+    channelThreads: PrismaChannelThreadStore;
   };
   /** Names this process in message leases and job claims (host:pid:random). */
   owner: string;
@@ -204,6 +207,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       unsubscribes: new PrismaUnsubscribeStore(prisma),
       idempotency: new PrismaIdempotencyStore(prisma),
       jobClaims: new PrismaJobClaims(prisma),
+      channelThreads: new PrismaChannelThreadStore(prisma),
     },
     owner,
     outbox: channelSet?.outbox ? capturedOutbox(channelSet.outbox) : null,

@@ -5,7 +5,12 @@ import type { Config } from '../config.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { IdempotencyStore } from '../domain/ports/idempotency-store.js';
 import type { CommandContext } from '../commands/command-context.js';
+import type { ChannelThreadStore } from '../domain/ports/channel-thread-store.js';
+import type { Notification } from '../domain/ports/notifier.js';
 import { boltLevel, boltLogger } from './bolt-logger.js';
+import { ActivityThreads } from './channels/activity-threads.js';
+import type { ChannelPoster } from './channels/channel-poster.js';
+import { SlackChannelPoster, type PosterTimer } from './channels/slack-channel-poster.js';
 import { registerListeners } from './register-listeners.js';
 import { createRoleResolver } from './roles.js';
 import type { SlackContext, SlackLogger } from './slack-context.js';
@@ -20,6 +25,10 @@ export interface SlackEdge {
   bolt: BoltApp;
   /** HTTP mode: mount these on Herald's HTTP server. Socket Mode: empty. */
   routes: SlackRoute[];
+  /** How Herald posts to channels by itself (activity threads, alerts, approvals, digest): paced per channel. */
+  poster: ChannelPoster;
+  /** The activity threads (SLACK_ACTIVITY_CHANNEL), or null when no channel is configured; main.ts schedules `refreshSending`. */
+  activity: ActivityThreads | null;
   /** Socket Mode: opens the socket. HTTP mode: nothing, unless `listen` is given (the receiver's own server). */
   start(listen?: { port: number; host: string }): Promise<Server | void>;
   stop(): Promise<void>;
@@ -34,7 +43,15 @@ export interface SlackAckTimer {
  * What the Slack edge is given by wiring: the command layer's context, the idempotency store, the
  * process's logger and its metrics.
  */
-export type SlackServices = CommandContext & { stores: { idempotency: IdempotencyStore }; logger: SlackLogger; metrics?: SlackAckTimer };
+export type SlackServices = CommandContext & {
+  stores: { idempotency: IdempotencyStore; channelThreads?: ChannelThreadStore };
+  logger: SlackLogger;
+  metrics?: SlackAckTimer;
+  /** What Herald tells by itself (the activity threads follow it); `settled` lets a stop post the last ones. */
+  notifications?: { subscribe(listener: (n: Notification) => void | Promise<void>): () => void; settled(): Promise<void> };
+  /** Names this process in the thread claims. */
+  owner?: string;
+};
 
 export interface SlackEdgeOptions {
   app: SlackServices;
@@ -52,6 +69,8 @@ export interface SlackEdgeOptions {
   logLevel?: LogLevel;
   /** How long a user group's members are trusted before asking Slack again. */
   groupCacheMs?: number;
+  /** The channel poster's pacing (tests: a hand-moved timer, or tiny intervals). */
+  poster?: { timer?: PosterTimer; channelIntervalMs?: number };
 }
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -107,6 +126,22 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
     logger,
   };
   registerListeners(bolt, ctx);
+  // Bolt's client rejects 429s (rejectRateLimitedCalls above): the poster waits them out per channel.
+  const poster = new SlackChannelPoster({ client: bolt.client, token: config.botToken, logger, ...options.poster });
+  const activity =
+    config.activityChannel && app.stores.channelThreads && app.notifications
+      ? new ActivityThreads({
+          poster,
+          threads: app.stores.channelThreads,
+          campaigns: app.deps.campaigns,
+          clock,
+          zone: app.deps.config.accountTimeZone,
+          channel: config.activityChannel,
+          owner: app.owner ?? 'herald',
+          logger,
+        })
+      : null;
+  const unsubscribe = activity && app.notifications ? app.notifications.subscribe(activity.onNotification) : () => {};
   // One error handler: a listener that throws is logged with what Slack sent, never with tokens.
   bolt.error(async (error) => {
     logger.error('slack listener failed', { code: (error as { code?: string }).code, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
@@ -135,6 +170,8 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
   return {
     bolt,
     routes,
+    poster,
+    activity,
     async start(listen) {
       if (config.socketMode) {
         await bolt.start();
@@ -147,6 +184,10 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
       }
     },
     async stop() {
+      // What was told before the stop is still posted (bounded by main.ts's shutdown deadline).
+      if (activity) await app.notifications?.settled();
+      unsubscribe();
+      await poster.drain();
       if (started) await bolt.stop();
       started = false;
     },
