@@ -63,7 +63,9 @@ export function activityCardMessage(input: { campaign: Campaign; counts: Record<
     }
     blocks.push(section(lines.join('\n')));
     const shown = Object.entries(counts).filter(([, v]) => v > 0).sort(([a], [b]) => a.localeCompare(b));
-    if (shown.length) blocks.push({ type: 'section', fields: shown.slice(0, LIMITS.fieldsPerSection).map(([s, v]) => ({ type: 'mrkdwn', text: `*${escapeMrkdwn(s)}*\n${n(v)}` })) });
+    for (let i = 0; i < shown.length; i += LIMITS.fieldsPerSection) {
+      blocks.push({ type: 'section', fields: shown.slice(i, i + LIMITS.fieldsPerSection).map(([s, v]) => ({ type: 'mrkdwn', text: `*${escapeMrkdwn(s)}*\n${n(v)}` })) });
+    }
     const look = NEEDS_A_LOOK.filter((s) => (counts[s] ?? 0) > 0);
     if (look.length) {
       const unknown = (counts.unknown ?? 0) > 0 ? ` Unknown ones may have been sent: check with /campaign messages ${ref} --status unknown before retrying.` : '';
