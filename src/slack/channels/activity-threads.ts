@@ -159,7 +159,12 @@ export class ActivityThreads {
       const ref = campaignRef(campaign.id);
       await this.o.poster.post(at.channel, { text: `${skipped} earlier steps of ${ref} are in its activity log.`, blocks: [context(`${skipped} earlier steps: /campaign activity ${ref}`)] }, { threadTs: at.ts });
     }
-    for (const entry of fresh) await this.o.poster.post(at.channel, activityEntryMessage(entry, { zone: this.o.zone, counts }), { threadTs: at.ts });
+    for (const entry of fresh) {
+      const posted = await this.o.poster.post(at.channel, activityEntryMessage(entry, { zone: this.o.zone, counts }), { threadTs: at.ts });
+      // The thread may be gone (thread_not_found): the next refresh edits the card whatever it shows,
+      // which finds out and posts it again.
+      if (!posted) this.lastCard.delete(campaign.id);
+    }
   }
 
   private card(campaign: Campaign, counts: Record<string, number>) {
