@@ -57,6 +57,8 @@ export function activityCardMessage(input: { campaign: Campaign; counts: Record<
       if (progress.ratePerSecond !== null && progress.ratePerSecond > 0) {
         const etaMs = (left / progress.ratePerSecond) * 1000;
         lines.push(`*Rate:* ${progress.ratePerSecond.toFixed(1)} messages/s · *ETA:* ${left === 0 ? 'finishing' : `${time(new Date(at.getTime() + etaMs))} (${duration(etaMs)} left)`}`);
+      } else if (progress.ratePerSecond === 0) {
+        lines.push('*Rate:* 0 messages/s (none done since this card began following the send) · *ETA:* unknown');
       } else {
         lines.push('*Rate:* measuring… · *ETA:* after the next refresh');
       }

@@ -82,6 +82,35 @@ describe('the activity thread of a campaign, through the real Bolt app and the S
     for (const call of [...posts(), ...h.slack.callsOf('chat.update')]) assertPostable(call.body);
   });
 
+  it('while sending, the periodic refresh edits the card as time passes, and sends nothing when nothing changed', async () => {
+    const id = await newCampaign('Autumn sale');
+    await must(`run C-${id}`);
+    await deliveryTick(h.t.app.delivery);
+    await settled();
+    const thread = (await h.t.app.stores.channelThreads.get(id, 'activity'))!;
+    const activity = h.edge.activity!;
+    await activity.refreshSending();
+    await h.edge.poster.drain();
+    const before = updatesOf(thread.ts!).length;
+    // Same counts, same time: the card is not sent again.
+    await activity.refreshSending();
+    await h.edge.poster.drain();
+    expect(updatesOf(thread.ts!)).toHaveLength(before);
+    // Ten seconds later the card is drawn again (its time moved), still sending with its rate line.
+    h.t.clock.advance(10_000);
+    await activity.refreshSending();
+    await h.edge.poster.drain();
+    expect(updatesOf(thread.ts!)).toHaveLength(before + 1);
+    const card = updatesOf(thread.ts!).at(-1)!;
+    expect(String(card.body.text)).toContain('sending, 0 of 3 done');
+    expect(JSON.stringify(card.body.blocks)).toContain('*Rate:* 0 messages/s');
+    assertPostable(card.body);
+    await h.t.app.worker.drain();
+    await deliveryTick(h.t.app.delivery);
+    await settled();
+    expect(String(updatesOf(thread.ts!).at(-1)!.body.text)).toContain('completed');
+  });
+
   it('a deleted card is posted again in a new thread, and the stored thread follows it', async () => {
     const id = await newCampaign('Spring sale');
     await must(`run C-${id}`);
