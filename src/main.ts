@@ -7,7 +7,7 @@ import { runConsole } from './console/run-console.js';
 import { createHttpServer } from './http/http-server.js';
 import type { DeliveryWorker } from './jobs/delivery-worker.js';
 import type { JobRegistry } from './jobs/job-registry.js';
-import { createScheduler } from './jobs/scheduler.js';
+import { activityCardsJob, createScheduler } from './jobs/scheduler.js';
 import { campaignRef } from './domain/campaign/campaign.js';
 import { buildApp } from './wiring.js';
 
@@ -67,6 +67,9 @@ async function main(): Promise<number> {
   // Every periodic job, in one registry; each firing is claimed in the database (one replica runs it).
   // The daily digest joins it (digestJob in jobs/scheduler.ts) once its handler exists.
   const scheduler = createScheduler({ delivery: app.delivery, claims: app.stores.jobClaims, owner: app.owner, tickMs: config.delivery.tickMs, onTick: () => app.worker.wake() });
+  // The live activity cards are refreshed while their campaigns send (status changes refresh them at once).
+  const activity = slack?.activity;
+  if (activity) scheduler.register(activityCardsJob({ timeZone: config.accountTimeZone }, () => activity.refreshSending()));
   scheduler.start();
   // The service and a terminal do at once what is due now rather than at the first firing.
   if (longLived) void scheduler.fireDue();

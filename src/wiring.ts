@@ -18,6 +18,7 @@ import { PrismaIdempotencyStore } from './adapters/db/idempotency-store.js';
 import { PrismaJobClaims } from './adapters/db/job-lock-store.js';
 import { PrismaPostedAlertStore } from './adapters/db/posted-alert-store.js';
 import { PrismaReceiptStore } from './adapters/db/receipt-store.js';
+import { PrismaChannelThreadStore } from './adapters/db/slack-thread-store.js';
 import { PrismaSuppressionStore } from './adapters/db/suppression-store.js';
 import { PrismaTemplateStore } from './adapters/db/template-store.js';
 import { PrismaUnsubscribeStore } from './adapters/db/unsubscribe-store.js';
@@ -80,6 +81,8 @@ export interface App {
     jobClaims: PrismaJobClaims;
     /** Where each alert in the alerts channel lives (`slack_alert`), to edit it in place. */
     alerts: PrismaPostedAlertStore;
+    /** Where each campaign's Slack thread lives (`slack_thread`): the activity card, across restarts and replicas. */
+    channelThreads: PrismaChannelThreadStore;
   };
   /** Names this process in message leases and job claims (host:pid:random). */
   owner: string;
@@ -241,6 +244,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       idempotency: new PrismaIdempotencyStore(prisma),
       jobClaims: new PrismaJobClaims(prisma),
       alerts: new PrismaPostedAlertStore(prisma),
+      channelThreads: new PrismaChannelThreadStore(prisma),
     },
     owner,
     outbox: channelSet?.outbox ? capturedOutbox(channelSet.outbox) : null,

@@ -36,7 +36,7 @@ export async function showCampaign(deps: CampaignDeps, campaignId: number, lead:
   const campaign = await loadCampaign(deps, campaignId);
   const names = await lookupNames(deps, campaign);
   const counts = await deps.campaigns.messageCounts(campaign.id);
-  const blocks = [...lead, ...campaignCard(campaign, names, deps.config.accountTimeZone, counts)];
+  const blocks = [...lead, ...campaignCard(campaign, names, deps.config.accountTimeZone, counts, deps.clock.now())];
   const summary = lead.find((b) => b.type === 'text');
   // The card names its creator, and its reason or lead may name whoever acted on it lately
   // ("cancel requested by …", "asked by …"): those are the people of its recent activity.

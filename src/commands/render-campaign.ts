@@ -34,8 +34,12 @@ export function statusLine(c: Pick<Campaign, 'status' | 'statusReason'>): string
   return label === c.status ? `${c.status} — ${STATUS_MEANING[c.status]}` : label;
 }
 
-/** The campaign card: identity, status and why, schedule, content, audience, what can be done next. */
-export function campaignCard(c: Campaign, names: CampaignNames, zone: string, counts: Record<string, number>): ReplyBlock[] {
+/**
+ * The campaign card: identity, status and why, schedule, content, audience, what can be done next.
+ * A card posted in a chat stays as it was drawn, so it says when that was (`asOf`): only the
+ * activity channel's live card follows the campaign.
+ */
+export function campaignCard(c: Campaign, names: CampaignNames, zone: string, counts: Record<string, number>, asOf?: Date): ReplyBlock[] {
   const tz = c.timeZone ?? zone;
   const fields: [string, string][] = [
     ['Status', statusLine(c)],
@@ -67,6 +71,7 @@ export function campaignCard(c: Campaign, names: CampaignNames, zone: string, co
   }
   const actions = allowedActions(c.status).filter((a) => a !== 'view' && (a !== 'ratio' || c.variants.length > 0));
   blocks.push({ type: 'context', text: `Actions now: ${actions.join(', ')}` });
+  if (asOf) blocks.push({ type: 'context', text: `Snapshot of ${formatTime(asOf, zone)}: it does not change by itself; /campaign show ${campaignRef(c.id)} again for the current state.` });
   return blocks;
 }
 

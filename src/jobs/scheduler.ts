@@ -79,3 +79,13 @@ export function createScheduler(options: SchedulerOptions): JobRegistry {
 export function digestJob(options: { cron: string; timeZone: string; catchUpMs?: number }, post: (firing: Firing) => Promise<unknown>): JobDefinition {
   return { name: 'daily-digest', cron: options.cron, timeZone: options.timeZone, catchUpMs: options.catchUpMs ?? 6 * 3_600_000, run: post };
 }
+
+/**
+ * The live activity cards' refresh while campaigns send (every 15 s by default): registered by the
+ * composition root when SLACK_ACTIVITY_CHANNEL is set. Claimed like every job, so one replica
+ * refreshes each slot; it reads message counts, never the ledger's rows.
+ */
+export function activityCardsJob(options: { timeZone: string; everyMs?: number }, refresh: () => Promise<unknown>): JobDefinition {
+  const everyMs = options.everyMs ?? 15_000;
+  return { name: 'activity-cards', cron: everySeconds(everyMs / 1000), timeZone: options.timeZone, catchUpMs: everyMs, run: refresh };
+}

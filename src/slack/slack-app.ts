@@ -5,12 +5,16 @@ import type { Config } from '../config.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { IdempotencyStore } from '../domain/ports/idempotency-store.js';
 import type { CommandContext } from '../commands/command-context.js';
+import type { ChannelThreadStore } from '../domain/ports/channel-thread-store.js';
+import type { Notification } from '../domain/ports/notifier.js';
 import { boltLevel, boltLogger } from './bolt-logger.js';
+import { ActivityThreads } from './channels/activity-threads.js';
+import type { ChannelPoster } from './channels/channel-poster.js';
+import { SlackChannelPoster, type PosterTimer } from './channels/slack-channel-poster.js';
 import { registerListeners } from './register-listeners.js';
 import type { NotificationSubscriber } from '../domain/notifications/notification-bus.js';
 import type { PostedAlertStore } from '../domain/ports/posted-alert-store.js';
 import { alertDesk } from './alerts/alert-desk.js';
-import { DirectChannelPoster } from './channels/direct-channel-poster.js';
 import { createRoleResolver } from './roles.js';
 import type { SlackContext, SlackLogger } from './slack-context.js';
 
@@ -24,6 +28,10 @@ export interface SlackEdge {
   bolt: BoltApp;
   /** HTTP mode: mount these on Herald's HTTP server. Socket Mode: empty. */
   routes: SlackRoute[];
+  /** How Herald posts to channels by itself (activity threads, alerts, approvals, digest): paced per channel. */
+  poster: ChannelPoster;
+  /** The activity threads (SLACK_ACTIVITY_CHANNEL), or null when no channel is configured; main.ts schedules `refreshSending`. */
+  activity: ActivityThreads | null;
   /** Socket Mode: opens the socket. HTTP mode: nothing, unless `listen` is given (the receiver's own server). */
   start(listen?: { port: number; host: string }): Promise<Server | void>;
   stop(): Promise<void>;
@@ -41,13 +49,15 @@ export interface SlackAckTimer {
  * process's logger and its metrics.
  */
 export type SlackServices = CommandContext & {
-  stores: { idempotency: IdempotencyStore; alerts?: PostedAlertStore };
+  stores: { idempotency: IdempotencyStore; alerts?: PostedAlertStore; channelThreads?: ChannelThreadStore };
   logger: SlackLogger;
   metrics?: SlackAckTimer;
-  /** What Herald tells by itself: alerts and the requesters' DMs follow it (issue 12). */
+  /** What Herald tells by itself: alerts, the requesters' DMs and the activity threads follow it (issue 12); `settled` lets a stop post the last ones. */
   notifications?: { subscribe(subscriber: NotificationSubscriber): () => void; settled(): Promise<void> };
   /** The account's time zone, for the times alerts show. */
   config?: { accountTimeZone: string };
+  /** Names this process in the thread claims. */
+  owner?: string;
 };
 
 export interface SlackEdgeOptions {
@@ -66,6 +76,8 @@ export interface SlackEdgeOptions {
   logLevel?: LogLevel;
   /** How long a user group's members are trusted before asking Slack again. */
   groupCacheMs?: number;
+  /** The channel poster's pacing (tests: a hand-moved timer, or tiny intervals). */
+  poster?: { timer?: PosterTimer; channelIntervalMs?: number };
 }
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -121,14 +133,34 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
     logger,
   };
   registerListeners(bolt, ctx);
+  // One poster for everything Herald posts by itself. Bolt's client rejects 429s (rejectRateLimitedCalls
+  // above): the poster waits them out per channel, so alerts and activity cards share Slack's pacing.
+  const poster = new SlackChannelPoster({ client: bolt.client, token: config.botToken, logger, ...options.poster });
   // Alerts in the alerts channel and the requesters' DMs, from the notifications (issue 12).
-  const poster = new DirectChannelPoster(bolt.client, logger, config.botToken);
-  const unsubscribe =
+  const unsubscribeAlerts =
     app.notifications && app.stores.alerts
       ? app.notifications.subscribe(
           alertDesk({ poster, store: app.stores.alerts, channel: config.alertsChannel, oncallGroup: config.oncallGroup, zone: app.config?.accountTimeZone ?? 'UTC', logger }),
         )
       : () => {};
+  const activity =
+    config.activityChannel && app.stores.channelThreads && app.notifications
+      ? new ActivityThreads({
+          poster,
+          threads: app.stores.channelThreads,
+          campaigns: app.deps.campaigns,
+          clock,
+          zone: app.deps.config.accountTimeZone,
+          channel: config.activityChannel,
+          owner: app.owner ?? 'herald',
+          logger,
+        })
+      : null;
+  const unsubscribeActivity = activity && app.notifications ? app.notifications.subscribe(activity.onNotification) : () => {};
+  const unsubscribe = () => {
+    unsubscribeAlerts();
+    unsubscribeActivity();
+  };
   // One error handler: a listener that throws is logged with what Slack sent, never with tokens.
   bolt.error(async (error) => {
     logger.error('slack listener failed', { code: (error as { code?: string }).code, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
@@ -157,6 +189,8 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
   return {
     bolt,
     routes,
+    poster,
+    activity,
     async start(listen) {
       if (config.socketMode) {
         await bolt.start();
@@ -169,11 +203,12 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
       }
     },
     async stop() {
+      // What was told before the stop is still posted (bounded by main.ts's shutdown deadline).
+      await app.notifications?.settled();
+      unsubscribe();
+      await poster.drain();
       if (started) await bolt.stop();
       started = false;
-      await app.notifications?.settled();
-      await poster.drain();
-      unsubscribe();
     },
     async settled() {
       await app.notifications?.settled();

@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 export interface SlackCall {
   method: string;
   body: Record<string, any>;
+  /** Set when the fake answered 429 (see `rateLimit`) instead of handling the call. */
+  rateLimited?: boolean;
 }
 
 /**
@@ -56,6 +58,13 @@ export class FakeSlackApi {
     const method = url.pathname.startsWith('/api/') ? url.pathname.slice(5) : url.pathname.startsWith('/response/') ? 'response' : url.pathname;
     if (method === 'response') body.__url = url.pathname;
     const call = { method, body };
+    const retryAfter = this.rateLimitedFor(call);
+    if (retryAfter !== null) {
+      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(retryAfter) });
+      res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      this.record({ ...call, rateLimited: true });
+      return;
+    }
     const answer = this.answer(call);
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify(answer));
@@ -178,8 +187,42 @@ export class FakeSlackApi {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  // --- Rate limits and deleted messages (channel posting: activity threads, alerts) ---
+
+  private readonly rateLimits: { method: string; channel: string | undefined; retryAfter: number; times: number }[] = [];
+  private readonly deletedMessages = new Set<string>();
+
+  /**
+   * The next `times` calls of `method` (in `channel` when given) are answered HTTP 429 with
+   * `Retry-After: retryAfter` seconds, as Slack does past a method's rate tier.
+   */
+  rateLimit(method: string, options: { channel?: string; retryAfter?: number; times?: number } = {}): void {
+    this.rateLimits.push({ method, channel: options.channel, retryAfter: options.retryAfter ?? 30, times: options.times ?? 1 });
+  }
+
+  /** Someone deleted this message in Slack: chat.update answers message_not_found, a reply in its thread thread_not_found. */
+  deleteMessage(channel: string, ts: string): void {
+    this.deletedMessages.add(`${channel}/${ts}`);
+  }
+
+  private rateLimitedFor(call: SlackCall): number | null {
+    const rule = this.rateLimits.find((r) => r.times > 0 && r.method === call.method && (r.channel === undefined || r.channel === String(call.body.channel)));
+    if (!rule) return null;
+    rule.times -= 1;
+    return rule.retryAfter;
+  }
+
+  private refusal(call: SlackCall): Record<string, unknown> | null {
+    const channel = String(call.body.channel);
+    if (call.method === 'chat.update' && this.deletedMessages.has(`${channel}/${String(call.body.ts)}`)) return { ok: false, error: 'message_not_found' };
+    if (call.method === 'chat.postMessage' && call.body.thread_ts && this.deletedMessages.has(`${channel}/${String(call.body.thread_ts)}`)) return { ok: false, error: 'thread_not_found' };
+    return null;
+  }
+
   private answer(call: SlackCall): Record<string, unknown> {
     this.seq += 1;
+    const refused = this.refusal(call);
+    if (refused) return refused;
     switch (call.method) {
       case 'auth.test':
         return { ok: true, user_id: 'UHERALD', bot_id: 'BHERALD', team_id: 'T1' };

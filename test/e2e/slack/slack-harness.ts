@@ -45,7 +45,15 @@ let triggers = 0;
 
 export async function createSlackHarness(
   engine: Engine = 'embedded',
-  options: { processBeforeResponse?: boolean; env?: NodeJS.ProcessEnv; overrides?: Parameters<typeof createTestApp>[2]; slack?: Partial<NonNullable<Config['slack']>> } = {},
+  options: {
+    processBeforeResponse?: boolean;
+    env?: NodeJS.ProcessEnv;
+    overrides?: Parameters<typeof createTestApp>[2];
+    /** Slack settings over the defaults (activity or alerts channel…). */
+    slack?: Partial<NonNullable<Config['slack']>>;
+    /** Options of the Slack edge over the defaults (the channel poster's pacing…). */
+    edge?: Partial<Parameters<typeof createSlackEdge>[0]>;
+  } = {},
 ): Promise<SlackHarness> {
   const t = await createTestApp(engine, options.env, options.overrides);
   const slack = new FakeSlackApi();
@@ -59,6 +67,7 @@ export async function createSlackHarness(
     processBeforeResponse: options.processBeforeResponse ?? true,
     webApiRetries: 0,
     logLevel: LogLevel.ERROR,
+    ...options.edge,
   });
   const route = edge.routes[0]!;
   const server = http.createServer((req, res) => {
