@@ -40,6 +40,8 @@ export interface MetricsScope {
 
 export interface CampaignMetrics {
   campaignId: number;
+  /** The campaign's name as people know it (compare and charts label by it). */
+  name: string;
   campaignStatus: string;
   channel: string;
   /** Why the figures may be incomplete, in words; null when they are not. */
@@ -63,12 +65,12 @@ export async function campaignMetrics(deps: MetricsDeps, campaignId: number): Pr
   const campaign = await deps.campaigns.get(campaignId);
   if (!campaign) throw notFound(campaignId);
   const counts = await deps.metrics.countsOf(campaignId);
-  return computeCampaignMetrics({ id: campaign.id, status: campaign.status, channel: campaign.channel }, counts);
+  return computeCampaignMetrics({ id: campaign.id, name: campaign.name, status: campaign.status, channel: campaign.channel }, counts);
 }
 
 /** Pure: the figures from the count rows (what the use case reads; tests give fixtures). */
 export function computeCampaignMetrics(
-  campaign: { id: number; status: string; channel: string },
+  campaign: { id: number; name?: string; status: string; channel: string },
   counts: { runs: readonly RunRow[]; status: readonly StatusCountRow[]; events: readonly EventCountRow[] },
 ): CampaignMetrics {
   const halted = HALTED.has(campaign.status);
@@ -93,6 +95,7 @@ export function computeCampaignMetrics(
       : null;
   return {
     campaignId: campaign.id,
+    name: campaign.name ?? campaignRef(campaign.id),
     campaignStatus: campaign.status,
     channel: campaign.channel,
     incomplete,
