@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { App as BoltApp, HTTPReceiver, LogLevel, SocketModeReceiver, type Authorize } from '@slack/bolt';
 import { createExecutor } from '../commands/execute.js';
 import type { Config } from '../config.js';
+import type { ChartRenderer } from '../domain/ports/chart-renderer.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { IdempotencyStore } from '../domain/ports/idempotency-store.js';
 import type { CommandContext } from '../commands/command-context.js';
@@ -34,7 +35,7 @@ export interface SlackAckTimer {
  * What the Slack edge is given by wiring: the command layer's context, the idempotency store, the
  * process's logger and its metrics.
  */
-export type SlackServices = CommandContext & { stores: { idempotency: IdempotencyStore }; logger: SlackLogger; metrics?: SlackAckTimer };
+export type SlackServices = CommandContext & { stores: { idempotency: IdempotencyStore }; logger: SlackLogger; metrics?: SlackAckTimer; charts?: ChartRenderer };
 
 export interface SlackEdgeOptions {
   app: SlackServices;
@@ -105,6 +106,7 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
     roleOf,
     idempotency: app.stores.idempotency,
     logger,
+    ...(app.charts ? { charts: app.charts } : {}),
   };
   registerListeners(bolt, ctx);
   // One error handler: a listener that throws is logged with what Slack sent, never with tokens.
