@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { campaignRef, type Campaign } from '../domain/campaign/campaign.js';
 import { allowedActions, STATUS_MEANING } from '../domain/campaign/campaign-status.js';
 import { describeFilter } from '../domain/contacts/segment-filter.js';
+import type { Figure } from '../domain/metrics/campaign-metrics.js';
 import type { ActivityEntry } from '../domain/ports/campaign-store.js';
 import { OVERDUE_HOLD_CODE } from '../domain/scheduling/overdue-send.js';
 import type { ReplyBlock } from './reply.js';
@@ -35,7 +36,7 @@ export function statusLine(c: Pick<Campaign, 'status' | 'statusReason'>): string
 }
 
 /** The campaign card: identity, status and why, schedule, content, audience, what can be done next. */
-export function campaignCard(c: Campaign, names: CampaignNames, zone: string, counts: Record<string, number>): ReplyBlock[] {
+export function campaignCard(c: Campaign, names: CampaignNames, zone: string, counts: Record<string, number>, headline: readonly Figure[] = []): ReplyBlock[] {
   const tz = c.timeZone ?? zone;
   const fields: [string, string][] = [
     ['Status', statusLine(c)],
@@ -64,10 +65,21 @@ export function campaignCard(c: Campaign, names: CampaignNames, zone: string, co
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   if (total > 0) {
     blocks.push({ type: 'text', text: `Messages: ${total} — ${Object.entries(counts).map(([s, n]) => `${s} ${n}`).join(', ')}` });
+    if (headline.length) {
+      blocks.push({ type: 'fields', fields: headline.map((f) => [f.label, headlineValue(f)] as [string, string]) });
+      blocks.push({ type: 'context', text: `${headline.map((f) => `${f.label.toLowerCase()} = ${f.definition.replace(/ \(incl\. [^)]*\)/, '')}`).join('; ')}; human opens and clicks only. /campaign stats ${campaignRef(c.id)} for every figure.` });
+    }
   }
   const actions = allowedActions(c.status).filter((a) => a !== 'view' && (a !== 'ratio' || c.variants.length > 0));
   blocks.push({ type: 'context', text: `Actions now: ${actions.join(', ')}` });
   return blocks;
+}
+
+/** A headline figure's value with its two counts: `50.0 % (40 ÷ 80)`. */
+export function headlineValue(f: Figure): string {
+  if (f.kind !== 'rate') return String(f.numerator);
+  const value = f.value === null ? '—' : `${(f.value * 100).toFixed(1)} %`;
+  return `${value} (${f.numerator.toLocaleString('en-US')} ÷ ${(f.denominator ?? 0).toLocaleString('en-US')})`;
 }
 
 /** What `--if-late` says, on the card: what happens to a send that came due while Herald was down. */

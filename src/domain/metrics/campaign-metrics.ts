@@ -105,6 +105,22 @@ export function computeCampaignMetrics(
   };
 }
 
+/**
+ * The card's and App Home's headline figures (delivered, open rate, click-through rate), with the
+ * same definitions as stats: from a campaign's messages per status and its unique human opens and clicks.
+ */
+export function headlineFigures(counts: { statusCounts: Record<string, number>; uniqueOpens: number; uniqueClicks: number }): Figure[] {
+  const n = (k: string) => counts.statusCounts[k] ?? 0;
+  const total = Object.values(counts.statusCounts).reduce((a, b) => a + b, 0);
+  const assumed = n('assumed_delivered');
+  const delivered = n('delivered') + assumed;
+  return [
+    rate('delivered', 'Delivered', delivered, total, `delivered messages (incl. ${assumed} assumed delivered: SMS with no receipt by the timeout) ÷ all messages`),
+    rate('open_rate', 'Open rate', counts.uniqueOpens, delivered, 'unique human opens ÷ delivered'),
+    rate('click_through_rate', 'Click-through rate', counts.uniqueClicks, delivered, 'unique human clicks ÷ delivered'),
+  ];
+}
+
 function rate(key: string, label: string, numerator: number, denominator: number, definition: string): Figure {
   return { key, label, kind: 'rate', value: denominator > 0 ? numerator / denominator : null, numerator, denominator, definition };
 }
@@ -146,9 +162,7 @@ function scope(
   const failed = n('failed');
 
   const figures: Figure[] = [
-    rate('delivered', 'Delivered', delivered, total, `delivered messages (incl. ${assumed} assumed delivered: SMS with no receipt by the timeout) ÷ all messages`),
-    rate('open_rate', 'Open rate', uniqueOpens, delivered, 'unique human opens ÷ delivered'),
-    rate('click_through_rate', 'Click-through rate', uniqueClicks, delivered, 'unique human clicks ÷ delivered'),
+    ...headlineFigures({ statusCounts, uniqueOpens, uniqueClicks }),
     rate('click_to_open_rate', 'Click-to-open rate', uniqueClicks, uniqueOpens, 'unique human clicks ÷ unique human opens'),
     rate('unsubscribe_rate', 'Unsubscribe rate', unsubscribes, delivered, 'unsubscribes from the message’s link ÷ delivered'),
     count('unique_opens', 'Unique opens', uniqueOpens, 'messages opened at least once by a person (bots, scanners and proxies filtered)'),

@@ -57,6 +57,16 @@ describe('stats and compare in Slack: charts uploaded and shown by slack_file id
     expect(h.slack.uploads.some((u) => u.id === images[0].slack_file.id && u.filename === 'compare-funnel-c1001-c1002.png')).toBe(true);
   });
 
+  it('the card shows the headline figures with their counts, and no chart', async () => {
+    const { responseUrl } = await h.command('show C-1001', USERS.viewer);
+    const blocks = JSON.stringify(h.slack.responsesTo(responseUrl)[0]!.body.blocks);
+    // 2 messages delivered, no human hits yet: 100 % (2 ÷ 2) delivered, 0 % (0 ÷ 2) opened and clicked.
+    expect(blocks).toContain('100.0 % (2 ÷ 2)');
+    expect(blocks).toMatch(/Open rate\*?\\n0\.0 % \(0 ÷ 2\)/);
+    expect(blocks).toContain('unique human clicks ÷ delivered');
+    expect(blocks).not.toContain('"image"');
+  });
+
   it('a chart service that is down: one line per chart, the reply still answers', async () => {
     h.t.app.setChartServiceUrl('http://127.0.0.1:1');
     try {
