@@ -13,7 +13,8 @@ export function consoleCharts(options: { renderer: ChartRenderer; dataDir: strin
     const specs = reply.charts ?? [];
     if (specs.length === 0) return [];
     const command = (line.replace(/^\/?campaign\s+/i, '').split(/\s+/)[0] ?? 'report').toLowerCase().replace(/[^a-z0-9-]/g, '');
-    const report = `${command || 'report'}-${specs[0]!.name}`.slice(0, 60).replace(/-+$/, '');
+    const first = specs[0]!.name;
+    const report = (first.startsWith(`${command}-`) ? first : `${command || 'report'}-${first}`).slice(0, 60).replace(/-+$/, '');
     try {
       return chartLines(await chartsForConsole(options.renderer, specs, options.dataDir, chartFolderName(report, options.clock.now())));
     } catch (error) {
