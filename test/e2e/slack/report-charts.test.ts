@@ -67,6 +67,18 @@ describe('stats and compare in Slack: charts uploaded and shown by slack_file id
     expect(blocks).not.toContain('"image"');
   });
 
+  it('App Home rows carry the headline figures of the campaigns shown', async () => {
+    expect((await h.t.run('new --name Winter --channel email --template Promo --list Buyers', USERS.marketer)).ok).toBe(true);
+    expect((await h.t.run('run C-1003', USERS.marketer)).ok).toBe(true);
+    await h.t.app.worker.drain();
+    const body = JSON.stringify({ type: 'event_callback', team_id: 'T1', api_app_id: 'A1', event_id: 'EvHome', event_time: 1, event: { type: 'app_home_opened', user: USERS.marketer, channel: 'D1', tab: 'home', event_ts: '1.1' } });
+    expect((await h.post({ body, contentType: 'application/json' })).status).toBe(200);
+    const home = JSON.stringify(h.slack.last('views.publish')!.body.view.blocks);
+    // The marketer's C-1003: 2 delivered of 2, no human hits yet.
+    expect(home).toContain('*C-1003* Winter');
+    expect(home).toContain('delivered 100.0 % (2 ÷ 2) · open 0.0 % (0 ÷ 2) · click 0.0 % (0 ÷ 2)');
+  });
+
   it('a chart service that is down: one line per chart, the reply still answers', async () => {
     h.t.app.setChartServiceUrl('http://127.0.0.1:1');
     try {
