@@ -1,8 +1,9 @@
 import path from 'node:path';
-import { ConfigError, configFromProcess, configSecrets, effectivePublicBaseUrl, startupWarnings } from './config.js';
+import { chartServiceUrl, ConfigError, configFromProcess, configSecrets, effectivePublicBaseUrl, startupWarnings } from './config.js';
 import { EmbeddedDatabaseError } from './adapters/db/embedded/data-dir-lock.js';
 import { createLogger, type HeraldLogger } from './adapters/logging/logger.js';
 import { createCommandHandler } from './commands/handle-command.js';
+import { consoleCharts } from './console/console-charts.js';
 import { runConsole } from './console/run-console.js';
 import { createHttpServer } from './http/http-server.js';
 import type { DeliveryWorker } from './jobs/delivery-worker.js';
@@ -58,6 +59,7 @@ async function main(): Promise<number> {
     throw error;
   }
   app.setPublicBaseUrl(effectivePublicBaseUrl(config, port));
+  app.setChartServiceUrl(chartServiceUrl(config, port));
   for (const warning of startupWarnings(config, port)) log.warn(warning);
   await app.worker.recoverDeadOwners();
   const interactive = process.stdin.isTTY === true;
@@ -138,6 +140,7 @@ async function main(): Promise<number> {
     output: process.stdout,
     handle: createCommandHandler(app, log.child({ edge: 'console' })),
     actor: { id: config.consoleActor },
+    charts: consoleCharts({ renderer: app.charts, dataDir: config.dataDir, clock: app.deps.clock }),
     notifications: { subscribe: (listener) => app.notifications.subscribe(listener), settled: () => app.notifications.settled(), timeZone: config.accountTimeZone },
     banner: `Herald console on the ${where}; webhooks and unsubscribe links on http://${config.http.host}:${port}. Type /campaign help, or exit.`,
   });

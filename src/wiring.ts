@@ -29,6 +29,8 @@ import { HitBuffer } from './domain/tracking/hit-buffer.js';
 import { recordHits } from './domain/tracking/record-hits.js';
 import { signClick, signOpen } from './domain/tracking/tracking-tokens.js';
 import type { MetricsDeps } from './domain/metrics/campaign-metrics.js';
+import type { ChartRenderer } from './domain/ports/chart-renderer.js';
+import { QuickChartRenderer } from './adapters/charts/quickchart-renderer.js';
 import { contactsCsvFormat } from './adapters/csv/contacts-csv-format.js';
 import { localFiles } from './adapters/files/local-files.js';
 import type { LocalFiles } from './domain/ports/local-files.js';
@@ -94,6 +96,10 @@ export interface App {
   tracking: { buffer: HitBuffer; links: PrismaLinkStore };
   /** What the metrics use case reads (src/domain/metrics/campaign-metrics.ts). */
   metricsDeps: MetricsDeps;
+  /** Draws the charts replies carry (QuickChart); until setChartServiceUrl it answers that no chart service is set. */
+  charts: ChartRenderer;
+  /** Where charts are drawn (chartServiceUrl in config.ts): Herald's own /chart needs the HTTP server listening first. */
+  setChartServiceUrl(url: string): void;
   /** The base of links in messages (unsubscribe, Twilio callbacks); set once the HTTP server listens. */
   setPublicBaseUrl(url: string): void;
   /** What the HTTP edge needs from this app (stores, signer, health checks, metrics), logging to `log`. */
@@ -222,6 +228,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     log,
     metrics: metrics.delivery,
   };
+  let chartRenderer: ChartRenderer | null = null;
   const owner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   const worker = new DeliveryWorker(delivery, { owner, idleMs: Math.min(config.delivery.tickMs, 1000), isAlive: isProcessAlive });
   const app: App = {
@@ -251,6 +258,12 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     files: localFiles,
     tracking: { buffer: hitBuffer, links: linkStore },
     metricsDeps: { metrics: new PrismaMetricsStore(prisma), campaigns: deps.campaigns },
+    charts: {
+      render: (spec) => (chartRenderer ? chartRenderer.render(spec) : Promise.resolve({ ok: false, reason: 'no chart service is set up yet (Herald draws charts once its HTTP server listens)' })),
+    },
+    setChartServiceUrl(url) {
+      chartRenderer = new QuickChartRenderer({ baseUrl: url });
+    },
     setPublicBaseUrl(url) {
       publicBaseUrl = url.replace(/\/+$/, '');
     },

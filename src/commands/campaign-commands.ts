@@ -18,6 +18,7 @@ import { loadCampaign } from '../domain/campaign/campaign-deps.js';
 import { RETRYABLE_BY_HAND } from '../domain/delivery/message-status.js';
 import type { ActivityEntry } from '../domain/ports/campaign-store.js';
 import type { Command } from './grammar/commands.js';
+import { headlineFigures } from '../domain/metrics/campaign-metrics.js';
 import { activityRow, campaignCard, campaignRow, formatTime, type CampaignNames } from './render-campaign.js';
 import { reply, warnings, type Reply, type ReplyBlock } from './reply.js';
 
@@ -35,8 +36,10 @@ export function peopleOf(ids: readonly string[], entries: readonly ActivityEntry
 export async function showCampaign(deps: CampaignDeps, campaignId: number, lead: ReplyBlock[] = [], visibility: Reply['visibility'] = 'ephemeral'): Promise<Reply> {
   const campaign = await loadCampaign(deps, campaignId);
   const names = await lookupNames(deps, campaign);
-  const counts = await deps.campaigns.messageCounts(campaign.id);
-  const blocks = [...lead, ...campaignCard(campaign, names, deps.config.accountTimeZone, counts, deps.clock.now())];
+  // The count tables only (kept as messages change and hits are written): cheap at any size.
+  const headline = (await deps.campaigns.headlineCounts([campaign.id])).get(campaign.id);
+  const counts = headline?.statusCounts ?? {};
+  const blocks = [...lead, ...campaignCard(campaign, names, deps.config.accountTimeZone, counts, headline ? headlineFigures(headline) : [], deps.clock.now())];
   const summary = lead.find((b) => b.type === 'text');
   // The card names its creator, and its reason or lead may name whoever acted on it lately
   // ("cancel requested by …", "asked by …"): those are the people of its recent activity.

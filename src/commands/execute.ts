@@ -9,7 +9,7 @@ import type { CommandKey, CommandOf, Command } from './grammar/commands.js';
 import { helpText } from './grammar/help.js';
 import { errorReply, reply, type Reply } from './reply.js';
 import { templateCommands } from './template-commands.js';
-import { statsCommand } from './report-commands.js';
+import { compareCommand, statsCommand } from './report-commands.js';
 import { uploadCommands, type UploadCommand, type UploadKey } from './upload-commands.js';
 
 /** Who is asking: the console's user or a Slack user id, recorded as the actor of every change. */
@@ -80,7 +80,7 @@ const HANDLERS: HandlerTable = {
   outbox: { role: change, run: (ctx, cmd) => deliveryCommands.outbox(ctx, cmd) },
   export: { ...later('export'), role: change },
   stats: { role: read, run: (ctx, cmd) => statsCommand(ctx, cmd) },
-  compare: later('compare'),
+  compare: { role: read, run: (ctx, cmd) => compareCommand(ctx, cmd) },
   'links list': later('links'),
   'links edit': { ...later('links'), role: change },
   digest: { ...later('digest'), role: change },

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { campaignRef, type Campaign } from '../domain/campaign/campaign.js';
 import { allowedActions, STATUS_MEANING } from '../domain/campaign/campaign-status.js';
 import { describeFilter } from '../domain/contacts/segment-filter.js';
+import type { Figure } from '../domain/metrics/campaign-metrics.js';
 import type { ActivityEntry } from '../domain/ports/campaign-store.js';
 import { OVERDUE_HOLD_CODE } from '../domain/scheduling/overdue-send.js';
 import type { ReplyBlock } from './reply.js';
@@ -35,11 +36,11 @@ export function statusLine(c: Pick<Campaign, 'status' | 'statusReason'>): string
 }
 
 /**
- * The campaign card: identity, status and why, schedule, content, audience, what can be done next.
- * A card posted in a chat stays as it was drawn, so it says when that was (`asOf`): only the
- * activity channel's live card follows the campaign.
+ * The campaign card: identity, status and why, schedule, content, audience, headline figures, what
+ * can be done next. A card posted in a chat stays as it was drawn, so it says when that was (`asOf`):
+ * only the activity channel's live card follows the campaign.
  */
-export function campaignCard(c: Campaign, names: CampaignNames, zone: string, counts: Record<string, number>, asOf?: Date): ReplyBlock[] {
+export function campaignCard(c: Campaign, names: CampaignNames, zone: string, counts: Record<string, number>, headline: readonly Figure[] = [], asOf?: Date): ReplyBlock[] {
   const tz = c.timeZone ?? zone;
   const fields: [string, string][] = [
     ['Status', statusLine(c)],
@@ -68,11 +69,22 @@ export function campaignCard(c: Campaign, names: CampaignNames, zone: string, co
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   if (total > 0) {
     blocks.push({ type: 'text', text: `Messages: ${total} — ${Object.entries(counts).map(([s, n]) => `${s} ${n}`).join(', ')}` });
+    if (headline.length) {
+      blocks.push({ type: 'fields', fields: headline.map((f) => [f.label, headlineValue(f)] as [string, string]) });
+      blocks.push({ type: 'context', text: `${headline.map((f) => `${f.label.toLowerCase()} = ${f.definition.replace(/ \(incl\. [^)]*\)/, '')}`).join('; ')}; human opens and clicks only. /campaign stats ${campaignRef(c.id)} for every figure.` });
+    }
   }
   const actions = allowedActions(c.status).filter((a) => a !== 'view' && (a !== 'ratio' || c.variants.length > 0));
   blocks.push({ type: 'context', text: `Actions now: ${actions.join(', ')}` });
   if (asOf) blocks.push({ type: 'context', text: `Snapshot of ${formatTime(asOf, zone)}: it does not change by itself; /campaign show ${campaignRef(c.id)} again for the current state.` });
   return blocks;
+}
+
+/** A headline figure's value with its two counts: `50.0 % (40 ÷ 80)`. */
+export function headlineValue(f: Figure): string {
+  if (f.kind !== 'rate') return String(f.numerator);
+  const value = f.value === null ? '—' : `${(f.value * 100).toFixed(1)} %`;
+  return `${value} (${f.numerator.toLocaleString('en-US')} ÷ ${(f.denominator ?? 0).toLocaleString('en-US')})`;
 }
 
 /** What `--if-late` says, on the card: what happens to a send that came due while Herald was down. */

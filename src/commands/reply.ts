@@ -1,4 +1,5 @@
 import type { CampaignAction, CampaignStatus } from '../domain/campaign/campaign-status.js';
+import type { ChartSpec } from '../domain/ports/chart-renderer.js';
 
 /**
  * What a command answers, independent of where it is shown: the console renders it as plain text,
@@ -62,6 +63,12 @@ export interface Reply {
   confirm?: { field: string; value?: string };
   /** Files that go with the reply (the rejected rows of an import), for edges that can post files. */
   files?: readonly ReplyFile[];
+  /**
+   * Charts that go with the reply (stats, compare), as specs: each edge draws them its own way (the
+   * console writes PNG files and prints where, Slack uploads them and shows image blocks); a chart
+   * that cannot be drawn is said in one line and never fails the reply.
+   */
+  charts?: readonly ChartSpec[];
 }
 
 /** A file a reply carries: its name, title, text content and the line posted with it. */

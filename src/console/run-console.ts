@@ -11,6 +11,8 @@ export interface ConsoleOptions {
   handle: (line: string, actor: Actor) => Promise<Reply>;
   actor: Actor;
   banner: string;
+  /** Draws a reply's charts (Reply.charts) and answers the lines to print after it: the PNG files written, or why not. */
+  charts?: (reply: Reply, line: string) => Promise<string[]>;
   /** Herald's notifications, printed as they happen (issue 12), in `timeZone`. */
   notifications?: {
     subscribe(listener: (n: Notification) => void): () => void;
@@ -71,6 +73,7 @@ export async function runConsole(options: ConsoleOptions): Promise<number> {
         const reply = await options.handle(line, options.actor);
         if (!reply.ok) failures += 1;
         write(renderText(reply));
+        if (reply.charts?.length && options.charts) for (const chartLine of await options.charts(reply, line)) write(chartLine);
         write('');
         await options.notifications?.settled();
       } finally {

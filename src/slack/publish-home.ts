@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import { campaignCalendar } from '../domain/campaign/campaign-calendar.js';
+import { headlineFigures } from '../domain/metrics/campaign-metrics.js';
 import { CAMPAIGN_STATUSES } from '../domain/campaign/campaign-status.js';
 import { appHomeView, type HomeData } from './blocks/app-home.js';
 import { hasRole } from './roles.js';
@@ -20,12 +21,17 @@ export async function loadHome(ctx: SlackContext, userId: string): Promise<HomeD
     campaignCalendar(deps, { days: 7 }),
     hasRole(role, 'marketer') ? deps.templates.list() : Promise.resolve([]),
   ]);
+  // Headline figures of the campaigns shown, from the count tables in two reads whatever their size.
+  const shown = [...mine.items, ...byStatus.flatMap((s) => s.sample)].map((c) => c.id);
+  const counts = await deps.campaigns.headlineCounts(shown);
+  const headlines = new Map([...counts].map(([id, h]) => [id, headlineFigures(h)]));
   const approvals = pending ? await Promise.all(pending.map(async (approval) => ({ approval, campaign: await deps.campaigns.get(approval.campaignId) }))) : null;
   return {
     role,
     zone: deps.config.accountTimeZone,
     mine,
     byStatus,
+    headlines,
     approvals,
     upcoming: calendar.entries,
     templates: templates.map((t) => ({ id: t.id, name: t.name, channel: t.channel })),

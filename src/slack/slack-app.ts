@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { App as BoltApp, HTTPReceiver, LogLevel, SocketModeReceiver, type Authorize } from '@slack/bolt';
 import { createExecutor } from '../commands/execute.js';
 import type { Config } from '../config.js';
+import type { ChartRenderer } from '../domain/ports/chart-renderer.js';
 import type { Clock } from '../domain/ports/clock.js';
 import type { IdempotencyStore } from '../domain/ports/idempotency-store.js';
 import type { CommandContext } from '../commands/command-context.js';
@@ -58,6 +59,8 @@ export type SlackServices = CommandContext & {
   config?: { accountTimeZone: string };
   /** Names this process in the thread claims. */
   owner?: string;
+  /** Draws the charts replies carry (stats, compare). */
+  charts?: ChartRenderer;
 };
 
 export interface SlackEdgeOptions {
@@ -131,6 +134,7 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
     roleOf,
     idempotency: app.stores.idempotency,
     logger,
+    ...(app.charts ? { charts: app.charts } : {}),
   };
   registerListeners(bolt, ctx);
   // One poster for everything Herald posts by itself. Bolt's client rejects 429s (rejectRateLimitedCalls

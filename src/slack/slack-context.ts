@@ -1,3 +1,4 @@
+import type { ChartRenderer } from '../domain/ports/chart-renderer.js';
 import type { Executor } from '../commands/execute.js';
 import type { CampaignDeps } from '../domain/campaign/campaign-deps.js';
 import type { IdempotencyStore } from '../domain/ports/idempotency-store.js';
@@ -12,6 +13,8 @@ export interface SlackContext {
   roleOf(userId: string): Promise<RoleOrNone>;
   idempotency: IdempotencyStore;
   logger: SlackLogger;
+  /** Draws the charts replies carry (stats, compare); absent: replies say their charts were not drawn. */
+  charts?: ChartRenderer;
 }
 
 export interface SlackLogger {

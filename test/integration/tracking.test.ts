@@ -231,6 +231,12 @@ describe.each(ENGINES)('tracking on %s: pixel, clicks, classification and metric
     expect(stats.text).toContain('unique human clicks ÷ unique human opens = 1 ÷ 2');
     expect(stats.text).toMatch(/scanner_click_before_open — .*: 0 opens, 1 clicks/);
     expect(stats.text).not.toMatch(/may be incomplete/);
+    // The card's headline figures, read from the count tables, with the same definitions.
+    const card = await t.run('show C-1001');
+    expect(card.text).toMatch(/Delivered:?\s+100\.0 % \(4 ÷ 4\)/);
+    expect(card.text).toMatch(/Open rate:?\s+50\.0 % \(2 ÷ 4\)/);
+    expect(card.text).toMatch(/Click-through rate:?\s+25\.0 % \(1 ÷ 4\)/);
+    expect(card.text).toContain('open rate = unique human opens ÷ delivered');
     const run1 = await t.run('stats C-1001 --run 1');
     expect(run1.text).toContain('run 1');
     const missing = await t.run('stats C-1001 --run 9');

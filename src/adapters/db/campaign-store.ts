@@ -9,6 +9,7 @@ import type {
   CampaignFilter,
   CampaignRef,
   CampaignStore,
+  HeadlineCounts,
   QueueResult,
   RunBuild,
   RunSummary,
@@ -290,6 +291,33 @@ export class PrismaCampaignStore implements CampaignStore {
 
   messageCounts(id: number): Promise<Record<string, number>> {
     return messageCountsByStatus(this.prisma, id);
+  }
+
+  async headlineCounts(ids: readonly number[]): Promise<Map<number, HeadlineCounts>> {
+    const out = new Map<number, HeadlineCounts>();
+    if (ids.length === 0) return out;
+    const list = [...new Set(ids)];
+    const [status, events] = await Promise.all([
+      this.prisma.$queryRaw<{ campaignId: number; status: string; n: number }[]>`
+        SELECT r.campaign_id AS "campaignId", c.status::text AS status, sum(c.count)::float8 AS n
+        FROM run_status_count c JOIN run r ON r.id = c.run_id
+        WHERE r.campaign_id IN (${Prisma.join(list)}) GROUP BY 1, 2 HAVING sum(c.count) <> 0`,
+      this.prisma.$queryRaw<{ campaignId: number; metric: string; n: number }[]>`
+        SELECT r.campaign_id AS "campaignId", c.metric, sum(c.count)::float8 AS n
+        FROM run_event_count c JOIN run r ON r.id = c.run_id
+        WHERE r.campaign_id IN (${Prisma.join(list)}) AND c.metric IN ('open:human:unique', 'click:human:unique') GROUP BY 1, 2`,
+    ]);
+    const of = (id: number) => {
+      let h = out.get(id);
+      if (!h) out.set(id, (h = { statusCounts: {}, uniqueOpens: 0, uniqueClicks: 0 }));
+      return h;
+    };
+    for (const r of status) of(r.campaignId).statusCounts[r.status] = r.n;
+    for (const r of events) {
+      if (r.metric === 'open:human:unique') of(r.campaignId).uniqueOpens = r.n;
+      else of(r.campaignId).uniqueClicks = r.n;
+    }
+    return out;
   }
 }
 

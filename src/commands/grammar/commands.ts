@@ -169,7 +169,7 @@ export const SUBCOMMANDS: readonly SubcommandSpec[] = [
     ['messages', true, 'messages <id> [--status S] [--reason CATEGORY] [--search TEXT] [--page N]', 'Lists a campaign’s messages, one per recipient, filtered by status or failure reason.', 'messages C-1042 --status failed --search example.com', [F.ID], [F.MESSAGE_STATUS, F.FAILURE_REASON, F.SEARCH, F.PAGE]],
     ['retry', true, 'retry <id> [--message MESSAGE_ID]… [--all] [--confirm]', 'Retries failed messages one by one or all at once (never opted-out recipients).', 'retry C-1042 --all --confirm', [F.ID], [F.MESSAGE, F.ALL, F.CONFIRM]],
     ['export', false, 'export <id> [--status S] [--reason CATEGORY] [--search TEXT]', 'Posts a CSV file of all or filtered messages.', 'export C-1042 --status bounced', [F.ID], [F.MESSAGE_STATUS, F.FAILURE_REASON, F.SEARCH]],
-    ['compare', false, 'compare <id> <id> [<id>…]', 'Compares the metrics of several campaigns side by side.', 'compare C-1041 C-1042', [F.IDS], []],
+    ['compare', true, 'compare <id> <id> [<id>…]', 'Compares the metrics of several campaigns side by side.', 'compare C-1041 C-1042', [F.IDS], []],
     ['links list', false, 'links <id>', 'Shows the campaign’s tracked links with their clicks (the click map).', 'links C-1042', [F.ID], []],
     ['links edit', false, 'links <id> edit <LINK_ID> --url URL', 'Changes where a tracked link goes; it takes effect at once, even after sending.', 'links C-1042 edit L-7 --url https://example.com/spring', [F.ID, F.LINK_ID], [F.URL_FLAG]],
     ['digest', false, 'digest', 'Posts the daily metrics digest now.', 'digest', [], []],

@@ -40,6 +40,8 @@ export interface MetricsScope {
 
 export interface CampaignMetrics {
   campaignId: number;
+  /** The campaign's name as people know it (compare and charts label by it). */
+  name: string;
   campaignStatus: string;
   channel: string;
   /** Why the figures may be incomplete, in words; null when they are not. */
@@ -63,12 +65,12 @@ export async function campaignMetrics(deps: MetricsDeps, campaignId: number): Pr
   const campaign = await deps.campaigns.get(campaignId);
   if (!campaign) throw notFound(campaignId);
   const counts = await deps.metrics.countsOf(campaignId);
-  return computeCampaignMetrics({ id: campaign.id, status: campaign.status, channel: campaign.channel }, counts);
+  return computeCampaignMetrics({ id: campaign.id, name: campaign.name, status: campaign.status, channel: campaign.channel }, counts);
 }
 
 /** Pure: the figures from the count rows (what the use case reads; tests give fixtures). */
 export function computeCampaignMetrics(
-  campaign: { id: number; status: string; channel: string },
+  campaign: { id: number; name?: string; status: string; channel: string },
   counts: { runs: readonly RunRow[]; status: readonly StatusCountRow[]; events: readonly EventCountRow[] },
 ): CampaignMetrics {
   const halted = HALTED.has(campaign.status);
@@ -93,6 +95,7 @@ export function computeCampaignMetrics(
       : null;
   return {
     campaignId: campaign.id,
+    name: campaign.name ?? campaignRef(campaign.id),
     campaignStatus: campaign.status,
     channel: campaign.channel,
     incomplete,
@@ -100,6 +103,22 @@ export function computeCampaignMetrics(
     runs,
     variants,
   };
+}
+
+/**
+ * The card's and App Home's headline figures (delivered, open rate, click-through rate), with the
+ * same definitions as stats: from a campaign's messages per status and its unique human opens and clicks.
+ */
+export function headlineFigures(counts: { statusCounts: Record<string, number>; uniqueOpens: number; uniqueClicks: number }): Figure[] {
+  const n = (k: string) => counts.statusCounts[k] ?? 0;
+  const total = Object.values(counts.statusCounts).reduce((a, b) => a + b, 0);
+  const assumed = n('assumed_delivered');
+  const delivered = n('delivered') + assumed;
+  return [
+    rate('delivered', 'Delivered', delivered, total, `delivered messages (incl. ${assumed} assumed delivered: SMS with no receipt by the timeout) ÷ all messages`),
+    rate('open_rate', 'Open rate', counts.uniqueOpens, delivered, 'unique human opens ÷ delivered'),
+    rate('click_through_rate', 'Click-through rate', counts.uniqueClicks, delivered, 'unique human clicks ÷ delivered'),
+  ];
 }
 
 function rate(key: string, label: string, numerator: number, denominator: number, definition: string): Figure {
@@ -143,9 +162,7 @@ function scope(
   const failed = n('failed');
 
   const figures: Figure[] = [
-    rate('delivered', 'Delivered', delivered, total, `delivered messages (incl. ${assumed} assumed delivered: SMS with no receipt by the timeout) ÷ all messages`),
-    rate('open_rate', 'Open rate', uniqueOpens, delivered, 'unique human opens ÷ delivered'),
-    rate('click_through_rate', 'Click-through rate', uniqueClicks, delivered, 'unique human clicks ÷ delivered'),
+    ...headlineFigures({ statusCounts, uniqueOpens, uniqueClicks }),
     rate('click_to_open_rate', 'Click-to-open rate', uniqueClicks, uniqueOpens, 'unique human clicks ÷ unique human opens'),
     rate('unsubscribe_rate', 'Unsubscribe rate', unsubscribes, delivered, 'unsubscribes from the message’s link ÷ delivered'),
     count('unique_opens', 'Unique opens', uniqueOpens, 'messages opened at least once by a person (bots, scanners and proxies filtered)'),

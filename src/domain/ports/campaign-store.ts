@@ -129,4 +129,17 @@ export interface CampaignStore {
   /** Live campaigns that use a template, list or segment, optionally only in some statuses. */
   campaignsUsing(ref: CampaignRef, statuses?: readonly CampaignStatus[]): Promise<Campaign[]>;
   messageCounts(id: number): Promise<Record<string, number>>;
+  /**
+   * What the card and App Home show as headline figures, per campaign, from the count tables
+   * (run_status_count, run_event_count), never the ledger: messages per status and the unique
+   * human opens and clicks. Campaigns with no run are absent.
+   */
+  headlineCounts(ids: readonly number[]): Promise<Map<number, HeadlineCounts>>;
+}
+
+/** A campaign's messages per status and its unique human opens and clicks (all runs). */
+export interface HeadlineCounts {
+  statusCounts: Record<string, number>;
+  uniqueOpens: number;
+  uniqueClicks: number;
 }

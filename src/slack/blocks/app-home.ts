@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
-import { formatTime, statusLabel } from '../../commands/render-campaign.js';
+import { formatTime, headlineValue, statusLabel } from '../../commands/render-campaign.js';
+import type { Figure } from '../../domain/metrics/campaign-metrics.js';
 import { campaignRef, type Campaign } from '../../domain/campaign/campaign.js';
 import type { CalendarEntry } from '../../domain/campaign/campaign-calendar.js';
 import type { CampaignStatus } from '../../domain/campaign/campaign-status.js';
@@ -14,6 +15,8 @@ export interface HomeData {
   zone: string;
   mine: { items: Campaign[]; total: number };
   byStatus: { status: CampaignStatus; total: number; sample: Campaign[] }[];
+  /** Headline figures (delivered, open rate, click-through rate) of the campaigns shown that have messages. */
+  headlines?: ReadonlyMap<number, readonly Figure[]>;
   /** null when the person is not an approver (the section is not shown). */
   approvals: { approval: Approval; campaign: Campaign | null }[] | null;
   upcoming: CalendarEntry[];
@@ -29,10 +32,14 @@ function button(text: string, actionId: string, value: string, style?: 'primary'
   return { type: 'button', text: { type: 'plain_text', text: cut(text, LIMITS.buttonText) }, action_id: actionId, value, ...(style ? { style } : {}) };
 }
 
-function campaignLine(c: Campaign, zone: string): string {
+function campaignLine(c: Campaign, zone: string, headline?: readonly Figure[]): string {
   const when = c.nextRunAt ?? c.sendAt;
-  return `*${campaignRef(c.id)}* ${escapeMrkdwn(cut(c.name, 60))} · ${statusLabel(c)} · ${c.channel}${when ? ` · ${formatTime(when, c.timeZone ?? zone)}` : ''}`;
+  const figures = headline?.length ? `\n${headline.map((f) => `${HOME_LABELS[f.key] ?? f.label} ${headlineValue(f)}`).join(' · ')}` : '';
+  return `*${campaignRef(c.id)}* ${escapeMrkdwn(cut(c.name, 60))} · ${statusLabel(c)} · ${c.channel}${when ? ` · ${formatTime(when, c.timeZone ?? zone)}` : ''}${figures}`;
 }
+
+/** Short labels for a Home row; the definitions are on the card and in stats. */
+const HOME_LABELS: Record<string, string> = { delivered: 'delivered', open_rate: 'open', click_through_rate: 'click' };
 
 /** The App Home tab: my campaigns, campaigns by status, approvals waiting (approvers), upcoming launches. */
 export function appHomeView(data: HomeData): types.HomeView {
@@ -54,7 +61,7 @@ export function appHomeView(data: HomeData): types.HomeView {
   blocks.push({ type: 'divider' }, section(`*My campaigns* (${data.mine.total})`));
   if (data.mine.items.length === 0) blocks.push(context('You have not created a campaign yet.'));
   for (const c of data.mine.items) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: campaignLine(c, data.zone) }, accessory: button('Show', HOME_ACTIONS.show, String(c.id)) });
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: campaignLine(c, data.zone, data.headlines?.get(c.id)) }, accessory: button('Show', HOME_ACTIONS.show, String(c.id)) });
   }
   if (data.mine.total > data.mine.items.length) blocks.push(context(`…and ${data.mine.total - data.mine.items.length} more: /campaign list`));
 
@@ -65,7 +72,7 @@ export function appHomeView(data: HomeData): types.HomeView {
     blocks.push({ type: 'section', fields: counted.slice(i, i + LIMITS.fieldsPerSection).map((s) => ({ type: 'mrkdwn' as const, text: `*${s.status}*\n${s.total}` })) });
   }
   for (const s of counted.filter((x) => LIVE.includes(x.status) && x.sample.length)) {
-    blocks.push(section(`*${s.status}*\n${s.sample.map((c) => `• ${campaignLine(c, data.zone)}`).join('\n')}${s.total > s.sample.length ? `\n…${s.total - s.sample.length} more: /campaign list --status ${s.status}` : ''}`));
+    blocks.push(section(`*${s.status}*\n${s.sample.map((c) => `• ${campaignLine(c, data.zone, data.headlines?.get(c.id))}`).join('\n')}${s.total > s.sample.length ? `\n…${s.total - s.sample.length} more: /campaign list --status ${s.status}` : ''}`));
   }
 
   if (data.approvals) {

@@ -3,6 +3,7 @@ import type { Reply } from '../../../src/commands/reply.js';
 import type { Campaign } from '../../../src/domain/campaign/campaign.js';
 import { ACTIONS_BY_STATUS, CAMPAIGN_STATUSES } from '../../../src/domain/campaign/campaign-status.js';
 import { alertMessage } from '../../../src/slack/blocks/alert-message.js';
+import { headlineFigures } from '../../../src/domain/metrics/campaign-metrics.js';
 import { appHomeView } from '../../../src/slack/blocks/app-home.js';
 import { campaignCardMessage } from '../../../src/slack/blocks/campaign-card.js';
 import { campaignFormView } from '../../../src/slack/blocks/modals/campaign-form.js';
@@ -120,11 +121,30 @@ describe('Block Kit builders respect Slack limits', () => {
       zone: 'UTC',
       mine: { items: Array.from({ length: 10 }, () => c), total: 500 },
       byStatus: CAMPAIGN_STATUSES.map((status) => ({ status, total: 99, sample: [c, c, c] })),
+      headlines: new Map([[c.id, headlineFigures({ statusCounts: { delivered: 999_999_999, bounced: 1 }, uniqueOpens: 888_888_888, uniqueClicks: 777_777_777 })]]),
       approvals: Array.from({ length: 40 }, (_, i) => ({ approval: { id: i, campaignId: 1, action: 'cancel' as const, status: 'pending' as const, requestedBy: 'U1', reason: 'r'.repeat(500), requestedAt: c.createdAt, expiresAt: c.createdAt, decidedBy: null, decidedAt: null }, campaign: c })),
       upcoming: Array.from({ length: 200 }, () => ({ at: c.createdAt, campaign: c, occurrence: null })),
       templates: Array.from({ length: 40 }, (_, i) => ({ id: i + 1, name: `T${i}`, channel: 'email' })),
     });
     assertWithinLimits(view.blocks as any[], 100);
+    // Each campaign row carries its headline figures with their counts.
+    expect(JSON.stringify(view.blocks)).toContain('open 88.9 % (888,888,888 ÷ 999,999,999)');
+  });
+
+  it('a compare of ten campaigns with every figure, and its charts, stays within a message', () => {
+    const ids = Array.from({ length: 10 }, (_, i) => `C-${1001 + i}`);
+    const reply: Reply = {
+      ok: true,
+      text: 'Compare',
+      visibility: 'ephemeral',
+      blocks: [
+        { type: 'header', text: 'Compare' },
+        ...ids.map((id) => ({ type: 'warning' as const, text: `${id} was stopped: ${'x'.repeat(300)}` })),
+        { type: 'table', columns: ['Figure', ...ids, 'How it is computed (the same for each)'], rows: Array.from({ length: 21 }, () => ['Open rate', ...ids.map(() => '100.0 % (999,999,999 ÷ 999,999,999)'), 'd'.repeat(200)]) },
+        { type: 'context', text: 'c' },
+      ],
+    };
+    assertWithinLimits(replyToMessage(reply).blocks as any[], 50);
   });
 
   it('an alert stays inside the limits, with a text fallback, for every status and however long its parts', () => {

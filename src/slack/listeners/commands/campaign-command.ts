@@ -4,6 +4,7 @@ import { CommandSyntaxError, parseCommand } from '../../../commands/grammar/pars
 import type { Command } from '../../../commands/grammar/commands.js';
 import { syntaxErrorReply, typedReply } from '../../../commands/typed-reply.js';
 import { messageFor } from '../../blocks/campaign-card.js';
+import { messageWithCharts } from '../../charts/message-with-charts.js';
 import { openFileModalFor } from '../../files/open-file-modals.js';
 import { openCampaignForm, openCancelConfirm, type OpenRequest, type OpenResult } from '../../open-modals.js';
 import { runCommand, type CommandOutcome } from '../../run-command.js';
@@ -38,7 +39,7 @@ export function campaignCommand(ctx: SlackContext): Middleware<SlackCommandMiddl
     const answer = async (outcome: CommandOutcome) => {
       // A Slack retry of a command already applied: the first delivery answers, this one stays quiet.
       if (outcome.skipped === 'duplicate' && context.retryNum) return;
-      const message = messageFor(outcome.reply);
+      const message = await messageWithCharts(messageFor(outcome.reply), outcome.reply, client, ctx.charts);
       await respond({ response_type: outcome.reply.visibility, replace_original: false, text: message.text, blocks: message.blocks });
     };
     const opened = await openFor(ctx, client, text, req);
