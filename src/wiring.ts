@@ -23,6 +23,10 @@ import { PrismaUnsubscribeStore } from './adapters/db/unsubscribe-store.js';
 import { PrismaHitStore } from './adapters/db/hit-store.js';
 import { PrismaLinkStore } from './adapters/db/link-store.js';
 import { PrismaMetricsStore } from './adapters/db/metrics-store.js';
+import { PgMessageExport } from './adapters/db/message-export.js';
+import { PrismaClickMap } from './adapters/db/click-map.js';
+import type { MessageExport } from './domain/ports/message-export.js';
+import type { ClickMap } from './domain/ports/click-map.js';
 import { HitBuffer } from './domain/tracking/hit-buffer.js';
 import { recordHits } from './domain/tracking/record-hits.js';
 import { signClick, signOpen } from './domain/tracking/tracking-tokens.js';
@@ -88,6 +92,9 @@ export interface App {
   tracking: { buffer: HitBuffer; links: PrismaLinkStore };
   /** What the metrics use case reads (src/domain/metrics/campaign-metrics.ts). */
   metricsDeps: MetricsDeps;
+  /** `export` (CSV files in `<dataDir>/exports`) and `links` (the click map and link edits). */
+  messageExport: MessageExport;
+  clickMap: ClickMap;
   /** The base of links in messages (unsubscribe, Twilio callbacks); set once the HTTP server listens. */
   setPublicBaseUrl(url: string): void;
   /** What the HTTP edge needs from this app (stores, signer, health checks, metrics), logging to `log`. */
@@ -243,6 +250,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     files: localFiles,
     tracking: { buffer: hitBuffer, links: linkStore },
     metricsDeps: { metrics: new PrismaMetricsStore(prisma), campaigns: deps.campaigns },
+    messageExport: new PgMessageExport(database.pool, path.join(config.dataDir, 'exports')),
+    clickMap: new PrismaClickMap(prisma),
     setPublicBaseUrl(url) {
       publicBaseUrl = url.replace(/\/+$/, '');
     },
