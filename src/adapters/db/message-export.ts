@@ -96,10 +96,9 @@ export class PgMessageExport implements MessageExport {
       for (;;) {
         params[afterParam - 1] = after;
         const page = await client.query<string[]>({ text: sql, values: params, rowMode: 'array' });
-        for (const row of page.rows) {
-          if (failed) break;
-          if (!csv.write(row.map((v) => v ?? ''))) await Promise.race([once(csv, 'drain'), written.catch(() => undefined)]);
-        }
+        // A page is written at once, then the file is let catch up: memory holds about one page.
+        for (const row of page.rows) csv.write(row.map((v) => v ?? ''));
+        if (csv.writableNeedDrain && !failed) await Promise.race([once(csv, 'drain'), written.catch(() => undefined)]);
         if (failed) break;
         rows += page.rows.length;
         if (page.rows.length < PAGE_ROWS) break;
