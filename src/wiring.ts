@@ -25,6 +25,10 @@ import { PrismaUnsubscribeStore } from './adapters/db/unsubscribe-store.js';
 import { PrismaHitStore } from './adapters/db/hit-store.js';
 import { PrismaLinkStore } from './adapters/db/link-store.js';
 import { PrismaMetricsStore } from './adapters/db/metrics-store.js';
+import { PgMessageExport } from './adapters/db/message-export.js';
+import { PrismaClickMap } from './adapters/db/click-map.js';
+import type { MessageExport } from './domain/ports/message-export.js';
+import type { ClickMap } from './domain/ports/click-map.js';
 import { HitBuffer } from './domain/tracking/hit-buffer.js';
 import { recordHits } from './domain/tracking/record-hits.js';
 import { signClick, signOpen } from './domain/tracking/tracking-tokens.js';
@@ -100,6 +104,9 @@ export interface App {
   charts: ChartRenderer;
   /** Where charts are drawn (chartServiceUrl in config.ts): Herald's own /chart needs the HTTP server listening first. */
   setChartServiceUrl(url: string): void;
+  /** `export` (CSV files in `<dataDir>/exports`) and `links` (the click map and link edits). */
+  messageExport: MessageExport;
+  clickMap: ClickMap;
   /** The base of links in messages (unsubscribe, Twilio callbacks); set once the HTTP server listens. */
   setPublicBaseUrl(url: string): void;
   /** What the HTTP edge needs from this app (stores, signer, health checks, metrics), logging to `log`. */
@@ -264,6 +271,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     setChartServiceUrl(url) {
       chartRenderer = new QuickChartRenderer({ baseUrl: url });
     },
+    messageExport: new PgMessageExport(database.pool, path.join(config.dataDir, 'exports')),
+    clickMap: new PrismaClickMap(prisma),
     setPublicBaseUrl(url) {
       publicBaseUrl = url.replace(/\/+$/, '');
     },

@@ -2,6 +2,8 @@ import type { CampaignDeps } from '../domain/campaign/campaign-deps.js';
 import type { DeliveryDeps } from '../domain/delivery/delivery-deps.js';
 import type { CapturedOutbox } from '../domain/ports/captured-outbox.js';
 import type { LocalFiles } from '../domain/ports/local-files.js';
+import type { MessageExport } from '../domain/ports/message-export.js';
+import type { ClickMap } from '../domain/ports/click-map.js';
 import type { MetricsDeps } from '../domain/metrics/campaign-metrics.js';
 
 /**
@@ -17,6 +19,10 @@ export interface CommandContext {
   files: LocalFiles;
   /** What `stats` (and the coming reports) read: per-run counts and aggregated hits; absent in unit fakes. */
   metricsDeps?: MetricsDeps;
+  /** `export`: a campaign's messages as CSV files in the exports folder; absent in unit fakes. */
+  messageExport?: MessageExport;
+  /** `links`: the click map and link edits; absent in unit fakes. */
+  clickMap?: ClickMap;
   /** Starts sending at once after a launch or retry instead of at the next poll. */
   worker?: { wake(): void };
 }

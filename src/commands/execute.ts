@@ -10,6 +10,8 @@ import { helpText } from './grammar/help.js';
 import { errorReply, reply, type Reply } from './reply.js';
 import { templateCommands } from './template-commands.js';
 import { compareCommand, statsCommand } from './report-commands.js';
+import { exportCommand } from './export-commands.js';
+import { linkCommands } from './link-commands.js';
 import { uploadCommands, type UploadCommand, type UploadKey } from './upload-commands.js';
 
 /** Who is asking: the console's user or a Slack user id, recorded as the actor of every change. */
@@ -78,11 +80,11 @@ const HANDLERS: HandlerTable = {
   retry: { role: change, run: (ctx, cmd, actor) => deliveryCommands.retry(ctx, cmd, actor) },
   messages: { role: read, run: (ctx, cmd) => deliveryCommands.messages(ctx, cmd) },
   outbox: { role: change, run: (ctx, cmd) => deliveryCommands.outbox(ctx, cmd) },
-  export: { ...later('export'), role: change },
+  export: { role: change, run: (ctx, cmd) => exportCommand(ctx, cmd) },
   stats: { role: read, run: (ctx, cmd) => statsCommand(ctx, cmd) },
   compare: { role: read, run: (ctx, cmd) => compareCommand(ctx, cmd) },
-  'links list': later('links'),
-  'links edit': { ...later('links'), role: change },
+  'links list': { role: read, run: (ctx, cmd) => linkCommands.list(ctx, cmd) },
+  'links edit': { role: change, run: (ctx, cmd, actor) => linkCommands.edit(ctx, cmd, actor) },
   digest: { ...later('digest'), role: change },
   approve: { role: 'approver', run: (ctx, cmd, actor) => campaignCommands.approve(ctx.deps, cmd, actor) },
   deny: { role: 'approver', run: (ctx, cmd, actor) => campaignCommands.deny(ctx.deps, cmd, actor) },

@@ -69,6 +69,16 @@ export interface Reply {
    * that cannot be drawn is said in one line and never fails the reply.
    */
   charts?: readonly ChartSpec[];
+  /** Files the command wrote on Herald's disk (an export), for edges that post files: Slack uploads them, the console names the path. */
+  savedFiles?: readonly SavedFile[];
+}
+
+/** A file written on Herald's disk that goes with a reply: where it is, its name and title, the line posted with it. */
+export interface SavedFile {
+  path: string;
+  name: string;
+  title: string;
+  comment: string;
 }
 
 /** A file a reply carries: its name, title, text content and the line posted with it. */

@@ -41,7 +41,7 @@ const BUTTONS: readonly ButtonSpec[] = [
   },
 ];
 
-/** A button exists only when its command does in this build (export arrives later: no button until then). */
+/** A button exists only when its command does in this build. */
 function commandExists(action: CardAction): boolean {
   return findSubcommand(action)?.available ?? false;
 }

@@ -6,21 +6,21 @@ import { CARD_ACTIONS } from '../../../src/slack/ids.js';
 
 /**
  * The card's buttons, per status: exactly the actions the status allows (ACTIONS_BY_STATUS, the
- * README's table) that exist in this build and can do something. Export is not in this build (its
- * command answers "not available yet"), so it has no button anywhere; Retry needs a failed or
+ * README's table) that exist in this build and can do something: Export wherever the table allows it;
+ * Retry needs a failed or
  * unknown message; Schedule and Delete appear where the table allows them.
  */
 const EXPECTED: Record<CampaignStatus, { none: string[]; withFailures?: string[] }> = {
   draft: { none: ['edit', 'preview', 'test', 'clone', 'delete'] },
   ready: { none: ['edit', 'preview', 'test', 'clone', 'run', 'schedule', 'delete'] },
   scheduled: { none: ['edit', 'preview', 'test', 'clone', 'pause', 'stop', 'cancel'] },
-  queued: { none: ['preview', 'test', 'clone', 'pause', 'cancel'] },
-  sending: { none: ['preview', 'test', 'clone', 'pause', 'stop', 'cancel'], withFailures: ['preview', 'test', 'clone', 'pause', 'stop', 'cancel', 'retry'] },
-  paused: { none: ['preview', 'test', 'clone', 'resume', 'cancel'] },
-  suspended: { none: ['preview', 'test', 'clone', 'resume', 'cancel'] },
-  stopped: { none: ['edit', 'preview', 'test', 'clone', 'relaunch'] },
-  cancelled: { none: ['preview', 'clone'] },
-  completed: { none: ['preview', 'test', 'clone', 'delete'], withFailures: ['preview', 'test', 'clone', 'retry', 'delete'] },
+  queued: { none: ['preview', 'test', 'clone', 'pause', 'cancel', 'export'] },
+  sending: { none: ['preview', 'test', 'clone', 'pause', 'stop', 'cancel', 'export'], withFailures: ['preview', 'test', 'clone', 'pause', 'stop', 'cancel', 'retry', 'export'] },
+  paused: { none: ['preview', 'test', 'clone', 'resume', 'cancel', 'export'] },
+  suspended: { none: ['preview', 'test', 'clone', 'resume', 'cancel', 'export'] },
+  stopped: { none: ['edit', 'preview', 'test', 'clone', 'relaunch', 'export'] },
+  cancelled: { none: ['preview', 'clone', 'export'] },
+  completed: { none: ['preview', 'test', 'clone', 'export', 'delete'], withFailures: ['preview', 'test', 'clone', 'retry', 'export', 'delete'] },
   failed: { none: ['edit', 'preview', 'test', 'clone', 'relaunch'] },
   rejected: { none: ['edit', 'preview', 'test', 'clone', 'resubmit'] },
 };
@@ -34,12 +34,13 @@ describe('campaign card buttons', () => {
     expect(cardActions(card(status, 3))).toEqual(expected.withFailures ?? expected.none);
   });
 
-  it('no Export button while export is not in this build; every button maps to a listener id', () => {
+  it('an Export button where the table allows export; every button maps to a listener id', () => {
     for (const status of CAMPAIGN_STATUSES) {
       const reply: Reply = { ok: true, text: 't', blocks: [{ type: 'text', text: 't' }], visibility: 'ephemeral', campaign: { id: 9, name: 'n', status, actions: ACTIONS_BY_STATUS[status], version: 4, retryable: 5 } };
       const actions = campaignCardMessage(reply).blocks.find((b) => b.type === 'actions') as { block_id: string; elements: { action_id: string }[] } | undefined;
       const ids = actions?.elements.map((e) => e.action_id) ?? [];
-      expect(ids).not.toContain(CARD_ACTIONS.export);
+      if (ACTIONS_BY_STATUS[status].includes('export')) expect(ids).toContain(CARD_ACTIONS.export);
+      else expect(ids).not.toContain(CARD_ACTIONS.export);
       expect(ids).toEqual(cardActions(card(status, 5)).map((a) => CARD_ACTIONS[a]));
       if (actions) expect(actions.block_id).toBe('card_9_v4');
     }

@@ -3,6 +3,7 @@ import { errorReply } from '../../../commands/reply.js';
 import { buildCommand } from '../../../commands/grammar/parse-command.js';
 import { replaceCard, respondPrivately } from '../../answer.js';
 import { CARD_ACTIONS, DIRECT_CARD_ACTIONS } from '../../ids.js';
+import { shareSavedFiles } from '../../files/share-saved-files.js';
 import { runCommand } from '../../run-command.js';
 import type { SlackContext } from '../../slack-context.js';
 import { campaignIdOf, clickKey } from './action-payload.js';
@@ -20,14 +21,19 @@ const ANSWERS_APART: readonly Direct[] = ['preview', 'export', 'clone'];
  * Slack retry or a double click applies once; a retry is answered by the first delivery alone.
  */
 export function cardCommandClicked(ctx: SlackContext): Middleware<SlackActionMiddlewareArgs<BlockAction<BlockElementAction>>> {
-  return async ({ body, ack, respond, context }) => {
+  return async ({ body, ack, respond, context, client }) => {
     await ack();
     const action = BY_ACTION_ID.get(body.actions[0]?.action_id ?? '');
     const id = campaignIdOf(body);
     if (!action || id === null) return respondPrivately(respond, errorReply('That button is out of date; run /campaign show again.'));
     const outcome = await runCommand(ctx, buildCommand(action, { campaignId: String(id) }), body.user.id, { key: `btn:${clickKey(body)}`, what: `The ${action} button` });
     if (outcome.skipped === 'duplicate' && context.retryNum) return;
-    if (!outcome.reply.ok || outcome.skipped || ANSWERS_APART.includes(action)) return respondPrivately(respond, outcome.reply);
+    if (!outcome.reply.ok || outcome.skipped || ANSWERS_APART.includes(action)) {
+      await respondPrivately(respond, outcome.reply);
+      // The Export button's CSV goes to the person's DM, under a copy of the answer.
+      if (!outcome.skipped) await shareSavedFiles(ctx, client, body.user.id, outcome.reply);
+      return;
+    }
     await replaceCard(respond, outcome.reply);
   };
 }

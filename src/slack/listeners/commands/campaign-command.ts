@@ -6,6 +6,7 @@ import { syntaxErrorReply, typedReply } from '../../../commands/typed-reply.js';
 import { messageFor } from '../../blocks/campaign-card.js';
 import { messageWithCharts } from '../../charts/message-with-charts.js';
 import { openFileModalFor } from '../../files/open-file-modals.js';
+import { shareSavedFiles } from '../../files/share-saved-files.js';
 import { openCampaignForm, openCancelConfirm, type OpenRequest, type OpenResult } from '../../open-modals.js';
 import { runCommand, type CommandOutcome } from '../../run-command.js';
 import type { SlackContext } from '../../slack-context.js';
@@ -59,5 +60,7 @@ export function campaignCommand(ctx: SlackContext): Middleware<SlackCommandMiddl
     }
     const outcome = await runCommand(ctx, command, slash.user_id, { key: `slash:${slash.trigger_id}` });
     await answer({ ...outcome, reply: typedReply(outcome.reply, executableKey(command)) });
+    // An export's CSV: uploaded into the person's DM (an ephemeral answer cannot carry a file).
+    if (!outcome.skipped) await shareSavedFiles(ctx, client, slash.user_id, outcome.reply);
   };
 }
