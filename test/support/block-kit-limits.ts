@@ -1,17 +1,12 @@
 import { expect } from 'vitest';
 
 /**
- * Checks a message Herald posts by itself against Slack's limits (NOTES.md): at most 50 blocks,
- * section text 3,000, fields 10 × 2,000, header 150, context 2,000, button text 75, and a
- * non-empty plain-text fallback of at most 3,000 characters.
+ * Walks a Block Kit tree and checks every limit NOTES.md lists: at most `maxBlocks` blocks (50 in a
+ * message, 100 in a modal or Home), section text 3,000, fields 10 × 2,000, header 150, context
+ * 2,000, button text 75, 25 elements per actions block, 100 options per select.
  */
-export function assertPostable(message: { text?: unknown; blocks?: unknown }): void {
-  expect(typeof message.text).toBe('string');
-  expect((message.text as string).length).toBeGreaterThan(0);
-  expect((message.text as string).length).toBeLessThanOrEqual(3000);
-  const blocks = (typeof message.blocks === 'string' ? JSON.parse(message.blocks) : message.blocks) as any[];
-  expect(Array.isArray(blocks)).toBe(true);
-  expect(blocks.length).toBeLessThanOrEqual(50);
+export function assertWithinLimits(blocks: any[], maxBlocks: number): void {
+  expect(blocks.length).toBeLessThanOrEqual(maxBlocks);
   for (const b of blocks) {
     if (b.type === 'section') {
       if (b.text) expect(b.text.text.length).toBeLessThanOrEqual(3000);
@@ -27,5 +22,16 @@ export function assertPostable(message: { text?: unknown; blocks?: unknown }): v
       expect(b.elements.length).toBeLessThanOrEqual(25);
       for (const e of b.elements) expect(e.text.text.length).toBeLessThanOrEqual(75);
     }
+    if (b.type === 'input' && b.element.options) expect(b.element.options.length).toBeLessThanOrEqual(100);
   }
+}
+
+/** A message Herald posts by itself: within the limits of a message, with a non-empty plain-text fallback of at most 3,000 characters. */
+export function assertPostable(message: { text?: unknown; blocks?: unknown }): void {
+  expect(typeof message.text).toBe('string');
+  expect((message.text as string).length).toBeGreaterThan(0);
+  expect((message.text as string).length).toBeLessThanOrEqual(3000);
+  const blocks = (typeof message.blocks === 'string' ? JSON.parse(message.blocks) : message.blocks) as any[];
+  expect(Array.isArray(blocks)).toBe(true);
+  assertWithinLimits(blocks, 50);
 }

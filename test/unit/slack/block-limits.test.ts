@@ -12,27 +12,7 @@ import { decodeMetadata, encodeMetadata } from '../../../src/slack/blocks/modals
 import { retryConfirmView } from '../../../src/slack/blocks/modals/retry-confirm.js';
 import { scheduleFormView } from '../../../src/slack/blocks/modals/schedule-form.js';
 import { replyToMessage } from '../../../src/slack/blocks/reply-blocks.js';
-
-/** Walks a Block Kit tree and checks every limit NOTES.md lists. */
-function assertWithinLimits(blocks: any[], maxBlocks: number): void {
-  expect(blocks.length).toBeLessThanOrEqual(maxBlocks);
-  for (const b of blocks) {
-    if (b.type === 'section') {
-      if (b.text) expect(b.text.text.length).toBeLessThanOrEqual(3000);
-      if (b.fields) {
-        expect(b.fields.length).toBeLessThanOrEqual(10);
-        for (const f of b.fields) expect(f.text.length).toBeLessThanOrEqual(2000);
-      }
-      if (b.accessory?.type === 'button') expect(b.accessory.text.text.length).toBeLessThanOrEqual(75);
-    }
-    if (b.type === 'header') expect(b.text.text.length).toBeLessThanOrEqual(150);
-    if (b.type === 'actions') {
-      expect(b.elements.length).toBeLessThanOrEqual(25);
-      for (const e of b.elements) expect(e.text.text.length).toBeLessThanOrEqual(75);
-    }
-    if (b.type === 'input' && b.element.options) expect(b.element.options.length).toBeLessThanOrEqual(100);
-  }
-}
+import { assertWithinLimits } from '../../support/block-kit-limits.js';
 
 const bigTable = (rows: number): Reply => ({
   ok: true,
