@@ -39,7 +39,7 @@ const read = 'viewer' as const;
 const change = 'marketer' as const;
 
 function notAvailable(name: string): never {
-  throw new AppError('NOT_AVAILABLE', `/campaign ${name} arrives with tracking, metrics and reports; it is not in this build yet.`);
+  throw new AppError('NOT_AVAILABLE', `/campaign ${name} is not in this build yet; it arrives with a later issue.`);
 }
 const later = (name: string) => ({ role: read, run: async () => notAvailable(name) });
 
