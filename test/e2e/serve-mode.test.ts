@@ -264,6 +264,10 @@ describe.each(ENGINES)('server mode on %s: a shutdown waits for the scheduler ti
       await db.query(`UPDATE message SET status = 'sending', lease_owner = 'another-host:1:abcdef', lease_until = '2000-01-01', handed_over_at = '2000-01-01' WHERE id = $1`, [row!.id]);
       await db.query(`UPDATE run SET status = 'sending', finished_at = NULL WHERE campaign_id = 1001`);
       await db.query(`UPDATE campaign SET status = 'sending', status_reason = NULL WHERE id = 1001`);
+      // The script's process claimed the scheduler slots it saw (job_lock): the serve process may start
+      // within the same 5-second slot, and would rightly leave that slot's tick to its claimer. The
+      // test is about a shutdown during a tick, so that claim must not be there.
+      await db.query('DELETE FROM job_lock');
       await db.query('BEGIN');
       await db.query('SELECT id FROM message WHERE id = $1 FOR UPDATE', [row!.id]);
 
