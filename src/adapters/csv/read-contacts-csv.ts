@@ -4,7 +4,7 @@ import { CsvError, parse, type Parser } from 'csv-parse';
 import type { ContactSourceRow } from '../../domain/contacts/import-contacts.js';
 import { REJECTED_ROW_COLUMNS } from '../../domain/contacts/contact-row.js';
 import { AppError } from '../../domain/errors.js';
-import { excerpt } from '../../domain/text/excerpt.js';
+import { excerpt, shownPath } from '../../domain/text/excerpt.js';
 import { invalidCharacter } from '../../domain/text/limits.js';
 import { DEFAULT_TEXT_ENCODING } from '../../domain/text/text-encodings.js';
 import { decodeToUtf8 } from './decode-to-utf8.js';
@@ -299,11 +299,6 @@ function breaks(bytes: Buffer, from: number, to: number): number {
     else if (b === 0x0d && bytes[i + 1] !== 0x0a) n++;
   }
   return n;
-}
-
-/** A path as typed, or an excerpt of it when it is too long to be a real one. */
-function shownPath(path: string): string {
-  return [...path].length > 200 ? excerpt(path, 80) : path;
 }
 
 async function openFile(path: string): Promise<NodeJS.ReadableStream> {

@@ -1,13 +1,8 @@
 import fs from 'node:fs';
 import { AppError } from '../../domain/errors.js';
 import type { LocalFiles } from '../../domain/ports/local-files.js';
-import { excerpt } from '../../domain/text/excerpt.js';
+import { excerpt, shownPath } from '../../domain/text/excerpt.js';
 import { readTextFile } from './read-text-file.js';
-
-/** A path as typed, or an excerpt of it when it is too long to be a real one. */
-function shownPath(path: string): string {
-  return [...path].length > 200 ? excerpt(path, 80) : path;
-}
 
 /**
  * The LocalFiles port on node:fs. Opening never waits on a FIFO or a device (O_NONBLOCK, then only

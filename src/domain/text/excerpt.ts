@@ -12,3 +12,8 @@ export function excerpt(value: string, max = EXCERPT_MAX): string {
   if (chars.length <= max) return JSON.stringify(value);
   return `${JSON.stringify(chars.slice(0, max).join(''))}… (${chars.length} characters)`;
 }
+
+/** A path as typed, or an excerpt of it when it is too long to be a real one (a 100 kB "path"). */
+export function shownPath(path: string): string {
+  return [...path].length > 200 ? excerpt(path, 80) : path;
+}
