@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import { FILE_FIELDS, type FileFieldName } from '../../ids.js';
 import { LIMITS } from '../mrkdwn.js';
-import { plain, type KnownBlock, type ModalView } from './modal-kit.js';
+import { inputBlock, plain, type KnownBlock, type ModalView } from './modal-kit.js';
 import { section } from '../reply-blocks.js';
 
 /**
@@ -10,40 +10,28 @@ import { section } from '../reply-blocks.js';
  */
 export function fileInput(field: FileFieldName, label: string, opts: { extensions: string[]; optional?: boolean; hint?: string }): KnownBlock {
   const f = FILE_FIELDS[field];
-  return {
-    type: 'input',
-    block_id: f.block,
-    optional: opts.optional ?? false,
-    label: plain(label, 2000),
-    ...(opts.hint ? { hint: plain(opts.hint, 2000) } : {}),
-    element: { type: 'file_input', action_id: f.action, filetypes: opts.extensions, max_files: 1 },
-  };
+  return inputBlock(f.block, label, { optional: opts.optional ?? false, hint: opts.hint }, { type: 'file_input', action_id: f.action, filetypes: opts.extensions, max_files: 1 });
 }
 
 export function uploadTextInput(field: FileFieldName, label: string, opts: { optional?: boolean; hint?: string; placeholder?: string } = {}): KnownBlock {
   const f = FILE_FIELDS[field];
-  return {
-    type: 'input',
-    block_id: f.block,
-    optional: opts.optional ?? true,
-    label: plain(label, 2000),
-    ...(opts.hint ? { hint: plain(opts.hint, 2000) } : {}),
-    element: { type: 'plain_text_input', action_id: f.action, ...(opts.placeholder ? { placeholder: plain(opts.placeholder, 150) } : {}) },
-  };
+  return inputBlock(f.block, label, { optional: opts.optional ?? true, hint: opts.hint }, {
+    type: 'plain_text_input',
+    action_id: f.action,
+    ...(opts.placeholder ? { placeholder: plain(opts.placeholder, 150) } : {}),
+  });
 }
 
 export function uploadSelect(field: FileFieldName, label: string, options: types.PlainTextOption[], opts: { optional?: boolean; hint?: string; initial?: string } = {}): KnownBlock {
   const f = FILE_FIELDS[field];
   const shown = options.slice(0, LIMITS.selectOptions);
   const initial = shown.find((o) => o.value === opts.initial);
-  return {
-    type: 'input',
-    block_id: f.block,
-    optional: opts.optional ?? true,
-    label: plain(label, 2000),
-    ...(opts.hint ? { hint: plain(opts.hint, 2000) } : {}),
-    element: { type: 'static_select', action_id: f.action, options: shown, ...(initial ? { initial_option: initial } : {}) },
-  };
+  return inputBlock(f.block, label, { optional: opts.optional ?? true, hint: opts.hint }, {
+    type: 'static_select',
+    action_id: f.action,
+    options: shown,
+    ...(initial ? { initial_option: initial } : {}),
+  });
 }
 
 /** What the modal turns into on submit while the download and the work run: where the result will arrive. */

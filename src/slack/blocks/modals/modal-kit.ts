@@ -66,22 +66,30 @@ export function modal(input: { callbackId: string; title: string; submit?: strin
   };
 }
 
-export function textInput(field: FieldName, label: string, opts: { initial?: string | null; optional?: boolean; multiline?: boolean; placeholder?: string; hint?: string } = {}): KnownBlock {
-  const f = FIELDS[field];
+/**
+ * The shell every modal input shares: its block id (errors are reported against it), whether it
+ * may be left empty, its label and hint within Slack's limits, and the element it holds.
+ */
+export function inputBlock(blockId: string, label: string, opts: { optional: boolean; hint?: string | undefined }, element: types.InputBlock['element']): KnownBlock {
   return {
     type: 'input',
-    block_id: f.block,
-    optional: opts.optional ?? true,
+    block_id: blockId,
+    optional: opts.optional,
     label: plain(label, 2000),
     ...(opts.hint ? { hint: plain(opts.hint, 2000) } : {}),
-    element: {
-      type: 'plain_text_input',
-      action_id: f.action,
-      multiline: opts.multiline ?? false,
-      ...(opts.initial ? { initial_value: opts.initial } : {}),
-      ...(opts.placeholder ? { placeholder: plain(opts.placeholder, 150) } : {}),
-    },
+    element,
   };
+}
+
+export function textInput(field: FieldName, label: string, opts: { initial?: string | null; optional?: boolean; multiline?: boolean; placeholder?: string; hint?: string } = {}): KnownBlock {
+  const f = FIELDS[field];
+  return inputBlock(f.block, label, { optional: opts.optional ?? true, hint: opts.hint }, {
+    type: 'plain_text_input',
+    action_id: f.action,
+    multiline: opts.multiline ?? false,
+    ...(opts.initial ? { initial_value: opts.initial } : {}),
+    ...(opts.placeholder ? { placeholder: plain(opts.placeholder, 150) } : {}),
+  });
 }
 
 /** A single select; options beyond Slack's 100 are left out (the hint says how to reach them). */
@@ -90,17 +98,14 @@ export function selectInput(field: FieldName, label: string, options: PlainTextO
   const shown = options.slice(0, LIMITS.selectOptions);
   const initial = shown.find((o) => o.value === opts.initial);
   const hint = options.length > shown.length ? `${opts.hint ? `${opts.hint} ` : ''}Only the first ${shown.length} of ${options.length} are listed; use /campaign edit for others.` : opts.hint;
-  return {
-    type: 'input',
-    block_id: f.block,
-    optional: opts.optional ?? true,
-    label: plain(label, 2000),
-    ...(hint ? { hint: plain(hint, 2000) } : {}),
-    element:
-      shown.length === 0
-        ? { type: 'plain_text_input', action_id: f.action, placeholder: plain('none exist yet', 150) }
-        : { type: 'static_select', action_id: f.action, options: shown, ...(initial ? { initial_option: initial } : {}) },
-  };
+  return inputBlock(
+    f.block,
+    label,
+    { optional: opts.optional ?? true, hint },
+    shown.length === 0
+      ? { type: 'plain_text_input', action_id: f.action, placeholder: plain('none exist yet', 150) }
+      : { type: 'static_select', action_id: f.action, options: shown, ...(initial ? { initial_option: initial } : {}) },
+  );
 }
 
 export function multiSelectInput(field: FieldName, label: string, options: PlainTextOption[], initial: string[]): KnownBlock | null {
@@ -108,13 +113,7 @@ export function multiSelectInput(field: FieldName, label: string, options: Plain
   const f = FIELDS[field];
   const shown = options.slice(0, LIMITS.selectOptions);
   const initials = shown.filter((o) => initial.includes(o.value ?? ''));
-  return {
-    type: 'input',
-    block_id: f.block,
-    optional: true,
-    label: plain(label, 2000),
-    element: { type: 'multi_static_select', action_id: f.action, options: shown, ...(initials.length ? { initial_options: initials } : {}) },
-  };
+  return inputBlock(f.block, label, { optional: true }, { type: 'multi_static_select', action_id: f.action, options: shown, ...(initials.length ? { initial_options: initials } : {}) });
 }
 
 /** Values of a submitted view, by field name (text, selected option value, date, time or list). */
