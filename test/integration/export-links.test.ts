@@ -138,6 +138,27 @@ describe.each(ENGINES)('export and click map on %s', (engine) => {
     expect(parse(Buffer.concat(chunks).toString('utf8'), { columns: true })).toHaveLength(7);
   });
 
+  it("writes rows in message order and times as ISO 8601 UTC with milliseconds, as the server's to_char gives them", async () => {
+    // Fractional milliseconds the server prints shortened (.5, .05), a full .123 and a missing time.
+    await t.db.prisma.$executeRawUnsafe(
+      `UPDATE message SET created_at = '2026-11-22 09:59:59.5', sent_at = CASE WHEN id % 2 = 0 THEN timestamp '2026-11-22 10:00:00.05' END,
+              delivered_at = '2026-11-22 10:00:01.123', updated_at = '2026-11-22 10:00:02' WHERE campaign_id = 1002`,
+    );
+    const rows = readCsv(exportPath(await ok(t, 'export C-1002')));
+    const TIME = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+    const expected = await t.db.prisma.$queryRawUnsafe<Record<string, string | null>[]>(
+      `SELECT id::text AS message_id, to_char(created_at, ${TIME}) AS queued_at, to_char(sent_at, ${TIME}) AS sent_at,
+              to_char(delivered_at, ${TIME}) AS delivered_at, to_char(updated_at, ${TIME}) AS updated_at
+       FROM message WHERE campaign_id = 1002 ORDER BY id`,
+    );
+    expect(rows).toHaveLength(7);
+    expect(rows.map((r) => ({ message_id: r.message_id, queued_at: r.queued_at, sent_at: r.sent_at, delivered_at: r.delivered_at, updated_at: r.updated_at }))).toEqual(
+      expected.map((e) => ({ ...e, sent_at: e.sent_at ?? '' })),
+    );
+    expect(rows[0]).toMatchObject({ queued_at: '2026-11-22T09:59:59.500Z', delivered_at: '2026-11-22T10:00:01.123Z', updated_at: '2026-11-22T10:00:02.000Z' });
+    expect(rows.map((r) => r.sent_at).sort()).toContain('2026-11-22T10:00:00.050Z');
+  });
+
   it('lists the click map with unique and total human clicks per link', async () => {
     const text = await ok(t, 'links C-1001');
     const links = await t.db.prisma.$queryRaw<{ id: number; url: string }[]>`SELECT id, url FROM link WHERE campaign_id = 1001 ORDER BY id`;
