@@ -8,7 +8,8 @@
  * /proc/self/clear_refs, and RSS sampled every 20 ms), and the increase, which is what an export
  * costs Herald. The database server is another process and not counted. Rows/s: rows written ÷
  * the command's time (from the line handed to the handler to its reply, the file renamed in place).
- * Run alone: BENCH_ONLY=export [BENCH_ENGINES=embedded] [BENCH_EXPORT_MESSAGES=200000] npm run bench
+ * Run alone: BENCH_ONLY=export [BENCH_ENGINES=embedded] [BENCH_EXPORT_MESSAGES=200000] npm run bench; the export
+ * alone on a seeded database: node --import tsx test/bench/export-bench.ts child <database url> <campaign id> <data dir>
  */
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
@@ -158,5 +159,10 @@ export async function exportBench(engine: Engine, emit: Emit): Promise<void> {
 
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'child') {
   const figures = await exportChild(process.argv[3]!, Number(process.argv[4]), process.argv[5]!);
-  process.send!(figures, () => process.exit(0));
+  // Run by hand (no parent): print the figures.
+  if (process.send) process.send(figures, () => process.exit(0));
+  else {
+    console.log(JSON.stringify(figures));
+    process.exit(0);
+  }
 }
