@@ -160,13 +160,14 @@ export class PgMessageExport implements MessageExport {
         // The server reads the next page while this one is formatted and written.
         if (!last) next = fetch();
         for (const column of TIME_COLUMNS) convertTimes(page, column);
+        // One write per page (about 90 KB): a fifth of the file writes that one per batch cost.
+        let text = '';
         for (let i = 0; i < page.length || first; i += CSV_ROWS) {
           // The header goes with the first batch (alone when there are no rows).
-          const text = stringify(page.slice(i, i + CSV_ROWS), { ...options, header: first });
+          text += stringify(page.slice(i, i + CSV_ROWS), { ...options, header: first });
           first = false;
-          if (!out.write(text) && !failed) await once(out as NodeJS.EventEmitter, 'drain');
-          if (failed) break;
         }
+        if (!out.write(text) && !failed) await once(out as NodeJS.EventEmitter, 'drain');
         if (failed) break;
         rows += page.length;
         if (last) break;
