@@ -56,6 +56,8 @@ interface ChildFigures {
   rows: number;
   bytes: number;
   seconds: number;
+  /** CPU time of the exporting process (all its threads) during the command. */
+  cpuSeconds: number;
   idleMb: number;
   peakMb: number;
   /** How the peak was read: VmHWM after a reset, or sampled RSS only where the reset is refused. */
@@ -99,9 +101,11 @@ async function exportChild(databaseUrl: string, campaignId: number, dataDir: str
     sampled = Math.max(sampled, m.rss / 1_048_576);
     heapPeakMb = Math.max(heapPeakMb, m.heapUsed / 1_048_576);
   }, 20);
+  const cpu = process.cpuUsage();
   const t = performance.now();
   const reply = await handle(`export C-${campaignId}`, { id: 'bench' });
   const seconds = (performance.now() - t) / 1000;
+  const { user, system } = process.cpuUsage(cpu);
   clearInterval(sampler);
   const peakMb = Math.max(sampled, status('VmRSS'), peakSource === 'VmHWM' ? status('VmHWM') : 0);
   const text = renderText(reply);
@@ -110,7 +114,7 @@ async function exportChild(databaseUrl: string, campaignId: number, dataDir: str
   const rows = Number(/Exported ([\d,]+) message/.exec(text)![1]!.replace(/,/g, ''));
   const bytes = fs.statSync(file).size;
   await app.close();
-  return { rows, bytes, seconds, idleMb, peakMb, peakSource, startupHwmMb, heapIdleMb, heapPeakMb, reply: text };
+  return { rows, bytes, seconds, cpuSeconds: (user + system) / 1e6, idleMb, peakMb, peakSource, startupHwmMb, heapIdleMb, heapPeakMb, reply: text };
 }
 
 function runChild(databaseUrl: string, campaignId: number, dataDir: string): Promise<ChildFigures> {
@@ -137,11 +141,11 @@ export async function exportBench(engine: Engine, emit: Emit): Promise<void> {
     const f = await runChild(db.url, campaignId, dataDir);
     if (f.rows !== MESSAGES) throw new Error(`export wrote ${f.rows} rows, expected ${MESSAGES}`);
     note(
-      `export ${engine}: ${f.rows} rows, ${(f.bytes / 1e6).toFixed(0)} MB in ${f.seconds.toFixed(1)} s (${os.loadavg()[0]!.toFixed(1)} load); ` +
+      `export ${engine}: ${f.rows} rows, ${(f.bytes / 1e6).toFixed(0)} MB in ${f.seconds.toFixed(1)} s (Herald's CPU ${f.cpuSeconds.toFixed(1)} s; load ${os.loadavg()[0]!.toFixed(1)}); ` +
         `the exporting Herald process: RSS ${f.idleMb.toFixed(0)} MiB idle, ${f.peakMb.toFixed(0)} MiB at most (+${(f.peakMb - f.idleMb).toFixed(0)}, ${f.peakSource}); ` +
         `JS heap ${f.heapIdleMb.toFixed(0)} -> ${f.heapPeakMb.toFixed(0)} MiB; start-up peak ${f.startupHwmMb.toFixed(0)} MiB`,
     );
-    emit(`export_rows_per_s_${engine}`, f.rows / f.seconds, 'rows/s', { rows: f.rows, mb: f.bytes / 1e6, seconds: f.seconds, goal: '>= 200000' });
+    emit(`export_rows_per_s_${engine}`, f.rows / f.seconds, 'rows/s', { rows: f.rows, mb: f.bytes / 1e6, seconds: f.seconds, cpu_s: f.cpuSeconds, goal: '>= 200000' });
     emit(`export_rss_mb_${engine}`, f.peakMb, 'MB', {
       measured: 'peak RSS of a fresh Herald process (buildApp + console handler) while it runs `export`',
       idle_mb: f.idleMb,

@@ -41,7 +41,7 @@ const AS_TEXT = { getTypeParser: () => (value: string) => value };
  * `to_char(t, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` gave at about a third of the server's time per row.
  */
 const PG_TIMESTAMP = /^(\d{4,}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,3}))?$/;
-export function isoTime(text: string): string {
+function isoTime(text: string): string {
   const m = PG_TIMESTAMP.exec(text);
   if (!m) throw new Error(`export: unexpected timestamp text "${text}"`);
   return `${m[1]}T${m[2]}.${(m[3] ?? '').padEnd(3, '0')}Z`;
