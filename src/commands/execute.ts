@@ -125,9 +125,10 @@ export function roleFor(command: ExecutableCommand): Role {
 
 /**
  * The role every command of a key needs, for an edge that must check before it can build the
- * command (an upload refused before its file is downloaded); the command itself is checked again.
+ * command (an upload refused before its file is downloaded, a link's Edit button shown or its modal
+ * opened); the command itself is checked again.
  */
-export function roleForKey(key: 'contacts upload' | 'templates upload'): Role {
+export function roleForKey(key: 'contacts upload' | 'templates upload' | 'links edit'): Role {
   const { role } = HANDLERS[key];
   return typeof role === 'function' ? 'admin' : role;
 }

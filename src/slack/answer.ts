@@ -39,3 +39,21 @@ export async function postResult(client: webApi.WebClient, userId: string, origi
   }
   await client.chat.postMessage({ channel: userId, text: m.text, blocks: m.blocks });
 }
+
+/**
+ * A modal's answer said where the typed command would say it: a reply meant for the channel (a
+ * change everyone should see, such as a link edit) is posted there; when Herald cannot post in
+ * that channel, or the reply is private, it goes to the person as postResult sends it.
+ */
+export async function postAnswer(client: webApi.WebClient, userId: string, origin: Origin, reply: Reply): Promise<void> {
+  if (reply.ok && reply.visibility === 'in_channel' && origin.channelId) {
+    const m = messageFor(reply);
+    try {
+      await client.chat.postMessage({ channel: origin.channelId, text: m.text, blocks: m.blocks });
+      return;
+    } catch {
+      // Not a member of that channel (or it is gone): the person still hears it.
+    }
+  }
+  await postResult(client, userId, origin, reply, { updateCard: false });
+}
