@@ -24,7 +24,8 @@ interface ViewBlock {
  * is read again (through `links <id>`, the role checked): a campaign or link gone since, or a
  * destination someone else changed since the modal showed it, is refused rather than overwritten.
  * Every refusal (a bad URL, an unknown link, a role that may not edit) stays in the modal under
- * the URL field; success closes it and the answer goes where the typed command's would.
+ * the URL field; success closes it and the answer goes where the typed command's would. A Slack
+ * retry of an applied submission is answered by closing the modal, once.
  */
 export function linkEditSubmitted(ctx: SlackContext): Middleware<SlackViewMiddlewareArgs<ViewSubmitAction>> {
   return async ({ body, view, ack, client }) => {
@@ -42,13 +43,16 @@ export function linkEditSubmitted(ctx: SlackContext): Middleware<SlackViewMiddle
     // The role as it is now (it may have been taken away since the modal opened); runCommand checks it again.
     const role = await ctx.roleOf(userId);
     if (!hasRole(role, roleFor(command))) return ack(fieldError(block, refusalText(roleFor(command), role, 'Editing a link')));
+    // A Slack retry of a submission already applied closes the modal; the first delivery answered.
+    const key = `view:${view.id}:link`;
+    if (await ctx.idempotency.recall(key)) return ack();
     const now = await linkNow(ctx, userId, meta.campaignId, meta.linkId);
     if (!now.ok) return ack(replyError(VIEWS.linkEdit, now.outcome.reply, block));
     const shown = ((view.blocks ?? []) as ViewBlock[]).find((b) => b.block_id === block)?.element?.initial_value;
     if (shown !== undefined && shown !== urlShown(now.link.url)) {
       return ack(fieldError(block, `Changed by someone else since you opened this form: L-${meta.linkId} now goes to ${cut(now.link.url, 120)}. Nothing was saved: close this form and press Edit again.`));
     }
-    const outcome = await runCommand(ctx, command, userId, { key: `view:${view.id}:link`, what: 'Editing a link' });
+    const outcome = await runCommand(ctx, command, userId, { key, what: 'Editing a link' });
     if (!outcome.reply.ok) return ack(replyError(VIEWS.linkEdit, outcome.reply, block));
     await ack();
     if (outcome.skipped !== 'duplicate') await postAnswer(client, userId, originFrom(meta), outcome.reply);
