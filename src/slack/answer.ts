@@ -1,11 +1,12 @@
 import type { RespondFn, webApi } from '@slack/bolt';
 import type { Reply } from '../commands/reply.js';
 import { messageFor } from './blocks/campaign-card.js';
+import type { SlackMessage } from './blocks/reply-blocks.js';
 import type { Origin } from './open-modals.js';
 
 /** A refusal or error: only the person who clicked sees it, and the card stays as it was. */
-export async function respondPrivately(respond: RespondFn, reply: Reply): Promise<void> {
-  const m = messageFor(reply);
+export async function respondPrivately(respond: RespondFn, reply: Reply, message: SlackMessage = messageFor(reply)): Promise<void> {
+  const m = message;
   await respond({ response_type: 'ephemeral', replace_original: false, text: m.text, blocks: m.blocks });
 }
 

@@ -19,13 +19,14 @@ export const CARD_ACTIONS = {
   relaunch: 'campaign_relaunch',
   resubmit: 'campaign_resubmit',
   retry: 'campaign_retry',
+  stats: 'campaign_stats',
   export: 'campaign_export',
   delete: 'campaign_delete',
 } as const;
 export type CardAction = keyof typeof CARD_ACTIONS;
 
 /** Card buttons that run one command line straight away (the others open a modal first). */
-export const DIRECT_CARD_ACTIONS = ['preview', 'clone', 'run', 'pause', 'resume', 'stop', 'relaunch', 'resubmit', 'export', 'delete'] as const satisfies readonly CardAction[];
+export const DIRECT_CARD_ACTIONS = ['preview', 'clone', 'run', 'pause', 'resume', 'stop', 'relaunch', 'resubmit', 'stats', 'export', 'delete'] as const satisfies readonly CardAction[];
 export const DIRECT_CARD_ACTION_ID = new RegExp(`^(${DIRECT_CARD_ACTIONS.map((a) => CARD_ACTIONS[a]).join('|')})$`);
 
 export const HOME_ACTIONS = {
