@@ -26,6 +26,8 @@ export class PgNotificationOutbox implements NotificationOutbox {
   async append(notification: Notification, at: Date): Promise<string> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    const onError = (error: Error) => void (broken = error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_SPACE, APPEND_LOCK]);
@@ -41,6 +43,8 @@ export class PgNotificationOutbox implements NotificationOutbox {
       await client.query('ROLLBACK').catch(() => {});
       throw error;
     } finally {
+      // A broken client keeps the listener: it may still report its end after release.
+      if (!broken) client.off('error', onError);
       client.release(broken);
     }
   }
@@ -54,8 +58,11 @@ export class PgNotificationOutbox implements NotificationOutbox {
 
   async withRelayLock<T>(consumer: string, relay: (session: RelaySession) => Promise<T>): Promise<T | null> {
     const client = await this.pool.connect();
-    // A session that failed mid-way is destroyed, not pooled: its lock goes with it.
+    // A session that failed mid-way is destroyed, not pooled: its lock goes with it. A connection
+    // the server cuts while checked out says so by an 'error' event, which must be listened to.
     let broken: Error | undefined;
+    const onError = (error: Error) => void (broken = error);
+    client.on('error', onError);
     try {
       // One lock per consumer (its name hashed into the second key).
       const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [LOCK_SPACE, `relay:${consumer}`]);
@@ -71,6 +78,8 @@ export class PgNotificationOutbox implements NotificationOutbox {
       broken = error as Error;
       throw error;
     } finally {
+      // A broken client keeps the listener: it may still report its end after release.
+      if (!broken) client.off('error', onError);
       client.release(broken);
     }
   }

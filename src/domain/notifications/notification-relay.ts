@@ -50,7 +50,7 @@ export class OutboxNotifications {
   constructor(private readonly o: { outbox: NotificationOutbox; clock: Clock; log: EventLog }) {}
 
   /** The bus subscriber that appends each notification (the bus keeps the order and the queue). */
-  readonly write: NotificationSubscriber = async (notification) => {
+  readonly write = async (notification: Notification): Promise<void> => {
     try {
       await this.o.outbox.append(notification, this.o.clock.now());
     } catch (error) {
