@@ -49,7 +49,7 @@ import type { CampaignDeps } from './domain/campaign/campaign-deps.js';
 import type { DeliveryDeps } from './domain/delivery/delivery-deps.js';
 import { NotificationBus } from './domain/notifications/notification-bus.js';
 import { notifyingCampaignStore } from './domain/notifications/notifying-campaign-store.js';
-import { OutboxNotifications } from './domain/notifications/notification-relay.js';
+import { OutboxNotifications, type RelayTimer } from './domain/notifications/notification-relay.js';
 import { PgNotificationOutbox } from './adapters/db/notification-outbox-store.js';
 import { LedgerJournal } from './domain/delivery/ledger-journal.js';
 import { ProviderSlots } from './domain/delivery/provider-slots.js';
@@ -120,6 +120,12 @@ export interface App {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** The outbox relay's look interval: Node's timers, never keeping a stopping process alive. */
+const relayTimer: RelayTimer = {
+  setInterval: (run, ms) => setInterval(run, ms).unref(),
+  clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
+};
+
 export interface AppOverrides {
   clock?: Clock;
   database?: Database;
@@ -151,7 +157,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // What Herald tells people by itself; the console and the Slack edge subscribe (issue 12).
   const notifications = new NotificationBus(log);
   // ...and every one is written to the outbox, where the Slack relay (of whichever process has Slack) reads it.
-  const notificationOutbox = new OutboxNotifications({ outbox: new PgNotificationOutbox(database.pool), clock, log });
+  const notificationOutbox = new OutboxNotifications({ outbox: new PgNotificationOutbox(database.pool), clock, log, timer: relayTimer });
   notifications.subscribe(notificationOutbox.write);
   const deps: CampaignDeps = {
     campaigns: notifyingCampaignStore(new PrismaCampaignStore(prisma, clock), notifications, clock),

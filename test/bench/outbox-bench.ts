@@ -17,6 +17,8 @@ import { createTestDatabase, type Engine } from '../support/test-database.js';
 import { envNumber, quietLog, type Emit } from './bench-util.js';
 
 const COUNT = envNumber('BENCH_NOTIFICATIONS', 4_000);
+/** The relays look only when told (settled): the figures time the work, not a poll interval. */
+const NO_TIMER = { setInterval: () => 0, clearInterval: () => {} };
 
 export async function outboxBench(engine: Engine, emit: Emit): Promise<void> {
   const db = await createTestDatabase(engine);
@@ -26,11 +28,11 @@ export async function outboxBench(engine: Engine, emit: Emit): Promise<void> {
     const clock = new FixedClock(new Date('2026-11-22T12:00:00Z'));
     const processes = [db.pool, other].map((pool) => {
       const bus = new NotificationBus(quietLog);
-      const outbox = new OutboxNotifications({ outbox: new PgNotificationOutbox(pool), clock, log: quietLog });
+      const outbox = new OutboxNotifications({ outbox: new PgNotificationOutbox(pool), clock, log: quietLog, timer: NO_TIMER });
       bus.subscribe(outbox.write);
       return { bus, outbox };
     });
-    const relay = processes[0]!.outbox.relay({ consumer: 'bench', timer: { setInterval: () => 0, clearInterval: () => {} } });
+    const relay = processes[0]!.outbox.relay({ consumer: 'bench', timer: NO_TIMER });
     let seen = 0;
     relay.subscribe(() => void (seen += 1));
     relay.start();
@@ -45,7 +47,7 @@ export async function outboxBench(engine: Engine, emit: Emit): Promise<void> {
     for (let i = 0; i < COUNT; i += 1) processes[i % 2]!.bus.notify(n(i));
     await Promise.all(processes.map((p) => p.bus.settled()));
     emit('notification_append_per_s', COUNT / ((performance.now() - t) / 1000), 'notifications/s', { engine, processes: 2, notifications: COUNT });
-    const reader = processes[1]!.outbox.relay({ consumer: 'bench', timer: { setInterval: () => 0, clearInterval: () => {} } });
+    const reader = processes[1]!.outbox.relay({ consumer: 'bench', timer: NO_TIMER });
     reader.subscribe(() => void (seen += 1));
     reader.start();
     t = performance.now();

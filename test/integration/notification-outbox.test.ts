@@ -20,7 +20,7 @@ describe.each(ENGINES)('the notification outbox and its relay on %s', (engine) =
   const log = (event: string, fields: Record<string, unknown>) => void logged.push({ event, fields });
 
   /** One Herald process's outbox side: its own pool, clock and log. */
-  const processOn = (pool: pg.Pool) => new OutboxNotifications({ outbox: new PgNotificationOutbox(pool), clock, log });
+  const processOn = (pool: pg.Pool) => new OutboxNotifications({ outbox: new PgNotificationOutbox(pool), clock, log, timer: NO_TIMER });
   const approval = (over: Partial<Extract<Notification, { kind: 'approval.requested' }>> = {}): Notification => ({
     kind: 'approval.requested', approvalId: ++n, campaignId: 7, campaignName: 'Promo "x" ✓', requestedBy: 'UMARK', reason: null,
     expiresAt: new Date(clock.now().getTime() + 3_600_000), at: clock.now(), ...over,

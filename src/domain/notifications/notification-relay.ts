@@ -15,22 +15,18 @@ export const RELAY_POLL_MS = 2_000;
 /** Rows read per look: a backlog is handed on in batches, the cursor moving after each row. */
 const BATCH = 100;
 
+/** What makes a relay look every `pollMs` (wiring: Node's timers, unref'd; tests: one that never fires). */
 export interface RelayTimer {
   setInterval(run: () => void, ms: number): unknown;
   clearInterval(handle: unknown): void;
 }
-
-const realTimer: RelayTimer = {
-  setInterval: (run, ms) => setInterval(run, ms).unref(),
-  clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
-};
 
 export interface RelayOptions {
   /** Names the cursor (`notification_cursor.consumer`) and the relay lock: one relaying process per consumer. */
   consumer: string;
   maxAgeMs?: number;
   pollMs?: number;
-  /** Tests: a timer that never fires by itself (they call `poll()` or `settled()`). */
+  /** Over the process's timer (tests: one that never fires by itself; they call `poll()` or `settled()`). */
   timer?: RelayTimer;
 }
 
@@ -47,7 +43,7 @@ export interface RelayOptions {
 export class OutboxNotifications {
   private readonly relays = new Set<NotificationRelay>();
 
-  constructor(private readonly o: { outbox: NotificationOutbox; clock: Clock; log: EventLog }) {}
+  constructor(private readonly o: { outbox: NotificationOutbox; clock: Clock; log: EventLog; timer: RelayTimer }) {}
 
   /** The bus subscriber that appends each notification (the bus keeps the order and the queue). */
   readonly write = async (notification: Notification): Promise<void> => {
@@ -90,10 +86,10 @@ export class NotificationRelay {
   private readonly timer: RelayTimer;
 
   constructor(
-    private readonly o: RelayOptions & { outbox: NotificationOutbox; clock: Clock; log: EventLog },
+    private readonly o: RelayOptions & { outbox: NotificationOutbox; clock: Clock; log: EventLog; timer: RelayTimer },
     private readonly detach: () => void,
   ) {
-    this.timer = o.timer ?? realTimer;
+    this.timer = o.timer;
   }
 
   subscribe(subscriber: NotificationSubscriber): void {
