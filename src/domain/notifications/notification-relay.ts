@@ -99,16 +99,22 @@ export class NotificationRelay {
   /** Sets the cursor at the current end if the consumer has none, and looks every `pollMs`. */
   start(): void {
     this.stopped = false;
-    this.ready ??= this.o.outbox.startCursor(this.o.consumer, this.o.clock.now()).catch((error: unknown) => {
+    this.begin();
+    this.handle ??= this.timer.setInterval(() => this.wake(), this.o.pollMs ?? RELAY_POLL_MS);
+  }
+
+  /** The cursor's first setting (retried by the next look if it failed; a look under the lock sets it too). */
+  private begin(): Promise<void> {
+    return (this.ready ??= this.o.outbox.startCursor(this.o.consumer, this.o.clock.now()).catch((error: unknown) => {
       this.ready = null;
       this.o.log('notification.relay_failed', { consumer: this.o.consumer, error: message(error) }, 'error');
-    });
-    this.handle ??= this.timer.setInterval(() => this.wake(), this.o.pollMs ?? RELAY_POLL_MS);
+    }));
   }
 
   /** Look now (an append of this process, the poll). */
   wake(): void {
-    if (!this.stopped && this.ready) void this.poll();
+    // Only once started (a relay made but not started is no one's to wake).
+    if (!this.stopped && this.handle !== null) void this.poll();
   }
 
   /** Hands on every row after the cursor; resolves when none is left (or another process relays now). */
@@ -148,8 +154,7 @@ export class NotificationRelay {
   }
 
   private async drain(): Promise<void> {
-    if (!this.ready) this.start();
-    await this.ready;
+    await this.begin();
     for (;;) {
       const read = await this.o.outbox.withRelayLock(this.o.consumer, (session) => this.batch(session));
       if (read === null || read < BATCH || this.stopped) return;
