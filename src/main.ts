@@ -68,7 +68,7 @@ async function main(): Promise<number> {
   if (longLived) app.worker.start();
   // Every periodic job, in one registry; each firing is claimed in the database (one replica runs it).
   // The daily digest joins it (digestJob in jobs/scheduler.ts) once its handler exists.
-  const scheduler = createScheduler({ delivery: app.delivery, claims: app.stores.jobClaims, owner: app.owner, tickMs: config.delivery.tickMs, onTick: () => app.worker.wake() });
+  const scheduler = createScheduler({ delivery: app.delivery, claims: app.stores.jobClaims, owner: app.owner, tickMs: config.delivery.tickMs, onTick: () => app.worker.wake(), notificationOutbox: app.notificationOutbox });
   // The live activity cards are refreshed while their campaigns send (status changes refresh them at once).
   const activity = slack?.activity;
   if (activity) scheduler.register(activityCardsJob({ timeZone: config.accountTimeZone }, () => activity.refreshSending()));

@@ -49,6 +49,8 @@ import type { CampaignDeps } from './domain/campaign/campaign-deps.js';
 import type { DeliveryDeps } from './domain/delivery/delivery-deps.js';
 import { NotificationBus } from './domain/notifications/notification-bus.js';
 import { notifyingCampaignStore } from './domain/notifications/notifying-campaign-store.js';
+import { OutboxNotifications, type RelayTimer } from './domain/notifications/notification-relay.js';
+import { PgNotificationOutbox } from './adapters/db/notification-outbox-store.js';
 import { LedgerJournal } from './domain/delivery/ledger-journal.js';
 import { ProviderSlots } from './domain/delivery/provider-slots.js';
 import type { CapturedOutbox } from './domain/ports/captured-outbox.js';
@@ -70,6 +72,8 @@ export interface App {
   worker: DeliveryWorker;
   /** Notifications as they happen: subscribe to print or post them. */
   notifications: NotificationBus;
+  /** Every notification of the bus written to `notification_outbox`; a process with Slack relays them from there (any process's). */
+  notificationOutbox: OutboxNotifications;
   signer: HmacTokenSigner;
   /** The one logger (stderr, JSON lines); the edges take children of it. */
   logger: HeraldLogger;
@@ -116,6 +120,12 @@ export interface App {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** The outbox relay's look interval: Node's timers, never keeping a stopping process alive. */
+const relayTimer: RelayTimer = {
+  setInterval: (run, ms) => setInterval(run, ms).unref(),
+  clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
+};
+
 export interface AppOverrides {
   clock?: Clock;
   database?: Database;
@@ -146,6 +156,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const log = overrides.log ?? eventLog(logger);
   // What Herald tells people by itself; the console and the Slack edge subscribe (issue 12).
   const notifications = new NotificationBus(log);
+  // ...and every one is written to the outbox, where the Slack relay (of whichever process has Slack) reads it.
+  const notificationOutbox = new OutboxNotifications({ outbox: new PgNotificationOutbox(database.pool), clock, log, timer: relayTimer });
+  notifications.subscribe(notificationOutbox.write);
   const deps: CampaignDeps = {
     campaigns: notifyingCampaignStore(new PrismaCampaignStore(prisma, clock), notifications, clock),
     templates: new PrismaTemplateStore(prisma, clock),
@@ -245,6 +258,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     delivery,
     worker,
     notifications,
+    notificationOutbox,
     signer,
     logger,
     metrics,
