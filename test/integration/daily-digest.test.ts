@@ -1,4 +1,10 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCommandHandler } from '../../src/commands/handle-command.js';
+import { consoleCharts } from '../../src/console/console-charts.js';
+import { renderText } from '../../src/console/render-text.js';
+import { createHttpServer } from '../../src/http/http-server.js';
 import { PrismaHitStore } from '../../src/adapters/db/hit-store.js';
 import type { ClassifiedHit } from '../../src/domain/ports/hit-store.js';
 import type { Notification } from '../../src/domain/ports/notifier.js';
@@ -167,6 +173,29 @@ describe.each(ENGINES)('the daily digest against fixture metrics (%s)', (engine)
     expect(future.text).toContain('--date 2026-10-27 has not begun yet in Europe/Paris');
     const bad = await t.run('digest --date 2026-02-29');
     expect(bad.text).toContain('--date is not a real date: 2026-02 has 28 days (got "2026-02-29")');
+  });
+
+  it('the console prints the digest and writes its chart PNGs, saying where', async () => {
+    const http = createHttpServer(t.app.httpDeps(), { publicBaseUrl: null, twilio: null });
+    try {
+      t.app.setChartServiceUrl(`http://127.0.0.1:${(await http.listen(0, '127.0.0.1')).port}`);
+      const handle = createCommandHandler(t.app, { error: () => {} });
+      const line = '/campaign digest';
+      const reply = await handle(line, { id: 'alice' });
+      const printed = renderText(reply);
+      expect(printed).toMatch(/^Sent that day: +5 ▲ 150\.0 % \(2 the day before\)$/m);
+      expect(printed).toMatch(/^Open rate: +66\.7 % \(4 ÷ 6\) ▼ 33\.3 pp \(100\.0 % the day before\)$/m);
+      expect(printed).toMatch(/^C-1003 Summer +0 ▼ 100\.0 % +50\.0 % \(1 ÷ 2\) +100\.0 % \(1 ÷ 1\)/m);
+      const lines = await consoleCharts({ renderer: t.app.charts, dataDir: t.dataDir, clock: t.clock })(reply, line);
+      const dir = path.join(t.dataDir, 'charts', 'digest-activity-20261025-20261026-080000utc');
+      expect(lines).toEqual([
+        `Chart: Sends, human opens and clicks per hour: 3 campaigns, Sun 25 Oct 2026: ${path.join(dir, 'digest-activity-20261025.png')}`,
+        `Chart: Funnels compared, Sun 25 Oct 2026: #1001, #1002, #1003: ${path.join(dir, 'digest-compare-20261025.png')}`,
+      ]);
+      for (const name of ['digest-activity-20261025.png', 'digest-compare-20261025.png']) expect(fs.readFileSync(path.join(dir, name)).subarray(1, 4).toString('latin1')).toBe('PNG');
+    } finally {
+      await http.close();
+    }
   });
 
   it('--post without Slack is refused, naming SLACK_DIGEST_CHANNEL', async () => {
