@@ -28,6 +28,6 @@ export function dailyDigest(options: DailyDigestOptions): (firing: Firing) => Pr
       return;
     }
     options.notifier.notify({ kind: 'digest.ready', day: digest.period.day, text: digestText(digest), at: firing.fireAt });
-    options.log('digest.told', { day: digest.period.day, campaigns: digest.campaigns.length });
+    options.log('digest.told', { day: digest.period.day, campaigns: digest.campaigns.length, notPosted: options.publisher ? 'SLACK_DIGEST_CHANNEL is not set' : 'no Slack in this process' });
   };
 }
