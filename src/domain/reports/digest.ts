@@ -327,7 +327,7 @@ export function emptyDayText(d: Digest): string {
 export function digestSummary(d: Digest): string {
   if (d.campaigns.length === 0) return `${digestTitle(d)}: ${emptyDayText(d)}`;
   const t = (key: string) => d.totals.find((x) => x.key === key)!;
-  const trend = (x: DigestTotal) => (x.trend.kind === 'none' ? '' : ` ${x.trend.text}`);
+  const trend = (x: DigestTotal) => (x.trend.kind === 'none' ? '' : ` (${x.trend.text})`);
   const open = t('open_rate');
   return (
     `${digestTitle(d)}: ${d.campaigns.length} campaign${d.campaigns.length === 1 ? '' : 's'}${trend(t('campaigns'))}, ` +

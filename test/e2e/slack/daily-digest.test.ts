@@ -76,7 +76,7 @@ describe('the daily digest posted to the managers’ channel', () => {
     expect(new Set(replies.map((r) => r.body.thread_ts)).size).toBe(1);
     expect(String(replies[0]!.body.thread_ts)).toMatch(/^1700000000\.\d{6}$/);
     for (const p of sent) assertPostable(p.body);
-    expect(first!.body.text).toMatch(/^Daily digest, Tue 1 Dec 2026 \(Europe\/Paris\): 40 campaigns new, 80 sent new, open rate 0\.0 %/);
+    expect(first!.body.text).toMatch(/^Daily digest, Tue 1 Dec 2026 \(Europe\/Paris\): 40 campaigns \(new\), 80 sent \(new\), open rate 0\.0 % \(new\)\.$/);
 
     const blocks = blocksOf(first!);
     expect(blocks[0]).toMatchObject({ type: 'header', text: { text: 'Daily digest, Tue 1 Dec 2026 (Europe/Paris)' } });
