@@ -27,6 +27,8 @@ import { PrismaLinkStore } from './adapters/db/link-store.js';
 import { PrismaMetricsStore } from './adapters/db/metrics-store.js';
 import { PgMessageExport } from './adapters/db/message-export.js';
 import { PrismaClickMap } from './adapters/db/click-map.js';
+import { PrismaPeriodActivityStore } from './adapters/db/period-activity-store.js';
+import type { PeriodActivityStore } from './domain/ports/period-activity.js';
 import type { MessageExport } from './domain/ports/message-export.js';
 import type { ClickMap } from './domain/ports/click-map.js';
 import { HitBuffer } from './domain/tracking/hit-buffer.js';
@@ -110,6 +112,8 @@ export interface App {
   setChartServiceUrl(url: string): void;
   /** `export` (CSV files in `<dataDir>/exports`) and `links` (the click map and link edits). */
   messageExport: MessageExport;
+  /** The daily digest's reads: a period's sends and hits by campaign and hour. */
+  periodActivity: PeriodActivityStore;
   clickMap: ClickMap;
   /** The base of links in messages (unsubscribe, Twilio callbacks); set once the HTTP server listens. */
   setPublicBaseUrl(url: string): void;
@@ -287,6 +291,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     },
     messageExport: new PgMessageExport(database.pool, path.join(config.dataDir, 'exports')),
     clickMap: new PrismaClickMap(prisma),
+    periodActivity: new PrismaPeriodActivityStore(prisma),
     setPublicBaseUrl(url) {
       publicBaseUrl = url.replace(/\/+$/, '');
     },

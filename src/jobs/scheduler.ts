@@ -30,7 +30,7 @@ const NOTIFICATIONS_KEPT_MS = 24 * 3_600_000;
  * - `approval-expiry` (every minute): pending approvals whose time ran out are closed and told.
  * - `job-lock-prune` (hourly): forgets claims older than a day.
  * - `notification-outbox-prune` (hourly, when given the outbox): forgets notifications older than a day.
- * The daily digest is registered by the composition root with `digestJob` once its handler exists.
+ * - `daily-digest` (DIGEST_CRON): registered by the composition root with `digestJob` and its handler (jobs/daily-digest.ts).
  */
 export function heraldJobs(options: SchedulerOptions): JobDefinition[] {
   const { delivery } = options;

@@ -10,10 +10,13 @@ import type { ChannelThreadStore } from '../domain/ports/channel-thread-store.js
 import type { Notification } from '../domain/ports/notifier.js';
 import { boltLevel, boltLogger } from './bolt-logger.js';
 import { ActivityThreads } from './channels/activity-threads.js';
+import { digestChannel } from './channels/digest-channel.js';
+import type { DigestPublisher } from '../domain/ports/digest-publisher.js';
 import type { ChannelPoster } from './channels/channel-poster.js';
 import { SlackChannelPoster, type PosterTimer } from './channels/slack-channel-poster.js';
 import { registerListeners } from './register-listeners.js';
 import type { OutboxNotifications, RelayTimer } from '../domain/notifications/notification-relay.js';
+import type { UploadChartOptions } from './charts/upload-chart.js';
 import type { PostedAlertStore } from '../domain/ports/posted-alert-store.js';
 import { alertDesk } from './alerts/alert-desk.js';
 import { createRoleResolver } from './roles.js';
@@ -33,6 +36,8 @@ export interface SlackEdge {
   poster: ChannelPoster;
   /** The activity threads (SLACK_ACTIVITY_CHANNEL), or null when no channel is configured; main.ts schedules `refreshSending`. */
   activity: ActivityThreads | null;
+  /** The managers' channel (SLACK_DIGEST_CHANNEL; `channel` null when unset): `/campaign digest --post` and the daily-digest job post through it. */
+  digest: DigestPublisher;
   /** Socket Mode: opens the socket. HTTP mode: nothing, unless `listen` is given (the receiver's own server). */
   start(listen?: { port: number; host: string }): Promise<Server | void>;
   stop(): Promise<void>;
@@ -88,6 +93,8 @@ export interface SlackEdgeOptions {
   poster?: { timer?: PosterTimer; channelIntervalMs?: number };
   /** The outbox relay's look interval and timer (tests: a timer that never fires; they call `settled()`). */
   relay?: { timer?: RelayTimer; pollMs?: number; maxAgeMs?: number };
+  /** How the digest's chart uploads wait for Slack to finish a file (tests: no sleeping). */
+  chartUpload?: UploadChartOptions;
 }
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -127,7 +134,11 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
     },
   });
 
-  const { execute } = createExecutor(app, { error: (m, c) => logger.error(m, c) });
+  // One poster for everything Herald posts by itself. Bolt's client rejects 429s (rejectRateLimitedCalls
+  // above): the poster waits them out per channel, so alerts and activity cards share Slack's pacing.
+  const poster = new SlackChannelPoster({ client: bolt.client, token: config.botToken, logger, ...options.poster });
+  const digest = digestChannel({ poster, client: bolt.client, channel: config.digestChannel, ...(app.charts ? { renderer: app.charts } : {}), logger, ...(options.chartUpload ? { upload: options.chartUpload } : {}) });
+  const { execute } = createExecutor({ ...app, digestPublisher: digest }, { error: (m, c) => logger.error(m, c) });
   const roleOf = createRoleResolver({
     config: { roles: config.roles, defaultRole: config.defaultRole },
     members: async (usergroup) => (await bolt.client.usergroups.users.list({ token: config.botToken, usergroup })).users ?? [],
@@ -144,9 +155,6 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
     ...(app.charts ? { charts: app.charts } : {}),
   };
   registerListeners(bolt, ctx);
-  // One poster for everything Herald posts by itself. Bolt's client rejects 429s (rejectRateLimitedCalls
-  // above): the poster waits them out per channel, so alerts and activity cards share Slack's pacing.
-  const poster = new SlackChannelPoster({ client: bolt.client, token: config.botToken, logger, ...options.poster });
   // Alerts in the alerts channel, the requesters' DMs and the activity threads follow the
   // notifications of every process through the outbox (one relaying replica at a time), never the
   // local bus: a click here and a console command elsewhere reach Slack the same way.
@@ -200,6 +208,7 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
     routes,
     poster,
     activity,
+    digest,
     async start(listen) {
       if (config.socketMode) {
         await bolt.start();

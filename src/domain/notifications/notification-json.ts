@@ -10,6 +10,7 @@ const KINDS: Record<NotificationKind, true> = {
   'approval.decided': true,
   'approval.expired': true,
   'delivery.unknown': true,
+  'digest.ready': true,
 };
 
 /** The keys whose values are dates in some notification: JSON carries them as ISO strings. */
