@@ -1,3 +1,4 @@
+import type http from 'node:http';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { LinkStore } from '../../domain/ports/link-store.js';
 import type { TokenSigner } from '../../domain/ports/token-signer.js';
@@ -11,6 +12,8 @@ export const CLICK_PATH = '/c/:token';
 
 /** The smallest transparent GIF (1x1, 43 bytes). */
 export const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+/** The same bytes as a latin1 string: Node then sends the head and the body in one write, not two. */
+const PIXEL_BODY = PIXEL_GIF.toString('latin1');
 
 /** Every fetch must reach us (each is a hit), and nothing may keep the image or the redirect. */
 const NO_CACHE = {
@@ -27,6 +30,15 @@ export interface TrackingRouteDeps {
   /** Takes the hit (buffered, written in batches); never waits for the database. */
   record(hit: Hit): void;
   log: HttpLogger;
+}
+
+/** Built once: every pixel answer carries the same headers (Node only reads the object). */
+const PIXEL_HEADERS = { ...NO_CACHE, 'content-type': 'image/gif', 'content-length': PIXEL_GIF.length };
+
+/** The pixel answer: 200, the GIF, no caching. The bench's bare server answers with this too. */
+export function sendPixel(res: http.ServerResponse): void {
+  res.writeHead(200, PIXEL_HEADERS);
+  res.end(PIXEL_BODY, 'latin1');
 }
 
 function userAgent(value: string | string[] | undefined): string | null {
@@ -56,8 +68,7 @@ export function openPixelRoute(deps: TrackingRouteDeps): HttpRoute {
           hasPixel: true,
         });
       }
-      res.writeHead(200, { ...NO_CACHE, 'content-type': 'image/gif', 'content-length': PIXEL_GIF.length });
-      res.end(PIXEL_GIF);
+      sendPixel(res);
     },
   };
 }
