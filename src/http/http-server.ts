@@ -117,7 +117,8 @@ function match(parts: readonly string[], given: readonly string[]): RouteParams 
     if (want.charCodeAt(0) === 58 /* ':' */) {
       if (got === '') return null;
       try {
-        (params ??= {})[want.slice(1)] = decodeURIComponent(got);
+        // Most segments (tokens) have no escapes: no decoding, no new string.
+        (params ??= {})[want.slice(1)] = got.includes('%') ? decodeURIComponent(got) : got;
       } catch {
         return null;
       }
