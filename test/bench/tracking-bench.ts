@@ -73,10 +73,19 @@ function load(port: number, paths: string[], ms: number): Promise<Load> {
   });
 }
 
+/** What a server says when asked to flush (tracking-server.ts). */
+interface Flushed {
+  held: number;
+  ms: number;
+  cpuMs: number;
+  loopMaxMs: number;
+  loopP99Ms: number;
+}
+
 interface Server {
   port: number;
   /** Writes every hit taken; says how many were still held and how long the write took. */
-  flush(): Promise<{ held: number; ms: number; cpuMs: number; loopMaxMs?: number; loopP99Ms?: number }>;
+  flush(): Promise<Flushed>;
   close(): Promise<void>;
 }
 
@@ -94,7 +103,7 @@ function startServer(args: string[], execArgv: string[] = []): Promise<Server> {
   return next<{ port: number }>().then(({ port }) => ({
     port,
     flush: () => {
-      const reply = next<{ held: number; ms: number; cpuMs: number; loopMaxMs?: number; loopP99Ms?: number }>();
+      const reply = next<Flushed>();
       child.send({ type: 'flush' });
       return reply;
     },
@@ -151,7 +160,8 @@ export async function trackingBench(engine: Engine, emit: Emit): Promise<void> {
       let c0 = clientCpu();
       const b = await load(bare.port, paths, (SECONDS * 1000) / ROUNDS);
       cpu.client += clientCpu() - c0;
-      cpu.bare += (await bare.flush()).cpuMs - b0.cpuMs;
+      const b1 = await bare.flush();
+      cpu.bare += b1.cpuMs - b0.cpuMs;
       bareLatencies.push(...b.latencies);
       bareMs += b.ms;
       failed += b.failed;
@@ -160,11 +170,11 @@ export async function trackingBench(engine: Engine, emit: Emit): Promise<void> {
       const h = await load(herald.port, paths, (SECONDS * 1000) / ROUNDS);
       // The round's hits are written before its time stops: persistence is inside the figure.
       const f0 = performance.now();
-      const { held, ms, cpuMs, loopMaxMs = 0, loopP99Ms = 0 } = await herald.flush();
+      const { held, ms, cpuMs, loopMaxMs, loopP99Ms } = await herald.flush();
       const flushMs = performance.now() - f0;
       cpu.client += clientCpu() - c0;
       cpu.herald += cpuMs - h0.cpuMs;
-      note(`tracking ${engine} round ${round + 1}: bare ${b.latencies.length} answered in ${b.ms.toFixed(0)} ms, Herald ${h.latencies.length} in ${h.ms.toFixed(0)} ms; ${held} still held at the end, written in ${ms.toFixed(0)} ms; Herald's event loop delay p99 ${loopP99Ms.toFixed(1)} ms, max ${loopMaxMs.toFixed(1)} ms`);
+      note(`tracking ${engine} round ${round + 1}: bare ${b.latencies.length} answered in ${b.ms.toFixed(0)} ms, Herald ${h.latencies.length} in ${h.ms.toFixed(0)} ms; ${held} still held at the end, written in ${ms.toFixed(0)} ms; event loop delay p99 / max: bare ${b1.loopP99Ms.toFixed(1)} / ${b1.loopMaxMs.toFixed(1)} ms, Herald ${loopP99Ms.toFixed(1)} / ${loopMaxMs.toFixed(1)} ms`);
       heraldMs += h.ms + flushMs;
       heraldLatencies.push(...h.latencies);
       failed += h.failed;

@@ -7,8 +7,8 @@
  * - `herald <database url> <secret>`: Herald's HTTP edge as serve mode builds it (buildApp, the system clock,
  *   the app's logger, httpDeps), hits buffered and written to that database.
  * It says `{ port }` over IPC once listening; `flush` answers `{ held, ms, cpuMs }` once every hit
- * taken is written (cpuMs: the process's CPU time so far; Herald adds its event loop's delay since
- * the last flush, loopMaxMs and loopP99Ms); `close` ends the process (a `--cpu-prof` profile is written then).
+ * taken is written (cpuMs: the process's CPU time so far; loopMaxMs, loopP99Ms: its event loop's
+ * delay since the last flush); `close` ends the process (a `--cpu-prof` profile is written then).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,14 +28,22 @@ const cpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 };
+/** How long the event loop was held at once since the last flush (a batch being written, the machine busy, …). */
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+const measures = () => {
+  const out = { cpuMs: cpuMs(), loopMaxMs: loopDelay.max / 1e6, loopP99Ms: loopDelay.percentile(99) / 1e6 };
+  loopDelay.reset();
+  return out;
+};
 
 if (mode === 'bare') {
   // The very answer Herald's pixel gives, written the same way: the difference is all Herald's own work.
   const server = http.createServer((_req, res) => sendPixel(res));
   server.listen(0, '127.0.0.1', () => send({ port: (server.address() as AddressInfo).port }));
   process.on('message', (m: Control) => {
-    if (m.type === 'flush') send({ held: 0, ms: 0, cpuMs: cpuMs() });
-    else server.close(() => process.exit(0));
+    if (m.type === 'flush') return send({ held: 0, ms: 0, ...measures() });
+    server.close(() => process.exit(0));
     server.closeIdleConnections();
   });
 } else if (mode === 'herald' && databaseUrl && secret) {
@@ -44,18 +52,12 @@ if (mode === 'bare') {
   const app = await buildApp(config, { database });
   const edge = createHttpServer(app.httpDeps(app.logger.child({ edge: 'http' })), { publicBaseUrl: null, twilio: null });
   const { port } = await edge.listen(0, '127.0.0.1');
-  // How long the event loop was held at once (a batch being classified and serialised, …), per round.
-  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
-  loopDelay.enable();
   send({ port });
   process.on('message', (m: Control) => {
     if (m.type === 'flush') {
       const held = app.tracking.buffer.size;
       const t = performance.now();
-      void app.tracking.buffer.flush().then(() => {
-        send({ held, ms: performance.now() - t, cpuMs: cpuMs(), loopMaxMs: loopDelay.max / 1e6, loopP99Ms: loopDelay.percentile(99) / 1e6 });
-        loopDelay.reset();
-      });
+      void app.tracking.buffer.flush().then(() => send({ held, ms: performance.now() - t, ...measures() }));
     } else {
       void edge
         .close()
