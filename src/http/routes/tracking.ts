@@ -10,7 +10,7 @@ import type { HttpLogger, HttpRoute } from '../route.js';
 export const OPEN_PATH = '/o/:token';
 export const CLICK_PATH = '/c/:token';
 
-/** The smallest transparent GIF (1x1, 43 bytes). */
+/** A transparent 1x1 GIF (42 bytes). */
 export const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 /** The same bytes as a latin1 string: Node then sends the head and the body in one write, not two. */
 const PIXEL_BODY = PIXEL_GIF.toString('latin1');
