@@ -5,7 +5,7 @@ import type { ReceiptSink } from '../domain/ports/receipt-sink.js';
 import type { SuppressionStore } from '../domain/ports/suppression-store.js';
 import type { TokenSigner } from '../domain/ports/token-signer.js';
 import type { UnsubscribeRecorder } from '../domain/ports/unsubscribe-recorder.js';
-import { BodyTooLargeError, DEFAULT_MAX_BODY_BYTES } from './request-body.js';
+import { BodyTooLargeError, DEFAULT_MAX_BODY_BYTES, rawHeader } from './request-body.js';
 import { sendText } from './reply.js';
 import type { HttpLogger, HttpRoute, RouteParams } from './route.js';
 import { chartRoute } from './routes/chart.js';
@@ -99,30 +99,33 @@ export function createHttpServer(deps: HttpServerDeps, options: HttpServerOption
 
 interface CompiledRoute {
   route: HttpRoute;
-  /** The route's path split at '/' once (`:name` segments are parameters). */
+  /** The route's path split at '/' once. */
   parts: string[];
+  /** For each segment, the parameter's name (`:name`), else null. */
+  names: (string | null)[];
 }
 
 function compile(route: HttpRoute): CompiledRoute {
-  return { route, parts: route.path.split('/') };
+  const parts = route.path.split('/');
+  return { route, parts, names: parts.map((p) => (p.startsWith(':') ? p.slice(1) : null)) };
 }
 
 /** The route's parameters if the request path's segments (split once per request) fit it. */
-function match(parts: readonly string[], given: readonly string[]): RouteParams | null {
+function match({ parts, names }: CompiledRoute, given: readonly string[]): RouteParams | null {
   if (given.length !== parts.length) return null;
   let params: RouteParams | null = null;
   for (let i = 0; i < parts.length; i++) {
-    const want = parts[i]!;
+    const name = names[i];
     const got = given[i]!;
-    if (want.charCodeAt(0) === 58 /* ':' */) {
+    if (name) {
       if (got === '') return null;
       try {
         // Most segments (tokens) have no escapes: no decoding, no new string.
-        (params ??= {})[want.slice(1)] = got.includes('%') ? decodeURIComponent(got) : got;
+        (params ??= {})[name] = got.includes('%') ? decodeURIComponent(got) : got;
       } catch {
         return null;
       }
-    } else if (want !== got) return null;
+    } else if (parts[i] !== got) return null;
   }
   return params ?? {};
 }
@@ -153,16 +156,17 @@ function dispatch(routes: CompiledRoute[], req: http.IncomingMessage, res: http.
   const pathname = pathnameOf(req.url ?? '/');
   if (pathname === null) return sendText(res, 400, 'Bad Request');
   try {
-    const length = req.headers['content-length'];
+    const length = rawHeader(req, 'content-length');
     if (length !== undefined) {
       const declared = Number(length);
       if (Number.isFinite(declared) && declared > maxBodyBytes) return refuseTooLarge(res);
     }
     const given = pathname.split('/');
     let allowed: string[] | null = null;
-    for (const { route, parts } of routes) {
-      const params = match(parts, given);
+    for (const compiled of routes) {
+      const params = match(compiled, given);
       if (!params) continue;
+      const { route } = compiled;
       if (route.method === method || (method === 'HEAD' && route.method === 'GET')) {
         const answered = route.handler(req, res, params);
         if (answered) answered.catch((error: unknown) => fail(res, log, method, pathname, error));

@@ -5,6 +5,7 @@ import type { TokenSigner } from '../../domain/ports/token-signer.js';
 import type { Hit } from '../../domain/tracking/classify-hit.js';
 import { verifyClick, verifyOpen } from '../../domain/tracking/tracking-tokens.js';
 import { sendText } from '../reply.js';
+import { rawHeader } from '../request-body.js';
 import type { HttpLogger, HttpRoute } from '../route.js';
 
 export const OPEN_PATH = '/o/:token';
@@ -41,8 +42,8 @@ export function sendPixel(res: http.ServerResponse): void {
   res.end(PIXEL_BODY, 'latin1');
 }
 
-function userAgent(value: string | string[] | undefined): string | null {
-  return typeof value === 'string' ? value.slice(0, 512) : null;
+function userAgent(value: string | undefined): string | null {
+  return value === undefined ? null : value.slice(0, 512);
 }
 
 /**
@@ -60,7 +61,7 @@ export function openPixelRoute(deps: TrackingRouteDeps): HttpRoute {
           kind: 'open',
           at: deps.clock.now(),
           method: req.method ?? 'GET',
-          userAgent: userAgent(req.headers['user-agent']),
+          userAgent: userAgent(rawHeader(req, 'user-agent')),
           ip: req.socket.remoteAddress ?? null,
           messageId,
           linkId: null,
@@ -90,7 +91,7 @@ export function clickRoute(deps: TrackingRouteDeps): HttpRoute {
         kind: 'click',
         at: deps.clock.now(),
         method: req.method ?? 'GET',
-        userAgent: userAgent(req.headers['user-agent']),
+        userAgent: userAgent(rawHeader(req, 'user-agent')),
         ip: req.socket.remoteAddress ?? null,
         messageId: token.messageId,
         linkId: token.linkId,
