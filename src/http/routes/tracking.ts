@@ -13,7 +13,7 @@ export const CLICK_PATH = '/c/:token';
 
 /** A transparent 1x1 GIF (42 bytes). */
 export const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
-/** The same bytes as a latin1 string: Node then sends the head and the body in one write, not two. */
+/** The same bytes as a latin1 string: Node joins a string body to the head in one chunk (a Buffer is a chunk of its own). */
 const PIXEL_BODY = PIXEL_GIF.toString('latin1');
 
 /** Every fetch must reach us (each is a hit), and nothing may keep the image or the redirect. */
