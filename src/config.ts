@@ -173,6 +173,8 @@ const ConfigSchema = z.object({
   // The on-call user group every alert mentions (<!subteam^S…>).
   SLACK_ONCALL_GROUP: z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user-group id (S…), as in the group\'s profile or usergroups.list').optional(),
   SLACK_ACTIVITY_CHANNEL: z.string().optional(),
+  // The managers' channel: the daily digest (DIGEST_CRON) and `/campaign digest --post`.
+  SLACK_DIGEST_CHANNEL: z.string().optional(),
 });
 
 export interface Config {
@@ -245,6 +247,8 @@ export interface Config {
     /** The user group (S…) alerts mention; null: alerts mention no one. */
     oncallGroup: string | null;
     activityChannel: string | null;
+    /** The managers' channel the daily digest is posted to (SLACK_DIGEST_CHANNEL); null: the digest is posted nowhere. */
+    digestChannel: string | null;
   } | null;
 }
 
@@ -502,6 +506,7 @@ function slackConfig(c: Parsed): Config['slack'] {
     alertsChannel: c.SLACK_ALERTS_CHANNEL ?? null,
     oncallGroup: c.SLACK_ONCALL_GROUP ?? null,
     activityChannel: c.SLACK_ACTIVITY_CHANNEL ?? null,
+    digestChannel: c.SLACK_DIGEST_CHANNEL ?? null,
   };
 }
 

@@ -8,7 +8,8 @@ import { runConsole } from './console/run-console.js';
 import { createHttpServer } from './http/http-server.js';
 import type { DeliveryWorker } from './jobs/delivery-worker.js';
 import type { JobRegistry } from './jobs/job-registry.js';
-import { activityCardsJob, createScheduler } from './jobs/scheduler.js';
+import { activityCardsJob, createScheduler, digestJob } from './jobs/scheduler.js';
+import { dailyDigest } from './jobs/daily-digest.js';
 import { campaignRef } from './domain/campaign/campaign.js';
 import { buildApp } from './wiring.js';
 
@@ -67,8 +68,20 @@ async function main(): Promise<number> {
   const longLived = serve || interactive;
   if (longLived) app.worker.start();
   // Every periodic job, in one registry; each firing is claimed in the database (one replica runs it).
-  // The daily digest joins it (digestJob in jobs/scheduler.ts) once its handler exists.
-  const scheduler = createScheduler({ delivery: app.delivery, claims: app.stores.jobClaims, owner: app.owner, tickMs: config.delivery.tickMs, onTick: () => app.worker.wake() });
+  const scheduler = createScheduler({ delivery: app.delivery, claims: app.stores.jobClaims, owner: app.owner, tickMs: config.delivery.tickMs, onTick: () => app.worker.wake(), notificationOutbox: app.notificationOutbox });
+  // The daily digest (DIGEST_CRON): to SLACK_DIGEST_CHANNEL when set, else told as a notification (the console prints it).
+  scheduler.register(
+    digestJob(
+      { cron: config.digestCron, timeZone: config.accountTimeZone },
+      dailyDigest({
+        deps: { metrics: app.metricsDeps, activity: app.periodActivity, clock: app.deps.clock },
+        timeZone: config.accountTimeZone,
+        publisher: slack?.digest ?? null,
+        notifier: app.notifications,
+        log: app.delivery.log,
+      }),
+    ),
+  );
   // The live activity cards are refreshed while their campaigns send (status changes refresh them at once).
   const activity = slack?.activity;
   if (activity) scheduler.register(activityCardsJob({ timeZone: config.accountTimeZone }, () => activity.refreshSending()));

@@ -27,6 +27,8 @@ import { PrismaLinkStore } from './adapters/db/link-store.js';
 import { PrismaMetricsStore } from './adapters/db/metrics-store.js';
 import { PgMessageExport } from './adapters/db/message-export.js';
 import { PrismaClickMap } from './adapters/db/click-map.js';
+import { PrismaPeriodActivityStore } from './adapters/db/period-activity-store.js';
+import type { PeriodActivityStore } from './domain/ports/period-activity.js';
 import type { MessageExport } from './domain/ports/message-export.js';
 import type { ClickMap } from './domain/ports/click-map.js';
 import { HitBuffer } from './domain/tracking/hit-buffer.js';
@@ -49,6 +51,8 @@ import type { CampaignDeps } from './domain/campaign/campaign-deps.js';
 import type { DeliveryDeps } from './domain/delivery/delivery-deps.js';
 import { NotificationBus } from './domain/notifications/notification-bus.js';
 import { notifyingCampaignStore } from './domain/notifications/notifying-campaign-store.js';
+import { OutboxNotifications, type RelayTimer } from './domain/notifications/notification-relay.js';
+import { PgNotificationOutbox } from './adapters/db/notification-outbox-store.js';
 import { LedgerJournal } from './domain/delivery/ledger-journal.js';
 import { ProviderSlots } from './domain/delivery/provider-slots.js';
 import type { CapturedOutbox } from './domain/ports/captured-outbox.js';
@@ -70,6 +74,8 @@ export interface App {
   worker: DeliveryWorker;
   /** Notifications as they happen: subscribe to print or post them. */
   notifications: NotificationBus;
+  /** Every notification of the bus written to `notification_outbox`; a process with Slack relays them from there (any process's). */
+  notificationOutbox: OutboxNotifications;
   signer: HmacTokenSigner;
   /** The one logger (stderr, JSON lines); the edges take children of it. */
   logger: HeraldLogger;
@@ -106,6 +112,8 @@ export interface App {
   setChartServiceUrl(url: string): void;
   /** `export` (CSV files in `<dataDir>/exports`) and `links` (the click map and link edits). */
   messageExport: MessageExport;
+  /** The daily digest's reads: a period's sends and hits by campaign and hour. */
+  periodActivity: PeriodActivityStore;
   clickMap: ClickMap;
   /** The base of links in messages (unsubscribe, Twilio callbacks); set once the HTTP server listens. */
   setPublicBaseUrl(url: string): void;
@@ -115,6 +123,12 @@ export interface App {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** The outbox relay's look interval: Node's timers, never keeping a stopping process alive. */
+const relayTimer: RelayTimer = {
+  setInterval: (run, ms) => setInterval(run, ms).unref(),
+  clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
+};
 
 export interface AppOverrides {
   clock?: Clock;
@@ -146,6 +160,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const log = overrides.log ?? eventLog(logger);
   // What Herald tells people by itself; the console and the Slack edge subscribe (issue 12).
   const notifications = new NotificationBus(log);
+  // ...and every one is written to the outbox, where the Slack relay (of whichever process has Slack) reads it.
+  const notificationOutbox = new OutboxNotifications({ outbox: new PgNotificationOutbox(database.pool), clock, log, timer: relayTimer });
+  notifications.subscribe(notificationOutbox.write);
   const deps: CampaignDeps = {
     campaigns: notifyingCampaignStore(new PrismaCampaignStore(prisma, clock), notifications, clock),
     templates: new PrismaTemplateStore(prisma, clock),
@@ -245,6 +262,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     delivery,
     worker,
     notifications,
+    notificationOutbox,
     signer,
     logger,
     metrics,
@@ -273,6 +291,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     },
     messageExport: new PgMessageExport(database.pool, path.join(config.dataDir, 'exports')),
     clickMap: new PrismaClickMap(prisma),
+    periodActivity: new PrismaPeriodActivityStore(prisma),
     setPublicBaseUrl(url) {
       publicBaseUrl = url.replace(/\/+$/, '');
     },

@@ -5,6 +5,8 @@ import type { LocalFiles } from '../domain/ports/local-files.js';
 import type { MessageExport } from '../domain/ports/message-export.js';
 import type { ClickMap } from '../domain/ports/click-map.js';
 import type { MetricsDeps } from '../domain/metrics/campaign-metrics.js';
+import type { DigestPublisher } from '../domain/ports/digest-publisher.js';
+import type { PeriodActivityStore } from '../domain/ports/period-activity.js';
 
 /**
  * What the command layer works with, given by the composition root (wiring.ts): the campaign core,
@@ -23,6 +25,10 @@ export interface CommandContext {
   messageExport?: MessageExport;
   /** `links`: the click map and link edits; absent in unit fakes. */
   clickMap?: ClickMap;
+  /** `digest`: a period's sends and hits by campaign and hour; absent in unit fakes. */
+  periodActivity?: PeriodActivityStore;
+  /** `digest --post`: the managers' channel (SLACK_DIGEST_CHANNEL), given by the Slack edge; absent without Slack. */
+  digestPublisher?: DigestPublisher;
   /** Starts sending at once after a launch or retry instead of at the next poll. */
   worker?: { wake(): void };
 }

@@ -12,6 +12,7 @@ import { templateCommands } from './template-commands.js';
 import { compareCommand, statsCommand } from './report-commands.js';
 import { exportCommand } from './export-commands.js';
 import { linkCommands } from './link-commands.js';
+import { digestCommand } from './digest-command.js';
 import { uploadCommands, type UploadCommand, type UploadKey } from './upload-commands.js';
 
 /** Who is asking: the console's user or a Slack user id, recorded as the actor of every change. */
@@ -38,10 +39,6 @@ type HandlerTable = { [K in ExecutableKey]: Handler<ExecutableOf<K>> };
 const read = 'viewer' as const;
 const change = 'marketer' as const;
 
-function notAvailable(name: string): never {
-  throw new AppError('NOT_AVAILABLE', `/campaign ${name} is not in this build yet; it arrives with a later issue.`);
-}
-const later = (name: string) => ({ role: read, run: async () => notAvailable(name) });
 
 /**
  * Templates read from files on Herald's own server are admin-only: the path is the server's, not
@@ -85,7 +82,8 @@ const HANDLERS: HandlerTable = {
   compare: { role: read, run: (ctx, cmd) => compareCommand(ctx, cmd) },
   'links list': { role: read, run: (ctx, cmd) => linkCommands.list(ctx, cmd) },
   'links edit': { role: change, run: (ctx, cmd, actor) => linkCommands.edit(ctx, cmd, actor) },
-  digest: { ...later('digest'), role: change },
+  // Reading the digest is a report; posting it speaks in the managers' channel for Herald.
+  digest: { role: (cmd) => (cmd.post ? change : read), run: (ctx, cmd) => digestCommand(ctx, cmd) },
   approve: { role: 'approver', run: (ctx, cmd, actor) => campaignCommands.approve(ctx.deps, cmd, actor) },
   deny: { role: 'approver', run: (ctx, cmd, actor) => campaignCommands.deny(ctx.deps, cmd, actor) },
   // A path is a file on Herald's server: admin only (marketers upload files in Slack: 'contacts upload').
@@ -125,9 +123,10 @@ export function roleFor(command: ExecutableCommand): Role {
 
 /**
  * The role every command of a key needs, for an edge that must check before it can build the
- * command (an upload refused before its file is downloaded); the command itself is checked again.
+ * command (an upload refused before its file is downloaded, a link's Edit button shown or its modal
+ * opened); the command itself is checked again.
  */
-export function roleForKey(key: 'contacts upload' | 'templates upload'): Role {
+export function roleForKey(key: 'contacts upload' | 'templates upload' | 'links edit'): Role {
   const { role } = HANDLERS[key];
   return typeof role === 'function' ? 'admin' : role;
 }

@@ -22,7 +22,7 @@ export const linkCommands = {
     const title = `Click map of ${ref} ${campaign.name}`;
     if (links.length === 0) return reply(`${title}: no tracked links yet`, [{ type: 'header', text: title }, { type: 'text', text: 'No tracked links yet: links are registered when messages are rendered with tracking on.' }]);
     const byClicks = [...links].sort((a, b) => b.unique - a.unique || b.total - a.total || a.id - b.id);
-    return reply(`${title}: ${links.length} link${links.length === 1 ? '' : 's'}`, [
+    const answer = reply(`${title}: ${links.length} link${links.length === 1 ? '' : 's'}`, [
       { type: 'header', text: title },
       {
         type: 'table',
@@ -31,6 +31,7 @@ export const linkCommands = {
       },
       { type: 'context', text: `Human clicks only; unique = recipients who clicked the link. Change a destination: /campaign links ${ref} edit L-<n> --url URL` },
     ]);
+    return { ...answer, linkMap: { campaignId: campaign.id, campaignName: campaign.name, links: byClicks.map((l) => ({ id: l.id, url: l.url, originalUrl: l.originalUrl })) } };
   },
 
   /** `/campaign links <id> edit <link> --url URL`: the link goes to URL from now on, for every recipient. */

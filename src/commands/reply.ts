@@ -71,6 +71,15 @@ export interface Reply {
   charts?: readonly ChartSpec[];
   /** Files the command wrote on Herald's disk (an export), for edges that post files: Slack uploads them, the console names the path. */
   savedFiles?: readonly SavedFile[];
+  /** Set when the reply is a campaign's click map (`links <id>`), so an edge can offer to edit each link (Slack's Edit buttons). */
+  linkMap?: ReplyLinkMap;
+}
+
+/** The links a click map shows, in its order: ids and destinations only; an edit re-reads and re-checks everything. */
+export interface ReplyLinkMap {
+  campaignId: number;
+  campaignName: string;
+  links: readonly { id: number; url: string; originalUrl: string }[];
 }
 
 /** A file written on Herald's disk that goes with a reply: where it is, its name and title, the line posted with it. */

@@ -54,6 +54,9 @@ function describe(n: Notification, zone: string): string {
         `${n.count === 1 ? 'it' : 'them'} to the provider and recording the answer. They may have been sent and are not resent by themselves: ` +
         'check with /campaign messages <id> --status unknown before retrying.'
       );
+    case 'digest.ready':
+      // The digest keeps its lines: a title, the totals, then each campaign (/campaign digest also writes its charts).
+      return `DIGEST ${n.text}\n(charts: /campaign digest --date ${n.day})`;
   }
 }
 

@@ -5,7 +5,7 @@ import type { ReceiptSink } from '../domain/ports/receipt-sink.js';
 import type { SuppressionStore } from '../domain/ports/suppression-store.js';
 import type { TokenSigner } from '../domain/ports/token-signer.js';
 import type { UnsubscribeRecorder } from '../domain/ports/unsubscribe-recorder.js';
-import { BodyTooLargeError, DEFAULT_MAX_BODY_BYTES } from './request-body.js';
+import { BodyTooLargeError, DEFAULT_MAX_BODY_BYTES, rawHeader } from './request-body.js';
 import { sendText } from './reply.js';
 import type { HttpLogger, HttpRoute, RouteParams } from './route.js';
 import { chartRoute } from './routes/chart.js';
@@ -75,9 +75,7 @@ export function createHttpServer(deps: HttpServerDeps, options: HttpServerOption
   }
   const routes = [...(options.extraRoutes ?? []), ...own].map(compile);
 
-  const server = http.createServer((req, res) => {
-    void dispatch(routes, req, res, maxBodyBytes, log);
-  });
+  const server = http.createServer((req, res) => dispatch(routes, req, res, maxBodyBytes, log));
 
   return {
     server,
@@ -101,67 +99,98 @@ export function createHttpServer(deps: HttpServerDeps, options: HttpServerOption
 
 interface CompiledRoute {
   route: HttpRoute;
-  match(pathname: string): RouteParams | null;
+  /** The route's path split at '/' once. */
+  parts: string[];
+  /** For each segment, the parameter's name (`:name`), else null. */
+  names: (string | null)[];
 }
 
 function compile(route: HttpRoute): CompiledRoute {
   const parts = route.path.split('/');
-  return {
-    route,
-    match(pathname) {
-      const given = pathname.split('/');
-      if (given.length !== parts.length) return null;
-      const params: RouteParams = {};
-      for (let i = 0; i < parts.length; i++) {
-        const want = parts[i]!;
-        const got = given[i]!;
-        if (want.startsWith(':')) {
-          if (got === '') return null;
-          try {
-            params[want.slice(1)] = decodeURIComponent(got);
-          } catch {
-            return null;
-          }
-        } else if (want !== got) return null;
-      }
-      return params;
-    },
-  };
+  return { route, parts, names: parts.map((p) => (p.startsWith(':') ? p.slice(1) : null)) };
 }
 
-async function dispatch(routes: CompiledRoute[], req: http.IncomingMessage, res: http.ServerResponse, maxBodyBytes: number, log: HttpLogger): Promise<void> {
-  const method = req.method ?? 'GET';
-  let pathname: string;
-  try {
-    pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-  } catch {
-    return sendText(res, 400, 'Bad Request');
+/** The route's parameters if the request path's segments (split once per request) fit it. */
+function match({ parts, names }: CompiledRoute, given: readonly string[]): RouteParams | null {
+  if (given.length !== parts.length) return null;
+  let params: RouteParams | null = null;
+  for (let i = 0; i < parts.length; i++) {
+    const name = names[i];
+    const got = given[i]!;
+    if (name) {
+      if (got === '') return null;
+      try {
+        // Most segments (tokens) have no escapes: no decoding, no new string.
+        (params ??= {})[name] = got.includes('%') ? decodeURIComponent(got) : got;
+      } catch {
+        return null;
+      }
+    } else if (parts[i] !== got) return null;
   }
+  return params ?? {};
+}
+
+/**
+ * A path of plain segments (letters, digits, `-._~`, none of them `.` or `..`, the first not empty) is its own pathname:
+ * the WHATWG parser would return it unchanged, so it is not parsed (the tracking routes' paths are
+ * all like this). Anything else (a query, escapes, dot segments, backslashes) goes through `URL`.
+ */
+const PLAIN_PATH = /^\/(?:(?!\.\.?(?:\/|$))[A-Za-z0-9_.~-]+(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9_.~-]*)*)?$/;
+
+function pathnameOf(url: string): string | null {
+  if (PLAIN_PATH.test(url)) return url;
   try {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > maxBodyBytes) return refuseTooLarge(res);
-    const allowed: string[] = [];
-    for (const { route, match } of routes) {
-      const params = match(pathname);
+    return new URL(url, 'http://localhost').pathname;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One request: the first route whose path fits and whose method matches answers it. A synchronous
+ * handler (the open pixel) is answered in the same tick with no promise made for it; a handler's
+ * failure, thrown or rejected, is a 500 (or a 413 for a body too large).
+ */
+function dispatch(routes: CompiledRoute[], req: http.IncomingMessage, res: http.ServerResponse, maxBodyBytes: number, log: HttpLogger): void {
+  const method = req.method ?? 'GET';
+  const pathname = pathnameOf(req.url ?? '/');
+  if (pathname === null) return sendText(res, 400, 'Bad Request');
+  try {
+    const length = rawHeader(req, 'content-length');
+    if (length !== undefined) {
+      const declared = Number(length);
+      if (Number.isFinite(declared) && declared > maxBodyBytes) return refuseTooLarge(res);
+    }
+    const given = pathname.split('/');
+    let allowed: string[] | null = null;
+    for (const compiled of routes) {
+      const params = match(compiled, given);
       if (!params) continue;
+      const { route } = compiled;
       if (route.method === method || (method === 'HEAD' && route.method === 'GET')) {
-        await route.handler(req, res, params);
+        const answered = route.handler(req, res, params);
+        if (answered) answered.catch((error: unknown) => fail(res, log, method, pathname, error));
         return;
       }
-      allowed.push(route.method);
+      (allowed ??= []).push(route.method);
     }
-    if (allowed.length > 0) {
+    if (allowed) {
       res.setHeader('allow', [...new Set(allowed)].join(', '));
       return sendText(res, 405, 'Method Not Allowed');
     }
     sendText(res, 404, 'Not Found');
   } catch (error) {
-    if (error instanceof BodyTooLargeError) return refuseTooLarge(res);
-    // The stack goes to the log only: a response must not describe our internals.
-    log.error('http request failed', { method, path: pathname, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-    if (res.headersSent) res.destroy();
-    else sendText(res, 500, 'Internal Server Error');
+    fail(res, log, method, pathname, error);
   }
+}
+
+/** A handler failed (no closure per request: an async handler's rejection makes the only one). */
+function fail(res: http.ServerResponse, log: HttpLogger, method: string, pathname: string, error: unknown): void {
+  if (error instanceof BodyTooLargeError) return refuseTooLarge(res);
+  // The stack goes to the log only: a response must not describe our internals.
+  log.error('http request failed', { method, path: pathname, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  if (res.headersSent) res.destroy();
+  else sendText(res, 500, 'Internal Server Error');
 }
 
 function refuseTooLarge(res: http.ServerResponse): void {

@@ -9,6 +9,20 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/**
+ * One header's first value, read from the raw list: `req.headers` builds an object of every header
+ * on first use, which the pixel (one header wanted, on every opened mail) need not pay for. The
+ * first value wins, as in `req.headers` for the single-valued headers (content-length, user-agent).
+ */
+export function rawHeader(req: http.IncomingMessage, lowerCaseName: string): string | undefined {
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === lowerCaseName.length && name.toLowerCase() === lowerCaseName) return raw[i + 1];
+  }
+  return undefined;
+}
+
 /** Reads the whole body, refusing (before buffering it all) anything over `limit` bytes. */
 export async function readBody(req: http.IncomingMessage, limit = DEFAULT_MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);

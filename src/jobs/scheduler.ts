@@ -13,10 +13,14 @@ export interface SchedulerOptions {
   tickMs: number;
   /** Called after a tick that started or prebuilt a run, so idle senders wake at once. */
   onTick?: () => void;
+  /** The notification outbox, pruned hourly (`notification-outbox-prune`). */
+  notificationOutbox?: { prune(before: Date): Promise<number> };
 }
 
 /** Claims older than this are deleted (a firing is only ever claimed around its own time). */
 const CLAIMS_KEPT_MS = 24 * 3_600_000;
+/** Outbox rows older than this are deleted: the relay skips rows past an hour (RELAY_MAX_AGE_MS); a day leaves them to look at. */
+const NOTIFICATIONS_KEPT_MS = 24 * 3_600_000;
 
 /**
  * Herald's periodic jobs, each a thin call into the domain:
@@ -25,7 +29,8 @@ const CLAIMS_KEPT_MS = 24 * 3_600_000;
  *   writes, safe on any number of replicas; the claim only spares the others the same queries.
  * - `approval-expiry` (every minute): pending approvals whose time ran out are closed and told.
  * - `job-lock-prune` (hourly): forgets claims older than a day.
- * The daily digest is registered by the composition root with `digestJob` once its handler exists.
+ * - `notification-outbox-prune` (hourly, when given the outbox): forgets notifications older than a day.
+ * - `daily-digest` (DIGEST_CRON): registered by the composition root with `digestJob` and its handler (jobs/daily-digest.ts).
  */
 export function heraldJobs(options: SchedulerOptions): JobDefinition[] {
   const { delivery } = options;
@@ -55,7 +60,18 @@ export function heraldJobs(options: SchedulerOptions): JobDefinition[] {
       catchUpMs: 3_600_000,
       run: (firing: Firing) => options.claims.prune(new Date(firing.fireAt.getTime() - CLAIMS_KEPT_MS)),
     },
+    ...(options.notificationOutbox ? [outboxPruneJob(zone, options.notificationOutbox)] : []),
   ];
+}
+
+function outboxPruneJob(timeZone: string, outbox: { prune(before: Date): Promise<number> }): JobDefinition {
+  return {
+    name: 'notification-outbox-prune',
+    cron: '23 * * * *',
+    timeZone,
+    catchUpMs: 3_600_000,
+    run: (firing: Firing) => outbox.prune(new Date(firing.fireAt.getTime() - NOTIFICATIONS_KEPT_MS)),
+  };
 }
 
 /** The registry with Herald's jobs in it; `start()` hands them to node-cron, `fireDue(at)` fires them by hand. */

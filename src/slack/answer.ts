@@ -1,11 +1,12 @@
 import type { RespondFn, webApi } from '@slack/bolt';
 import type { Reply } from '../commands/reply.js';
 import { messageFor } from './blocks/campaign-card.js';
+import type { SlackMessage } from './blocks/reply-blocks.js';
 import type { Origin } from './open-modals.js';
 
 /** A refusal or error: only the person who clicked sees it, and the card stays as it was. */
-export async function respondPrivately(respond: RespondFn, reply: Reply): Promise<void> {
-  const m = messageFor(reply);
+export async function respondPrivately(respond: RespondFn, reply: Reply, message: SlackMessage = messageFor(reply)): Promise<void> {
+  const m = message;
   await respond({ response_type: 'ephemeral', replace_original: false, text: m.text, blocks: m.blocks });
 }
 
@@ -38,4 +39,22 @@ export async function postResult(client: webApi.WebClient, userId: string, origi
     }
   }
   await client.chat.postMessage({ channel: userId, text: m.text, blocks: m.blocks });
+}
+
+/**
+ * A modal's answer said where the typed command would say it: a reply meant for the channel (a
+ * change everyone should see, such as a link edit) is posted there; when Herald cannot post in
+ * that channel, or the reply is private, it goes to the person as postResult sends it.
+ */
+export async function postAnswer(client: webApi.WebClient, userId: string, origin: Origin, reply: Reply): Promise<void> {
+  if (reply.ok && reply.visibility === 'in_channel' && origin.channelId) {
+    const m = messageFor(reply);
+    try {
+      await client.chat.postMessage({ channel: origin.channelId, text: m.text, blocks: m.blocks });
+      return;
+    } catch {
+      // Not a member of that channel (or it is gone): the person still hears it.
+    }
+  }
+  await postResult(client, userId, origin, reply, { updateCard: false });
 }

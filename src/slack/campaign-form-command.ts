@@ -54,6 +54,9 @@ export function campaignFormCommand(state: ViewState, initial?: FormInitial & { 
   if (zone && (shown ? zone !== shown.tz || input.at !== undefined : timed)) input.tz = zone;
   put('tags', v('tags'), shown?.tags);
   put('ttlSeconds', v('ttl'), shown?.ttl);
+  // A new campaign's form shows the typed command's defaults: only a choice away from them is sent.
+  put('ifLate', v('ifLate'), shown?.ifLate ?? 'send');
+  put('tracking', v('tracking'), shown?.tracking ?? 'on');
   const variants = (v('variants') ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
   if (!sameList(variants, initial?.variants ?? [])) {
     if (c) input.clearVariants = true;

@@ -1,11 +1,11 @@
 import { DateTime } from 'luxon';
 import { campaignRef } from '../domain/campaign/campaign.js';
-import type { FormInitial } from './blocks/modals/campaign-form.js';
+import { ifLateChoice, type FormInitial } from './blocks/modals/campaign-form.js';
 import { cut } from './blocks/mrkdwn.js';
 import { FIELDS, type FieldName } from './ids.js';
 
 /** The edit form's fields: what each one shows is compared between opening and submitting. */
-const FORM_FIELDS = ['name', 'channel', 'description', 'template', 'list', 'include', 'exclude', 'launch', 'date', 'time', 'cron', 'tz', 'tags', 'ttl', 'variants'] as const satisfies readonly FieldName[];
+const FORM_FIELDS = ['name', 'channel', 'description', 'template', 'list', 'include', 'exclude', 'launch', 'date', 'time', 'cron', 'tz', 'ifLate', 'tags', 'ttl', 'tracking', 'variants'] as const satisfies readonly FieldName[];
 type FormField = (typeof FORM_FIELDS)[number];
 
 const AGAIN = 'Nothing was saved: close this form and press Edit again to start from the current values.';
@@ -33,8 +33,10 @@ export function formShows(initial: FormInitial, accountTimeZone: string): Record
     time: sendAt ? sendAt.toFormat('HH:mm') : '',
     cron: c.cron ?? '',
     tz: zone,
+    ifLate: ifLateChoice(c.ifLate),
     tags: c.tags.join(', '),
     ttl: c.smsTtlSeconds ? `${c.smsTtlSeconds}s` : '',
+    tracking: c.tracking ? 'on' : 'off',
     variants: initial.variants.join('\n'),
   };
 }

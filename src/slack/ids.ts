@@ -19,13 +19,14 @@ export const CARD_ACTIONS = {
   relaunch: 'campaign_relaunch',
   resubmit: 'campaign_resubmit',
   retry: 'campaign_retry',
+  stats: 'campaign_stats',
   export: 'campaign_export',
   delete: 'campaign_delete',
 } as const;
 export type CardAction = keyof typeof CARD_ACTIONS;
 
 /** Card buttons that run one command line straight away (the others open a modal first). */
-export const DIRECT_CARD_ACTIONS = ['preview', 'clone', 'run', 'pause', 'resume', 'stop', 'relaunch', 'resubmit', 'export', 'delete'] as const satisfies readonly CardAction[];
+export const DIRECT_CARD_ACTIONS = ['preview', 'clone', 'run', 'pause', 'resume', 'stop', 'relaunch', 'resubmit', 'stats', 'export', 'delete'] as const satisfies readonly CardAction[];
 export const DIRECT_CARD_ACTION_ID = new RegExp(`^(${DIRECT_CARD_ACTIONS.map((a) => CARD_ACTIONS[a]).join('|')})$`);
 
 export const HOME_ACTIONS = {
@@ -44,7 +45,19 @@ export const VIEWS = {
   schedule: 'schedule_form',
   templateSending: 'template_sending',
   templateSendingConfirm: 'template_sending_confirm',
+  linkEdit: 'link_edit',
 } as const;
+
+/**
+ * The Edit controls of a click map (`/campaign links`): a button per link (`link_edit_<link id>`:
+ * ids in one actions block must differ) or, for many links, one select. The value of either is
+ * `<campaign id>:<link id>`; nothing in it is trusted beyond naming the link.
+ */
+export const LINK_ACTIONS = {
+  buttonPrefix: 'link_edit_',
+  pick: 'link_edit_pick',
+} as const;
+export const LINK_EDIT_ACTION_ID = /^link_edit_(\d{1,12}|pick)$/;
 
 /** block_id / action_id pairs of modal inputs; errors are reported against the block_id. */
 export const FIELDS = {
@@ -70,6 +83,9 @@ export const FIELDS = {
   fromEmail: { block: 'f_from_email', action: 'from_email' },
   replyTo: { block: 'f_reply_to', action: 'reply_to' },
   smsSender: { block: 'f_sms_sender', action: 'sms_sender' },
+  ifLate: { block: 'f_if_late', action: 'if_late' },
+  tracking: { block: 'f_tracking', action: 'tracking' },
+  url: { block: 'f_url', action: 'url' },
 } as const;
 export type FieldName = keyof typeof FIELDS;
 
@@ -118,8 +134,12 @@ export const FIELD_BLOCKS: Readonly<Record<string, Readonly<Record<string, strin
     tz: FIELDS.tz.block,
     tags: FIELDS.tags.block,
     ttlSeconds: FIELDS.ttl.block,
+    ifLate: FIELDS.ifLate.block,
+    tracking: FIELDS.tracking.block,
     variants: FIELDS.variants.block,
   },
+  // One input: the link's new destination; an unknown link or campaign is said there too.
+  [VIEWS.linkEdit]: { url: FIELDS.url.block, link: FIELDS.url.block, linkId: FIELDS.url.block, campaignId: FIELDS.url.block },
   [VIEWS.schedule]: { at: FIELDS.date.block, cron: FIELDS.cron.block, tz: FIELDS.tz.block },
   [VIEWS.cancelConfirm]: { confirm: FIELDS.confirmId.block, reason: FIELDS.reason.block },
   [VIEWS.testSend]: { to: FIELDS.to.block },

@@ -13,6 +13,9 @@ import { retryConfirmView } from './blocks/modals/retry-confirm.js';
 import { scheduleFormView } from './blocks/modals/schedule-form.js';
 import { templateSendingView } from './blocks/modals/template-sending.js';
 import { testSendView } from './blocks/modals/test-send.js';
+import { linkEditView } from './blocks/modals/link-edit.js';
+import { roleForKey } from '../commands/execute.js';
+import type { ReplyLinkMap } from '../commands/reply.js';
 import { hasRole, refusalText, type Role } from './roles.js';
 import { runCommand, type CommandOutcome } from './run-command.js';
 import type { SlackContext } from './slack-context.js';
@@ -144,5 +147,34 @@ export async function openTemplateSending(ctx: SlackContext, client: webApi.WebC
   const template = await ctx.deps.templates.get(req.templateId);
   if (!template || template.deletedAt) return { reply: errorReply('Not found: that template does not exist (or was deleted).') };
   await client.views.open({ trigger_id: req.triggerId, view: templateSendingView({ template, metadata: metadataOf(req.origin) }) });
+  return 'opened';
+}
+
+export type LinkNow = { ok: true; map: ReplyLinkMap; link: ReplyLinkMap['links'][number] } | { ok: false; outcome: CommandOutcome };
+
+/**
+ * A link of a campaign as it is now, read through the typed `links <id>` command (the person's role
+ * checked as for any read): the campaign may be gone, or the link not (or no longer) one of its.
+ */
+export async function linkNow(ctx: SlackContext, userId: string, campaignId: number, linkId: number): Promise<LinkNow> {
+  const outcome = await runCommand(ctx, buildCommand('links list', { campaignId: String(campaignId) }), userId);
+  if (outcome.skipped || !outcome.reply.ok) return { ok: false, outcome };
+  const map = outcome.reply.linkMap;
+  const link = map?.links.find((l) => l.id === linkId);
+  if (!map || !link) {
+    const ref = campaignRef(campaignId);
+    return { ok: false, outcome: { reply: { ...errorReply(`Not found: ${ref} has no link L-${linkId}; /campaign links ${ref} lists its links. Nothing was changed.`), field: 'link' } } };
+  }
+  return { ok: true, map, link };
+}
+
+/** A click map's Edit button (or select): the link edit modal, for someone who may edit links, showing the destination now. */
+export async function openLinkEdit(ctx: SlackContext, client: webApi.WebClient, req: OpenRequest & { campaignId: number; linkId: number }): Promise<OpenResult> {
+  const refused = await requireRole(ctx, req.userId, roleForKey('links edit'), 'Editing a link');
+  if (refused) return refused;
+  const now = await linkNow(ctx, req.userId, req.campaignId, req.linkId);
+  if (!now.ok) return now.outcome;
+  const view = linkEditView({ campaignId: now.map.campaignId, campaignName: now.map.campaignName, link: now.link, metadata: metadataOf(req.origin, { campaignId: req.campaignId, linkId: req.linkId }) });
+  await client.views.open({ trigger_id: req.triggerId, view });
   return 'opened';
 }

@@ -28,6 +28,9 @@ import { ALERT_ACTIONS } from './ids.js';
 import { alertCommandClicked } from './listeners/actions/alert-command-clicked.js';
 import { alertOpenClicked } from './listeners/actions/alert-open-clicked.js';
 import { alertRetryClicked } from './listeners/actions/alert-retry-clicked.js';
+import { LINK_EDIT_ACTION_ID } from './ids.js';
+import { linkEditClicked } from './listeners/actions/link-edit-clicked.js';
+import { linkEditSubmitted } from './listeners/views/link-edit-submitted.js';
 
 /** Every Slack surface Herald answers, one listener per callback (STYLE.md). */
 export function registerListeners(bolt: BoltApp, ctx: SlackContext): void {
@@ -65,4 +68,8 @@ export function registerListeners(bolt: BoltApp, ctx: SlackContext): void {
   for (const id of [ALERT_ACTIONS.approve, ALERT_ACTIONS.deny, ALERT_ACTIONS.pause, ALERT_ACTIONS.resume]) bolt.action({ type: 'block_actions', action_id: id }, alertCommandClicked(ctx));
   bolt.action({ type: 'block_actions', action_id: ALERT_ACTIONS.retry }, alertRetryClicked(ctx));
   bolt.action({ type: 'block_actions', action_id: ALERT_ACTIONS.open }, alertOpenClicked(ctx));
+
+  // The click map's Edit buttons (or select) and the link edit modal.
+  bolt.action({ type: 'block_actions', action_id: LINK_EDIT_ACTION_ID }, linkEditClicked(ctx));
+  bolt.view({ type: 'view_submission', callback_id: VIEWS.linkEdit }, linkEditSubmitted(ctx));
 }

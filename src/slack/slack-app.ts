@@ -10,10 +10,13 @@ import type { ChannelThreadStore } from '../domain/ports/channel-thread-store.js
 import type { Notification } from '../domain/ports/notifier.js';
 import { boltLevel, boltLogger } from './bolt-logger.js';
 import { ActivityThreads } from './channels/activity-threads.js';
+import { digestChannel } from './channels/digest-channel.js';
+import type { DigestPublisher } from '../domain/ports/digest-publisher.js';
 import type { ChannelPoster } from './channels/channel-poster.js';
 import { SlackChannelPoster, type PosterTimer } from './channels/slack-channel-poster.js';
 import { registerListeners } from './register-listeners.js';
-import type { NotificationSubscriber } from '../domain/notifications/notification-bus.js';
+import type { OutboxNotifications, RelayTimer } from '../domain/notifications/notification-relay.js';
+import type { UploadChartOptions } from './charts/upload-chart.js';
 import type { PostedAlertStore } from '../domain/ports/posted-alert-store.js';
 import { alertDesk } from './alerts/alert-desk.js';
 import { createRoleResolver } from './roles.js';
@@ -33,10 +36,12 @@ export interface SlackEdge {
   poster: ChannelPoster;
   /** The activity threads (SLACK_ACTIVITY_CHANNEL), or null when no channel is configured; main.ts schedules `refreshSending`. */
   activity: ActivityThreads | null;
+  /** The managers' channel (SLACK_DIGEST_CHANNEL; `channel` null when unset): `/campaign digest --post` and the daily-digest job post through it. */
+  digest: DigestPublisher;
   /** Socket Mode: opens the socket. HTTP mode: nothing, unless `listen` is given (the receiver's own server). */
   start(listen?: { port: number; host: string }): Promise<Server | void>;
   stop(): Promise<void>;
-  /** Resolves once every notification so far has reached Slack (alerts posted or edited, DMs sent): shutdown and tests. */
+  /** Resolves once every notification written so far has reached Slack (alerts posted or edited, DMs sent), unless another replica relays them: shutdown and tests. */
   settled(): Promise<void>;
 }
 
@@ -53,8 +58,13 @@ export type SlackServices = CommandContext & {
   stores: { idempotency: IdempotencyStore; alerts?: PostedAlertStore; channelThreads?: ChannelThreadStore };
   logger: SlackLogger;
   metrics?: SlackAckTimer;
-  /** What Herald tells by itself: alerts, the requesters' DMs and the activity threads follow it (issue 12); `settled` lets a stop post the last ones. */
-  notifications?: { subscribe(subscriber: NotificationSubscriber): () => void; settled(): Promise<void> };
+  /** This process's notifications: `settled` once they are all written to the outbox (a stop posts the last ones). */
+  notifications?: { settled(): Promise<void> };
+  /**
+   * What Herald tells by itself, from every process (this one, the console, other replicas): the
+   * edge relays the outbox to the alerts, the requesters' DMs and the activity threads (issue 12).
+   */
+  notificationOutbox?: Pick<OutboxNotifications, 'relay'>;
   /** The account's time zone, for the times alerts show. */
   config?: { accountTimeZone: string };
   /** Names this process in the thread claims. */
@@ -81,6 +91,10 @@ export interface SlackEdgeOptions {
   groupCacheMs?: number;
   /** The channel poster's pacing (tests: a hand-moved timer, or tiny intervals). */
   poster?: { timer?: PosterTimer; channelIntervalMs?: number };
+  /** The outbox relay's look interval and timer (tests: a timer that never fires; they call `settled()`). */
+  relay?: { timer?: RelayTimer; pollMs?: number; maxAgeMs?: number };
+  /** How the digest's chart uploads wait for Slack to finish a file (tests: no sleeping). */
+  chartUpload?: UploadChartOptions;
 }
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -120,7 +134,11 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
     },
   });
 
-  const { execute } = createExecutor(app, { error: (m, c) => logger.error(m, c) });
+  // One poster for everything Herald posts by itself. Bolt's client rejects 429s (rejectRateLimitedCalls
+  // above): the poster waits them out per channel, so alerts and activity cards share Slack's pacing.
+  const poster = new SlackChannelPoster({ client: bolt.client, token: config.botToken, logger, ...options.poster });
+  const digest = digestChannel({ poster, client: bolt.client, channel: config.digestChannel, ...(app.charts ? { renderer: app.charts } : {}), logger, ...(options.chartUpload ? { upload: options.chartUpload } : {}) });
+  const { execute } = createExecutor({ ...app, digestPublisher: digest }, { error: (m, c) => logger.error(m, c) });
   const roleOf = createRoleResolver({
     config: { roles: config.roles, defaultRole: config.defaultRole },
     members: async (usergroup) => (await bolt.client.usergroups.users.list({ token: config.botToken, usergroup })).users ?? [],
@@ -137,18 +155,15 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
     ...(app.charts ? { charts: app.charts } : {}),
   };
   registerListeners(bolt, ctx);
-  // One poster for everything Herald posts by itself. Bolt's client rejects 429s (rejectRateLimitedCalls
-  // above): the poster waits them out per channel, so alerts and activity cards share Slack's pacing.
-  const poster = new SlackChannelPoster({ client: bolt.client, token: config.botToken, logger, ...options.poster });
-  // Alerts in the alerts channel and the requesters' DMs, from the notifications (issue 12).
-  const unsubscribeAlerts =
-    app.notifications && app.stores.alerts
-      ? app.notifications.subscribe(
-          alertDesk({ poster, store: app.stores.alerts, channel: config.alertsChannel, oncallGroup: config.oncallGroup, zone: app.config?.accountTimeZone ?? 'UTC', logger }),
-        )
-      : () => {};
+  // Alerts in the alerts channel, the requesters' DMs and the activity threads follow the
+  // notifications of every process through the outbox (one relaying replica at a time), never the
+  // local bus: a click here and a console command elsewhere reach Slack the same way.
+  const relay = app.notificationOutbox?.relay({ consumer: 'slack', ...options.relay }) ?? null;
+  if (relay && app.stores.alerts) {
+    relay.subscribe(alertDesk({ poster, store: app.stores.alerts, channel: config.alertsChannel, oncallGroup: config.oncallGroup, zone: app.config?.accountTimeZone ?? 'UTC', logger }));
+  }
   const activity =
-    config.activityChannel && app.stores.channelThreads && app.notifications
+    config.activityChannel && app.stores.channelThreads && relay
       ? new ActivityThreads({
           poster,
           threads: app.stores.channelThreads,
@@ -160,11 +175,9 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
           logger,
         })
       : null;
-  const unsubscribeActivity = activity && app.notifications ? app.notifications.subscribe(activity.onNotification) : () => {};
-  const unsubscribe = () => {
-    unsubscribeAlerts();
-    unsubscribeActivity();
-  };
+  if (relay && activity) relay.subscribe(activity.onNotification);
+  // Starts at once (a first start sets the cursor at the current end), before any request is served.
+  relay?.start();
   // One error handler: a listener that throws is logged with what Slack sent, never with tokens.
   bolt.error(async (error) => {
     logger.error('slack listener failed', { code: (error as { code?: string }).code, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
@@ -195,6 +208,7 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
     routes,
     poster,
     activity,
+    digest,
     async start(listen) {
       if (config.socketMode) {
         await bolt.start();
@@ -209,13 +223,15 @@ export function createSlackEdge(options: SlackEdgeOptions): SlackEdge {
     async stop() {
       // What was told before the stop is still posted (bounded by main.ts's shutdown deadline).
       await app.notifications?.settled();
-      unsubscribe();
+      await relay?.settled();
+      await relay?.stop();
       await poster.drain();
       if (started) await bolt.stop();
       started = false;
     },
     async settled() {
       await app.notifications?.settled();
+      await relay?.settled();
       await poster.drain();
     },
   };

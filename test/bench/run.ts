@@ -5,7 +5,8 @@
  * Delivery figures (see each module's header for its sizes): email_send_per_s / email_send_ratio
  * (delivery-bench.ts), sms_pacing_error_pct / sms_pacing_max_window_ratio (once, embedded),
  * prebuild_1m_s (prebuild.ts), send_rss_mb (send-rss.ts, child processes), start_s / idle_rss_mb
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'start,core,email,sms,prebuild,rss,tracking,export,slack,charts').split(',').map((p) => p.trim()));
+ * (startup.ts), track_ratio / track_p99_ms (tracking-bench.ts), export_rows_per_s / export_rss_mb (export-bench.ts),
+ * digest_1m_ms (digest-bench.ts). BENCH_ONLY picks parts (start,core,email,sms,prebuild,rss,tracking,export,outbox,digest,slack,charts).
  */
 import { spawnSync } from 'node:child_process';
 import { Readable } from 'node:stream';
@@ -29,6 +30,8 @@ import { sendRssBench } from './send-rss.js';
 import { startupBench } from './startup.js';
 import { trackingBench } from './tracking-bench.js';
 import { exportBench } from './export-bench.js';
+import { outboxBench } from './outbox-bench.js';
+import { digestBench } from './digest-bench.js';
 
 const RECIPIENTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
 const CSV_ROWS = Math.min(RECIPIENTS, 50_000);
@@ -87,7 +90,7 @@ async function bench(engine: Engine): Promise<void> {
   }
 }
 
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'start,core,email,sms,prebuild,rss,tracking,export,slack,charts').split(',').map((p) => p.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'start,core,email,sms,prebuild,rss,tracking,export,outbox,digest,slack,charts').split(',').map((p) => p.trim()));
 const started = performance.now();
 async function part(name: string, engine: Engine | null, fn: () => Promise<void>): Promise<void> {
   if (!ONLY.has(name)) return;
@@ -110,6 +113,8 @@ for (const engine of engines) {
   await part('rss', engine, () => sendRssBench(engine));
   await part('tracking', engine, () => trackingBench(engine, emitFigure));
   await part('export', engine, () => exportBench(engine, emitFigure));
+  await part('outbox', engine, () => outboxBench(engine, emitFigure));
+  await part('digest', engine, () => digestBench(engine, emitFigure));
 }
 // Slack ack latency in its own process (its own event loop and embedded database).
 await part('slack', null, async () => {

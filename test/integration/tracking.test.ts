@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import nodeHttp from 'node:http';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,8 @@ import { SmsOutboxProvider, SMS_OUTBOX_FILE } from '../../src/adapters/channels/
 import { HmacTokenSigner } from '../../src/adapters/crypto/hmac-token-signer.js';
 import { campaignMetrics, type Figure } from '../../src/domain/metrics/campaign-metrics.js';
 import { signClick, signOpen, verifyClick } from '../../src/domain/tracking/tracking-tokens.js';
-import { createHttpServer, type HttpServerHandle } from '../../src/http/http-server.js';
+import { createHttpServer, type HttpRoute, type HttpServerHandle } from '../../src/http/http-server.js';
+import type { Hit } from '../../src/domain/tracking/classify-hit.js';
 import { PIXEL_GIF } from '../../src/http/routes/tracking.js';
 import { startSmtpSink, type SmtpSink } from '../fakes/smtp-sink.js';
 import { importContacts, noPacing, ok } from '../support/delivery-fixtures.js';
@@ -111,6 +113,44 @@ describe.each(ENGINES)('tracking on %s: pixel, clicks, classification and metric
     expect(rows).toHaveLength(1);
     // The clock has not moved since delivery: inside the 60 s bot window.
     expect(rows[0]).toMatchObject({ type: 'open', classification: 'bot_window', reason: 'bot_window', method: 'GET', ip: '127.0.0.1' });
+  });
+
+  it('finds the pixel however its path is spelt, as the URL parser reads it; errors of other routes are 500s', async () => {
+    const taken: Hit[] = [];
+    const routes: HttpRoute[] = [
+      { method: 'GET', path: '/boom/sync', handler: () => { throw new Error('sync'); } },
+      { method: 'GET', path: '/boom/async', handler: async () => { throw new Error('async'); } },
+    ];
+    const edge = createHttpServer({ ...t.app.httpDeps(), tracking: { links: t.app.tracking.links, record: (hit) => taken.push(hit) } }, { publicBaseUrl: null, twilio: null, extraRoutes: routes });
+    const { port } = await edge.listen(0, '127.0.0.1');
+    // Node's client sends the path as written (fetch would resolve the dot segments itself).
+    const raw = (path: string, method = 'GET') =>
+      new Promise<{ status: number; body: Buffer; length: string | undefined }>((resolve, reject) => {
+        const req = nodeHttp.request({ host: '127.0.0.1', port, path, method }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks), length: res.headers['content-length'] }));
+        });
+        req.on('error', reject).end();
+      });
+    try {
+      const token = signOpen(t.app.signer, '424242');
+      const escaped = `%${token.charCodeAt(0).toString(16)}${token.slice(1)}`;
+      for (const path of [`/o/${token}`, `/o/${token}?utm_source=x`, `/x/../o/${token}`, `/./o/${token}`, `/o/${escaped}`]) {
+        const res = await raw(path);
+        expect([path, res.status, res.length, res.body.equals(PIXEL_GIF)]).toEqual([path, 200, String(PIXEL_GIF.length), true]);
+      }
+      const head = await raw(`/o/${token}`, 'HEAD');
+      expect([head.status, head.body.length]).toEqual([200, 0]);
+      expect(taken.map((h) => [h.kind, h.messageId, h.method])).toEqual([...Array(5).fill(['open', '424242', 'GET']), ['open', '424242', 'HEAD']]);
+      for (const path of [`//o/${token}`, `/o/${token}/`, '/o/%ZZ', `/O/${token}`]) expect([path, (await raw(path)).status]).toEqual([path, 404]);
+      expect(taken).toHaveLength(6);
+      expect((await raw(`/o/${token}`, 'POST')).status).toBe(405);
+      expect((await raw('/boom/sync')).status).toBe(500);
+      expect((await raw('/boom/async')).status).toBe(500);
+    } finally {
+      await edge.close();
+    }
   });
 
   it('redirects only to the stored link; tampered, foreign and unknown tokens get 404 and no redirect', async () => {

@@ -41,11 +41,20 @@ describe('every subcommand', () => {
     }
   });
 
-  it('marks later subcommands unavailable and the rest available', () => {
+  it('marks every subcommand available (digest was the last to arrive)', () => {
     const later = SUBCOMMANDS.filter((s) => !s.available).map((s) => s.key).sort();
-    expect(later).toEqual(['digest']);
+    expect(later).toEqual([]);
     expect(subcommandOf(parseCommand('pause 1')).available).toBe(true);
-    expect(subcommandOf(parseCommand('digest')).available).toBe(false);
+    expect(subcommandOf(parseCommand('digest')).available).toBe(true);
+  });
+
+  it('reads digest’s --date as a real day and --post as a switch, and refuses days that do not exist', () => {
+    expect(parseCommand('digest')).toEqual({ name: 'digest' });
+    expect(parseCommand('digest --date 2026-03-29 --post')).toEqual({ name: 'digest', date: '2026-03-29', post: true });
+    expect(() => parseCommand('digest --date 2026-02-30')).toThrow(/--date is not a real date: 2026-02 has 28 days \(got "2026-02-30"\)/);
+    expect(() => parseCommand('digest --date 2026-13-01')).toThrow(/--date has no month 13/);
+    expect(() => parseCommand('digest --date yesterday')).toThrow(/--date must be a day as YYYY-MM-DD, such as 2026-12-01 \(got "yesterday"\)/);
+    expect(() => parseCommand('digest --date "2026-12-01 09:00"')).toThrow(/--date must be a day as YYYY-MM-DD/);
   });
 });
 
@@ -330,7 +339,7 @@ describe('help', () => {
     for (const spec of SUBCOMMANDS) expect(text, spec.key).toContain(spec.summary);
     const groups = ['*Campaigns*', '*Delivery & reports*', '*Audience & content*', '*Approvals*'].map((g) => text.indexOf(g));
     expect(groups.every((at, i) => at > 0 && (i === 0 || at > (groups[i - 1] as number)))).toBe(true);
-    expect(text.split('\n').find((line) => line.includes('/campaign digest'))).toContain('(coming soon)');
+    expect(text.split('\n').find((line) => line.includes('/campaign digest'))).not.toContain('(coming soon)');
     expect(text.split('\n').find((line) => line.includes('/campaign pause'))).not.toContain('(coming soon)');
   });
 

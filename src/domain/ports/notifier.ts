@@ -54,7 +54,12 @@ export type Notification =
    * (a crash, a lost lease): they may have been sent, are never resent by themselves, and need a
    * person to check before retrying.
    */
-  | { kind: 'delivery.unknown'; count: number; why: 'lease_expired' | 'process_died'; owner: string | null; at: Date };
+  | { kind: 'delivery.unknown'; count: number; why: 'lease_expired' | 'process_died'; owner: string | null; at: Date }
+  /**
+   * The daily digest came due with no Slack channel to post it to (the console, or no
+   * SLACK_DIGEST_CHANNEL): its figures as plain text, for whoever listens (the console prints them).
+   */
+  | { kind: 'digest.ready'; day: string; text: string; at: Date };
 
 export type NotificationKind = Notification['kind'];
 

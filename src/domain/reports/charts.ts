@@ -34,7 +34,10 @@ export interface ChartCampaign {
 }
 
 export interface ActivityChartInput {
-  campaign: ChartCampaign;
+  /** The campaign charted; absent when the chart is about several (then `about` names them). */
+  campaign?: ChartCampaign;
+  /** What the chart is about when it is not one campaign (the daily digest: every campaign of a day): its title's end and file-name stem. */
+  about?: { label: string; name: string };
   series: ActivitySeries;
   /** The account's IANA zone: every date and hour on the chart is written in it. */
   timeZone: string;
@@ -81,6 +84,7 @@ export function bucketFor(from: Date, to: Date): BucketSize {
  */
 export function activityChart(input: ActivityChartInput): ChartSpec {
   const { campaign, series, timeZone } = input;
+  if (!campaign && !input.about) throw new AppError('INVALID_INPUT', 'An activity chart is about a campaign or names what it is about.', { field: 'campaign' });
   if (!IANAZone.isValidZone(timeZone)) throw new AppError('INVALID_INPUT', `"${timeZone}" is not an IANA time zone such as Europe/Paris.`, { field: 'timeZone' });
   for (const p of series.points) for (const key of ['sent', 'opens', 'clicks'] as const) checkCount(p[key], `series.${key}`);
   const buckets = fillGaps(series, timeZone);
@@ -88,7 +92,7 @@ export function activityChart(input: ActivityChartInput): ChartSpec {
     throw new AppError('INVALID_INPUT', `The series has ${buckets.length} ${series.bucket} buckets, more than the ${MAX_BUCKETS} a chart can show: use ${series.bucket === 'hour' ? 'day' : 'longer'} buckets.`, { field: 'series', buckets: buckets.length, max: MAX_BUCKETS });
   }
   const per = series.bucket === 'hour' ? 'hour' : 'day';
-  const title = `Sends, human opens and clicks per ${per}: ${campaignLabel(campaign)}`;
+  const title = `Sends, human opens and clicks per ${per}: ${campaign ? campaignLabel(campaign) : input.about!.label}`;
   const totals = buckets.reduce((t, b) => ({ sent: t.sent + b.sent, opens: t.opens + b.opens, clicks: t.clicks + b.clicks }), { sent: 0, opens: 0, clicks: 0 });
   const span = buckets.length === 0 ? 'no activity yet' : `${spanText(buckets[0]!.start, buckets.at(-1)!.end, series.bucket)} (${timeZone})`;
   const subtitle = subtitleLines(`${span}; opens and clicks by people only (machine opens and filtered clicks left out)`, input.note);
@@ -104,7 +108,7 @@ export function activityChart(input: ActivityChartInput): ChartSpec {
     options: chartOptions({ title, subtitle, xTitle: `${series.bucket === 'hour' ? 'Hour' : 'Day'} (${timeZone})`, yTitle: 'Messages / events', legend: true, legendReversed: true }),
   };
   const altText = `${title}. ${span}. In total ${count.format(totals.sent)} sent, ${count.format(totals.opens)} human opens, ${count.format(totals.clicks)} human clicks.`;
-  return { name: `activity-c${campaign.id}`, title, altText: joinNote(altText, input.note), width: CHART_WIDTH, height: CHART_HEIGHT, config };
+  return { name: campaign ? `activity-c${campaign.id}` : input.about!.name, title, altText: joinNote(altText, input.note), width: CHART_WIDTH, height: CHART_HEIGHT, config };
 }
 
 /** "Delivered → opened → clicked" for one campaign: unique recipients per stage, each with its share of delivered. */

@@ -69,6 +69,16 @@ export const SCANNER_AGENTS: readonly { name: string; pattern: RegExp }[] = [
   { name: 'crawler', pattern: /\b(bot|crawler|spider|scanner)\b/i },
 ];
 
+/**
+ * The table's patterns as one alternation, tried once per hit (most agents match none, and one scan
+ * beats seventeen). Same answer as trying each: all are case-insensitive and stateless (no g or y).
+ */
+const ANY_SCANNER_AGENT = (() => {
+  const flags = new Set(SCANNER_AGENTS.map((a) => a.pattern.flags));
+  if (flags.size !== 1 || !flags.has('i')) throw new Error('SCANNER_AGENTS: every pattern must have exactly the i flag');
+  return new RegExp(SCANNER_AGENTS.map((a) => `(?:${a.pattern.source})`).join('|'), 'i');
+})();
+
 /** Image proxies that fetch every image when a message arrives, whether or not anyone reads it. */
 export const PREFETCH_PROXIES: readonly { name: string; test(hit: Hit): boolean }[] = [
   // Apple Mail Privacy Protection fetches through Apple's relays with a bare agent, from 17.0.0.0/8 or CDN relays.
@@ -99,7 +109,7 @@ export const HIT_RULES: readonly HitRule[] = [
     class: 'scanner',
     kinds: ['open', 'click'],
     description: 'the user agent of a known security scanner, link previewer or HTTP library',
-    matches: (h) => h.userAgent !== null && SCANNER_AGENTS.some((a) => a.pattern.test(h.userAgent!)),
+    matches: (h) => h.userAgent !== null && ANY_SCANNER_AGENT.test(h.userAgent),
   },
   {
     id: 'privacy_proxy',
@@ -159,7 +169,9 @@ export function hitRule(id: string): HitRule | undefined {
 
 /**
  * Classifies a batch: each hit sees its message's stored hits and the batch's other hits of that
- * message, so a burst that arrives in one batch is judged as a whole.
+ * message, so a burst that arrives in one batch is judged as a whole. The list of other hits is
+ * made only when a rule reads it (the click rules): opens, most hits, never pay for it, and a
+ * message hit a thousand times in one batch is not copied a thousand times for its opens.
  */
 export function classifyBatch(
   hits: readonly Hit[],
@@ -168,13 +180,26 @@ export function classifyBatch(
 ): Classification[] {
   const byMessage = new Map<string, Hit[]>();
   for (const h of hits) {
-    const list = byMessage.get(h.messageId) ?? [];
-    list.push(h);
-    byMessage.set(h.messageId, list);
+    const list = byMessage.get(h.messageId);
+    if (list) list.push(h);
+    else byMessage.set(h.messageId, [h]);
   }
-  return hits.map((h) => {
+  const out = new Array<Classification>(hits.length);
+  for (let i = 0; i < hits.length; i++) {
+    const h = hits[i]!;
     const known = stored.get(h.messageId);
-    const others = byMessage.get(h.messageId)!.filter((o) => o !== h).map((o) => ({ kind: o.kind, at: o.at, linkId: o.linkId }));
-    return classifyHit(h, { deliveredAt: known?.deliveredAt ?? null, hits: [...(known?.hits ?? []), ...others] }, settings);
-  });
+    let others: PastHit[] | null = null;
+    const history: MessageHistory = {
+      deliveredAt: known?.deliveredAt ?? null,
+      get hits() {
+        if (others === null) {
+          others = known ? [...known.hits] : [];
+          for (const o of byMessage.get(h.messageId)!) if (o !== h) others.push({ kind: o.kind, at: o.at, linkId: o.linkId });
+        }
+        return others;
+      },
+    };
+    out[i] = classifyHit(h, history, settings);
+  }
+  return out;
 }

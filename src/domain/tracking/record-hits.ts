@@ -1,4 +1,4 @@
-import type { HitStore } from '../ports/hit-store.js';
+import type { ClassifiedHit, HitStore } from '../ports/hit-store.js';
 import { anonymizeIp } from './anonymize-ip.js';
 import { classifyBatch, type ClassifySettings, type Hit } from './classify-hit.js';
 
@@ -23,5 +23,24 @@ export async function recordHits(deps: RecordHitsDeps, batch: readonly Hit[]): P
   const clicked = new Set(batch.filter((h) => h.kind === 'click').map((h) => h.messageId));
   const history = await deps.hits.history(ids, clicked, new Date(from - window), new Date(to + window));
   const classes = classifyBatch(batch, history, deps.settings);
-  await deps.hits.write(batch.map((h, i) => ({ ...h, ...classes[i]!, storedIp: deps.anonymizeIp ? anonymizeIp(h.ip) : h.ip })));
+  const classified = new Array<ClassifiedHit>(batch.length);
+  for (let i = 0; i < batch.length; i++) {
+    const h = batch[i]!;
+    const c = classes[i]!;
+    classified[i] = {
+      kind: h.kind,
+      at: h.at,
+      method: h.method,
+      userAgent: h.userAgent,
+      ip: h.ip,
+      messageId: h.messageId,
+      linkId: h.linkId,
+      linksInMessage: h.linksInMessage,
+      hasPixel: h.hasPixel,
+      classification: c.classification,
+      reason: c.reason,
+      storedIp: deps.anonymizeIp ? anonymizeIp(h.ip) : h.ip,
+    };
+  }
+  await deps.hits.write(classified);
 }

@@ -1,16 +1,20 @@
+import type http from 'node:http';
 import type { Clock } from '../../domain/ports/clock.js';
 import type { LinkStore } from '../../domain/ports/link-store.js';
 import type { TokenSigner } from '../../domain/ports/token-signer.js';
 import type { Hit } from '../../domain/tracking/classify-hit.js';
 import { verifyClick, verifyOpen } from '../../domain/tracking/tracking-tokens.js';
 import { sendText } from '../reply.js';
+import { rawHeader } from '../request-body.js';
 import type { HttpLogger, HttpRoute } from '../route.js';
 
 export const OPEN_PATH = '/o/:token';
 export const CLICK_PATH = '/c/:token';
 
-/** The smallest transparent GIF (1x1, 43 bytes). */
+/** A transparent 1x1 GIF (42 bytes). */
 export const PIXEL_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+/** The same bytes as a latin1 string: Node joins a string body to the head in one chunk (a Buffer is a chunk of its own). */
+const PIXEL_BODY = PIXEL_GIF.toString('latin1');
 
 /** Every fetch must reach us (each is a hit), and nothing may keep the image or the redirect. */
 const NO_CACHE = {
@@ -29,8 +33,17 @@ export interface TrackingRouteDeps {
   log: HttpLogger;
 }
 
-function userAgent(value: string | string[] | undefined): string | null {
-  return typeof value === 'string' ? value.slice(0, 512) : null;
+/** Built once: every pixel answer carries the same headers (Node only reads the object). */
+const PIXEL_HEADERS = { ...NO_CACHE, 'content-type': 'image/gif', 'content-length': PIXEL_GIF.length };
+
+/** The pixel answer: 200, the GIF, no caching. The bench's bare server answers with this too. */
+export function sendPixel(res: http.ServerResponse): void {
+  res.writeHead(200, PIXEL_HEADERS);
+  res.end(PIXEL_BODY, 'latin1');
+}
+
+function userAgent(value: string | undefined): string | null {
+  return value === undefined ? null : value.slice(0, 512);
 }
 
 /**
@@ -48,7 +61,7 @@ export function openPixelRoute(deps: TrackingRouteDeps): HttpRoute {
           kind: 'open',
           at: deps.clock.now(),
           method: req.method ?? 'GET',
-          userAgent: userAgent(req.headers['user-agent']),
+          userAgent: userAgent(rawHeader(req, 'user-agent')),
           ip: req.socket.remoteAddress ?? null,
           messageId,
           linkId: null,
@@ -56,8 +69,7 @@ export function openPixelRoute(deps: TrackingRouteDeps): HttpRoute {
           hasPixel: true,
         });
       }
-      res.writeHead(200, { ...NO_CACHE, 'content-type': 'image/gif', 'content-length': PIXEL_GIF.length });
-      res.end(PIXEL_GIF);
+      sendPixel(res);
     },
   };
 }
@@ -79,7 +91,7 @@ export function clickRoute(deps: TrackingRouteDeps): HttpRoute {
         kind: 'click',
         at: deps.clock.now(),
         method: req.method ?? 'GET',
-        userAgent: userAgent(req.headers['user-agent']),
+        userAgent: userAgent(rawHeader(req, 'user-agent')),
         ip: req.socket.remoteAddress ?? null,
         messageId: token.messageId,
         linkId: token.linkId,

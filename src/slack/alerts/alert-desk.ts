@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { formatTime } from '../../commands/render-campaign.js';
 import { campaignRef } from '../../domain/campaign/campaign.js';
 import type { CampaignStatus } from '../../domain/campaign/campaign-status.js';
@@ -39,7 +40,9 @@ const SETTLED: readonly CampaignStatus[] = ['completed', 'cancelled', 'stopped',
  * people act — from Slack or the console, the notification's actor says who — and as the problem
  * clears by itself. The requester of a cancel hears its outcome by DM however it was decided.
  * Buttons only build typed commands (listeners/actions/alert-*), so every change comes back here
- * as a notification: one path for a click, a slash command and the console.
+ * as a notification: one path for a click, a slash command and the console. Notifications come
+ * through the outbox relay, at least once: each alert records the notifications it shows
+ * (`applied` in its detail), so a repeat posts no second alert, adds no timeline line, sends no DM.
  */
 export function alertDesk(options: AlertDeskOptions): NotificationSubscriber {
   const { poster, store, channel, oncallGroup, zone, logger } = options;
@@ -47,15 +50,19 @@ export function alertDesk(options: AlertDeskOptions): NotificationSubscriber {
   const who = (actor: string) => (actor.startsWith('system:') ? 'Herald' : SLACK_USER.test(actor) ? `<@${actor}>` : `${escapeMrkdwn(cut(actor, 80))} (console)`);
   const name = (n: { campaignId: number; campaignName: string }) => `${campaignRef(n.campaignId)} "${escapeMrkdwn(cut(n.campaignName, 80))}"`;
 
-  async function open(kind: AlertKind, subjectId: string, content: AlertContent, at: Date): Promise<void> {
+  async function open(kind: AlertKind, subjectId: string, content: AlertContent, n: Notification): Promise<void> {
     if (!channel) return;
+    const existing = await store.get(kind, subjectId);
+    if (existing && applied(existing, n)) return;
     const posted = await poster.post(channel, alertMessage(content, oncallGroup));
     if (!posted) return logger.warn('alert not posted', { kind, subjectId, channel });
-    await store.save({ kind, subjectId, channel: posted.channel, ts: posted.ts, state: 'open', detail: content as unknown as Record<string, unknown>, createdAt: at, updatedAt: at });
+    await store.save({ kind, subjectId, channel: posted.channel, ts: posted.ts, state: 'open', detail: recording(content, null, n), createdAt: n.at, updatedAt: n.at });
   }
 
-  /** Redraws an alert; one whose message is gone (deleted, channel archived) is posted again. */
-  async function redraw(alert: PostedAlert, content: AlertContent, state: 'open' | 'closed', at: Date): Promise<void> {
+  /** Redraws an alert; one whose message is gone (deleted, channel archived) is posted again. A notification it already shows changes nothing. */
+  async function redraw(alert: PostedAlert, content: AlertContent, state: 'open' | 'closed', n: Notification): Promise<void> {
+    if (applied(alert, n)) return;
+    const at = n.at;
     const message = alertMessage(content, oncallGroup);
     let place = { channel: alert.channel, ts: alert.ts };
     if (!(await poster.update(place, message))) {
@@ -63,7 +70,7 @@ export function alertDesk(options: AlertDeskOptions): NotificationSubscriber {
       if (!again) return logger.warn('alert not updated', { kind: alert.kind, subjectId: alert.subjectId });
       place = again;
     }
-    await store.update(alert.kind, alert.subjectId, { ...place, state, detail: content as unknown as Record<string, unknown>, updatedAt: at });
+    await store.update(alert.kind, alert.subjectId, { ...place, state, detail: recording(content, alert, n), updatedAt: at });
   }
 
   async function tell(userId: string, text: string): Promise<void> {
@@ -87,22 +94,24 @@ export function alertDesk(options: AlertDeskOptions): NotificationSubscriber {
         pending: true,
         outcome: null,
         timeline: [`${time(n.at)} · requested by ${who(n.requestedBy)}`],
-      }, n.at);
+      }, n);
     }
     const alert = await store.get('approval', subject);
     const content = alert ? (alert.detail as unknown as AlertContent) : null;
+    // The relay hands a notification on at least once: a repeat the alert already shows tells nobody again.
+    if (alert && applied(alert, n)) return;
     if (n.kind === 'approval.decided') {
       const verb = n.decision === 'approved' ? 'Approved' : 'Denied';
       const effect = n.decision === 'approved' ? `${ref} is cancelled.` : `${ref} keeps sending.`;
       if (alert && content) {
-        await redraw(alert, { ...content, pending: false, outcome: `${verb} by ${who(n.decidedBy)} at ${time(n.at)}: ${effect}`, timeline: [...content.timeline, `${time(n.at)} · ${verb.toLowerCase()} by ${who(n.decidedBy)}`] }, 'closed', n.at);
+        await redraw(alert, { ...content, pending: false, outcome: `${verb} by ${who(n.decidedBy)} at ${time(n.at)}: ${effect}`, timeline: [...content.timeline, `${time(n.at)} · ${verb.toLowerCase()} by ${who(n.decidedBy)}`] }, 'closed', n);
       }
       const decider = SLACK_USER.test(n.decidedBy) ? `<@${n.decidedBy}>` : who(n.decidedBy);
       await tell(n.requestedBy, `${decider} ${n.decision} your request A-${n.approvalId} to cancel ${ref}${n.decision === 'approved' ? ': it is cancelled.' : '; it keeps sending.'}`);
       return;
     }
     if (alert && content) {
-      await redraw(alert, { ...content, pending: false, outcome: `Expired at ${time(n.expiresAt)} with no decision; ${ref} keeps sending. ${who(n.requestedBy)} can ask again.`, timeline: [...content.timeline, `${time(n.at)} · expired, nobody decided`] }, 'closed', n.at);
+      await redraw(alert, { ...content, pending: false, outcome: `Expired at ${time(n.expiresAt)} with no decision; ${ref} keeps sending. ${who(n.requestedBy)} can ask again.`, timeline: [...content.timeline, `${time(n.at)} · expired, nobody decided`] }, 'closed', n);
     }
     await tell(n.requestedBy, `Your request A-${n.approvalId} to cancel ${ref} expired at ${time(n.expiresAt)} with no decision; ${ref} keeps sending. Ask again with /campaign cancel ${ref} if it should still stop.`);
   }
@@ -115,13 +124,13 @@ export function alertDesk(options: AlertDeskOptions): NotificationSubscriber {
     const line = `${time(n.at)} · ${n.from} → ${n.to}${n.actor.startsWith('system:') ? '' : ` by ${who(n.actor)}`}`;
     if (existing?.state === 'open') {
       const content = existing.detail as unknown as AlertContent;
-      return redraw(existing, { ...content, status: n.to, outcome: null, happened: happenedOf(n), timeline: [...content.timeline, `${line} (again)`] }, 'open', n.at);
+      return redraw(existing, { ...content, status: n.to, outcome: null, happened: happenedOf(n), timeline: [...content.timeline, `${line} (again)`] }, 'open', n);
     }
     const todo =
       n.kind === 'campaign.suspended'
         ? `Fix the cause (the provider, its quota or balance; the failures: \`/campaign messages ${ref} --status failed\`), then *Resume*; or cancel it with \`/campaign cancel ${ref}\`.`
         : `Open the campaign, fix what is named, then \`/campaign ${n.to === 'rejected' ? 'resubmit' : 'relaunch'} ${ref}\`.`;
-    await open(kind, subject, { kind, campaignId: n.campaignId, approvalId: null, title: titleOf(n), happened: happenedOf(n), todo, status: n.to, pending: false, outcome: null, timeline: [line] }, n.at);
+    await open(kind, subject, { kind, campaignId: n.campaignId, approvalId: null, title: titleOf(n), happened: happenedOf(n), todo, status: n.to, pending: false, outcome: null, timeline: [line] }, n);
   }
 
   function titleOf(n: Extract<Notification, CampaignMove>): string {
@@ -146,7 +155,7 @@ export function alertDesk(options: AlertDeskOptions): NotificationSubscriber {
     const cleared = !problem.includes(n.to);
     const outcome = cleared ? `${moveVerb(n.from, n.to)} by ${who(n.actor)} at ${time(n.at)}.` : null;
     const state = cleared && SETTLED.includes(n.to) ? 'closed' : 'open';
-    await redraw(alert, { ...content, status: n.to, outcome, timeline: [...content.timeline, line] }, state, n.at);
+    await redraw(alert, { ...content, status: n.to, outcome, timeline: [...content.timeline, line] }, state, n);
   }
 
   async function onMove(n: Extract<Notification, CampaignMove>): Promise<void> {
@@ -175,7 +184,7 @@ export function alertDesk(options: AlertDeskOptions): NotificationSubscriber {
         pending: false,
         outcome: null,
         timeline: [`${time(n.at)} · held as overdue`],
-      }, n.at);
+      }, n);
     }
     if (n.kind === 'delivery.unknown') {
       const them = n.count === 1 ? 'it' : 'them';
@@ -190,9 +199,29 @@ export function alertDesk(options: AlertDeskOptions): NotificationSubscriber {
         pending: false,
         outcome: null,
         timeline: [`${time(n.at)} · found by Herald`],
-      }, n.at);
+      }, n);
     }
   };
+}
+
+/** How many notifications an alert remembers having shown (a repeat is always of a recent one). */
+const APPLIED_KEPT = 20;
+
+/** A notification's identity: the relay repeats the very same value, dates and all. */
+function fingerprint(n: Notification): string {
+  return createHash('sha256').update(JSON.stringify(n)).digest('base64url').slice(0, 16);
+}
+
+/** Whether the alert already shows this notification (recorded in its detail's `applied`). */
+function applied(alert: PostedAlert, n: Notification): boolean {
+  const seen = alert.detail.applied;
+  return Array.isArray(seen) && seen.includes(fingerprint(n));
+}
+
+/** The detail to store: the content, and the notifications it shows (the latest few). */
+function recording(content: AlertContent, alert: PostedAlert | null, n: Notification): Record<string, unknown> {
+  const before = alert && Array.isArray(alert.detail.applied) ? (alert.detail.applied as string[]) : [];
+  return { ...(content as unknown as Record<string, unknown>), applied: [...before, fingerprint(n)].slice(-APPLIED_KEPT) };
 }
 
 function moveVerb(from: CampaignStatus, to: CampaignStatus): string {

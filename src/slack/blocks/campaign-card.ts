@@ -34,6 +34,8 @@ const BUTTONS: readonly ButtonSpec[] = [
   },
   { action: 'cancel', label: 'Cancel', needs: 'cancel', style: 'danger' },
   { action: 'retry', label: 'Retry failed', needs: 'retry' },
+  // The figures and charts of /campaign stats, once there are messages to count (where an export is allowed).
+  { action: 'stats', label: 'Stats', needs: 'export' },
   { action: 'export', label: 'Export', needs: 'export' },
   {
     action: 'delete', label: 'Delete', needs: 'delete', style: 'danger',

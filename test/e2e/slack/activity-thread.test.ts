@@ -19,11 +19,8 @@ describe('the activity thread of a campaign, through the real Bolt app and the S
     const out = await must(`new --name "${name}" --channel email --template Welcome --list Crowd`);
     return Number(/Created C-(\d+)/.exec(out)![1]);
   }
-  /** Everything told so far has been posted. */
-  async function settled(): Promise<void> {
-    await h.t.app.notifications.settled();
-    await h.edge.poster.drain();
-  }
+  /** Everything told so far has been posted (written to the outbox, relayed, posted). */
+  const settled = () => h.edge.settled();
   const posts = () => h.slack.callsOf('chat.postMessage').filter((c) => c.body.channel === ACTIVITY);
   const parents = () => posts().filter((c) => !c.body.thread_ts);
   const replies = (ts: string) => posts().filter((c) => c.body.thread_ts === ts).map((c) => String(c.body.text));

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpServer, type HttpServerHandle } from '../../../src/http/http-server.js';
 import { importContacts, noPacing, ok } from '../../support/delivery-fixtures.js';
-import { createSlackHarness, USERS, type SlackHarness } from './slack-harness.js';
+import { CARD_ACTIONS } from '../../../src/slack/ids.js';
+import { assertPostable } from '../../support/block-kit-limits.js';
+import { buttonClick, createSlackHarness, USERS, type SlackHarness } from './slack-harness.js';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -44,6 +46,27 @@ describe('stats and compare in Slack: charts uploaded and shown by slack_file id
       expect(upload.content.subarray(0, 8).equals(PNG)).toBe(true);
       expect(image.alt_text.length).toBeGreaterThan(10);
     }
+  });
+
+  it('the card’s Stats button answers as the typed stats does: the same figures and the same charts, privately', async () => {
+    const typed = await h.command('stats C-1001', USERS.viewer);
+    const typedBlocks = h.slack.responsesTo(typed.responseUrl)[0]!.body.blocks as any[];
+    const card = await h.command('show C-1001', USERS.viewer);
+    const buttons = (h.slack.responsesTo(card.responseUrl)[0]!.body.blocks as any[]).at(-1).elements.map((e: any) => e.action_id);
+    expect(buttons).toContain(CARD_ACTIONS.stats);
+    const responseUrl = h.slack.responseUrl('stats-button');
+    await h.action(buttonClick({ actionId: CARD_ACTIONS.stats, value: '1001', user: USERS.viewer, responseUrl, blockId: 'card_1001_v1' }));
+    const [answer] = h.slack.responsesTo(responseUrl);
+    expect(answer!.body.response_type).toBe('ephemeral');
+    expect(answer!.body.replace_original).toBe(false);
+    assertPostable(answer!.body);
+    const blocks = answer!.body.blocks as any[];
+    const images = blocks.filter((b) => b.type === 'image');
+    expect(images.map((b) => b.block_id)).toEqual(['chart-activity-c1001', 'chart-funnel-c1001']);
+    for (const image of images) expect(h.slack.uploads.some((u) => u.id === image.slack_file.id)).toBe(true);
+    // Everything but the uploaded files' ids is what the typed command showed.
+    const withoutFiles = (list: any[]) => JSON.stringify(list).replace(/"id":"F[A-Z0-9]+"/g, '"id":"F"');
+    expect(withoutFiles(blocks)).toBe(withoutFiles(typedBlocks));
   });
 
   it('compare: the side-by-side table and the compare funnel', async () => {

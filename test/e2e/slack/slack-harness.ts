@@ -23,6 +23,7 @@ export function slackConfig(apiUrl: string): NonNullable<Config['slack']> {
     alertsChannel: null,
     oncallGroup: null,
     activityChannel: null,
+    digestChannel: null,
   };
 }
 

@@ -89,6 +89,24 @@ describe('Slack modals speak typed commands through the real Bolt app', () => {
     expect(again.json.response_action).toBe('errors');
   });
 
+  it('the overdue policy and tracking: selects with the typed defaults on create, prefilled on edit, saved as --if-late and --tracking', async () => {
+    const created = await create({});
+    expect(created.text).toBe('');
+    const id = Number(/C-(\d+)/.exec(JSON.stringify(h.slack.callsOf('chat.postEphemeral').concat(h.slack.callsOf('chat.postMessage')).at(-1)!.body))![1]);
+    expect(await h.t.app.deps.campaigns.get(id)).toMatchObject({ name: 'Typed', ifLate: 'send_late', tracking: true });
+    const view = await openEdit(id);
+    const initial = (v: typeof view, block: string) => v.blocks.find((b) => b.block_id === block).element.initial_option.value;
+    expect([initial(view, FIELDS.ifLate.block), initial(view, FIELDS.tracking.block)]).toEqual(['send', 'on']);
+    const saved = await submitEdit(view, { [FIELDS.ifLate.block]: { if_late: select('ask') }, [FIELDS.tracking.block]: { tracking: select('off') } });
+    expect(saved.text).toBe('');
+    expect(await h.t.app.deps.campaigns.get(id)).toMatchObject({ ifLate: 'ask', tracking: false });
+    const again = await openEdit(id);
+    expect([initial(again, FIELDS.ifLate.block), initial(again, FIELDS.tracking.block)]).toEqual(['ask', 'off']);
+    // The same value typed is refused by the same schema; from the form it is a choice, never free text.
+    const bogus = await submitEdit(again, { [FIELDS.ifLate.block]: { if_late: select('later') } });
+    expect(Object.keys(bogus.json.errors)).toEqual([FIELDS.ifLate.block]);
+  });
+
   it('cancel: the modal says "type its id below", the typed command says which flag confirms it', async () => {
     const created = await h.t.run('new --name "To cancel" --channel email --template Welcome --list Newsletter', USERS.marketer);
     const id = Number(/Created C-(\d+)/.exec(created.text)![1]);

@@ -141,4 +141,31 @@ describe('the alert desk', () => {
     await desk({ kind: 'approval.decided', ...base, decision: 'approved', decidedBy: 'alice' } as Notification);
     expect(poster.posts.map((p) => [p.channel, p.message.text])).toEqual([['UMARK', 'alice (console) approved your request A-3 to cancel C-7: it is cancelled.']]);
   });
+
+  it('a notification handed on twice (the relay is at least once) posts no second alert, edits nothing, tells nobody again', async () => {
+    const { poster, store, desk } = setup();
+    // Each repeat is the value read back from the outbox: equal, not the same object.
+    const twice = async (n: Notification) => {
+      await desk(n);
+      await desk(JSON.parse(JSON.stringify(n), (k, v) => (['at', 'expiresAt'].includes(k) ? new Date(v) : v)) as Notification);
+    };
+    const base = { approvalId: 4, campaignId: 7, campaignName: 'Promo', requestedBy: 'UMARK', at: AT };
+    await twice({ kind: 'approval.requested', ...base, reason: null, expiresAt: new Date(AT.getTime() + 3_600_000) } as Notification);
+    expect(poster.posts).toHaveLength(1);
+    await twice({ kind: 'approval.decided', ...base, decision: 'approved', decidedBy: 'UAPPR' } as Notification);
+    expect(poster.updates).toHaveLength(1);
+    expect(poster.posts.filter((p) => p.channel === 'UMARK')).toHaveLength(1);
+    expect((store.rows.get('approval:4')!.detail as any).timeline).toHaveLength(2);
+
+    await twice({ kind: 'campaign.suspended', ...move({ campaignId: 8, to: 'suspended', transition: 'suspend', reason: 'error budget' }) } as Notification);
+    expect(poster.posts.filter((p) => p.channel === 'CALERTS')).toHaveLength(2);
+    expect(poster.updates).toHaveLength(1);
+    // The same move again later is a new notification: the open alert says "again".
+    await desk({ kind: 'campaign.suspended', ...move({ campaignId: 8, to: 'suspended', transition: 'suspend', reason: 'error budget', at: new Date(AT.getTime() + 60_000) }) } as Notification);
+    expect(poster.updates).toHaveLength(2);
+    // Resumed, handed on twice: one edit, one timeline line.
+    await twice({ kind: 'campaign.status_changed', ...move({ campaignId: 8, from: 'suspended', to: 'sending', transition: 'resume', actor: 'UAPPR', at: new Date(AT.getTime() + 120_000) }) } as Notification);
+    expect(poster.updates).toHaveLength(3);
+    expect((store.rows.get('suspended:8')!.detail as any).timeline).toHaveLength(3);
+  });
 });

@@ -4,7 +4,7 @@ import { errorReply, reply, type Reply } from '../../../src/commands/reply.js';
 import type { Campaign } from '../../../src/domain/campaign/campaign.js';
 import { channelSpecs, EMAIL_CHANNEL, SMS_CHANNEL } from '../../../src/domain/channels/channel-spec.js';
 import type { Template } from '../../../src/domain/templates/template.js';
-import { CARD_ACTIONS, FIELDS, HOME_ACTIONS, VIEWS } from '../../../src/slack/ids.js';
+import { CARD_ACTIONS, FIELDS, HOME_ACTIONS, LINK_ACTIONS, VIEWS } from '../../../src/slack/ids.js';
 import { approvalDecided } from '../../../src/slack/listeners/actions/approval-decided.js';
 import { cardCancelClicked } from '../../../src/slack/listeners/actions/card-cancel-clicked.js';
 import { cardCommandClicked } from '../../../src/slack/listeners/actions/card-command-clicked.js';
@@ -23,6 +23,9 @@ import { scheduleFormSubmitted } from '../../../src/slack/listeners/views/schedu
 import { templateSendingSubmitted } from '../../../src/slack/listeners/views/template-sending-submitted.js';
 import { testSendSubmitted } from '../../../src/slack/listeners/views/test-send-submitted.js';
 import type { RoleOrNone } from '../../../src/slack/roles.js';
+import { linkEditClicked } from '../../../src/slack/listeners/actions/link-edit-clicked.js';
+import { linkEditSubmitted } from '../../../src/slack/listeners/views/link-edit-submitted.js';
+import { assertPostable, assertWithinLimits } from '../../support/block-kit-limits.js';
 import type { SlackContext } from '../../../src/slack/slack-context.js';
 
 /**
@@ -294,5 +297,122 @@ describe('modal submissions build typed commands from view state and put refusal
     const confirmed: Event[] = [];
     await run(templateSendingSubmitted(fakeContext(confirmed, { answer }), true), submission(VIEWS.templateSendingConfirm, { templateId: 1 }, values), confirmed);
     expect(executed(confirmed)).toEqual([{ name: 'templates', action: 'edit', templateName: 'Welcome', fromEmail: 'hello@example.com', confirm: true }]);
+  });
+});
+
+describe('campaign form: the overdue policy and tracking, as the typed command takes them', () => {
+  const select = (value: string) => ({ type: 'static_select', selected_option: { value } });
+  const base = { [FIELDS.name.block]: { name: text('Spring') }, [FIELDS.channel.block]: { channel: select('email') } };
+
+  it('create: the defaults (send late, tracking on) add nothing; other choices go in as --if-late and --tracking would', async () => {
+    const plain: Event[] = [];
+    await run(campaignFormSubmitted(fakeContext(plain)), submission(VIEWS.campaignForm, {}, { ...base, [FIELDS.ifLate.block]: { if_late: select('send') }, [FIELDS.tracking.block]: { tracking: select('on') } }), plain);
+    expect(executed(plain)).toEqual([{ name: 'new', campaignName: 'Spring', channel: 'email' }]);
+    const chosen: Event[] = [];
+    await run(campaignFormSubmitted(fakeContext(chosen)), submission(VIEWS.campaignForm, {}, { ...base, [FIELDS.ifLate.block]: { if_late: select('ask') }, [FIELDS.tracking.block]: { tracking: select('off') } }), chosen);
+    expect(executed(chosen)).toEqual([{ name: 'new', campaignName: 'Spring', channel: 'email', ifLate: 'ask', tracking: 'off' }]);
+  });
+
+  it('edit: prefilled from the campaign; only a changed choice is sent, and a refusal naming it lands on its block', async () => {
+    const events: Event[] = [];
+    const ctx = fakeContext(events, { campaigns: [campaign({ ifLate: 'skip', tracking: false })], answer: () => refused('ifLate') });
+    await run(cardEditClicked(ctx), { body: click(CARD_ACTIONS.edit, '5') }, events);
+    const view = (events.find((e) => e.kind === 'call' && e.method === 'views.open') as any).args.view;
+    assertWithinLimits(view.blocks, 100);
+    const initial = (block: string) => view.blocks.find((b: any) => b.block_id === block).element.initial_option.value;
+    expect([initial(FIELDS.ifLate.block), initial(FIELDS.tracking.block)]).toEqual(['skip', 'off']);
+    const values = { [FIELDS.ifLate.block]: { if_late: select('send') }, [FIELDS.tracking.block]: { tracking: select('off') } };
+    const submitted: Event[] = [];
+    await run(campaignFormSubmitted(fakeContext(submitted, { campaigns: [campaign({ ifLate: 'skip', tracking: false })], answer: () => refused('ifLate') })), submission(VIEWS.campaignForm, { campaignId: 5, version: 4 }, values), submitted);
+    expect(executed(submitted)).toEqual([{ name: 'edit', campaignId: 5, ifLate: 'send_late', ifVersion: 4 }]);
+    expect(submitted.at(-1)).toEqual({ kind: 'ack', response: { response_action: 'errors', errors: { [FIELDS.ifLate.block]: 'Invalid input: nope' } } });
+  });
+});
+
+describe('the click map: Edit controls for editors, the link edit modal through typed commands', () => {
+  const linkMap = (n: number) => ({
+    campaignId: 5,
+    campaignName: 'Winter sale',
+    links: Array.from({ length: n }, (_, i) => ({ id: 10 + i, url: `https://shop.example.com/${'p'.repeat(i % 90)}${i}`, originalUrl: `https://shop.example.com/${i}` })),
+  });
+  const clickMap = (n: number): Reply => ({ ...reply(`Click map of C-5 Winter sale: ${n} links`, [{ type: 'table', columns: ['Link', 'Goes to'], rows: linkMap(n).links.map((l) => [`L-${l.id}`, l.url]) }]), linkMap: linkMap(n) });
+  const answerLinks = (n: number, edit: Reply = reply('L-10 of C-5 now goes to https://x.example.com/', [], 'in_channel')) => (command: ExecutableCommand) =>
+    'action' in command && command.action === 'edit' ? edit : clickMap(n);
+  const slash = (text: string, user = 'UMARK') => ({ command: { text, user_id: user, channel_id: 'CCHAN', trigger_id: 'T1' } });
+  const answered = (events: Event[]) => (events.at(-1) as any).message;
+
+  it('a button per link for a marketer, a select past five, 100 options at most with a line for the rest; none for a viewer', async () => {
+    const few: Event[] = [];
+    await run(campaignCommand(fakeContext(few, { answer: answerLinks(2) })), slash('links C-5'), few);
+    assertPostable(answered(few));
+    const buttons = answered(few).blocks.at(-1);
+    expect(buttons.elements.map((e: any) => [e.action_id, e.value])).toEqual([[`${LINK_ACTIONS.buttonPrefix}10`, '5:10'], [`${LINK_ACTIONS.buttonPrefix}11`, '5:11']]);
+
+    const many: Event[] = [];
+    await run(campaignCommand(fakeContext(many, { answer: answerLinks(7) })), slash('links C-5'), many);
+    const select = answered(many).blocks.at(-1).elements[0];
+    expect(select.action_id).toBe(LINK_ACTIONS.pick);
+    expect(select.options).toHaveLength(7);
+
+    const lots: Event[] = [];
+    await run(campaignCommand(fakeContext(lots, { answer: answerLinks(150) })), slash('links C-5'), lots);
+    const message = answered(lots);
+    assertPostable(message);
+    expect(message.blocks.at(-2).elements[0].options).toHaveLength(100);
+    expect(message.blocks.at(-1).elements[0].text).toMatch(/^50 more links not offered here/);
+
+    const viewer: Event[] = [];
+    await run(campaignCommand(fakeContext(viewer, { role: 'viewer', answer: answerLinks(2) })), slash('links C-5', 'UVIEW'), viewer);
+    expect(answered(viewer).blocks.some((b: any) => b.type === 'actions')).toBe(false);
+  });
+
+  it('Edit reads the link through the typed links command and opens the modal with ids only; a viewer is refused unread', async () => {
+    const events: Event[] = [];
+    await run(linkEditClicked(fakeContext(events, { answer: answerLinks(2) })), { body: click(`${LINK_ACTIONS.buttonPrefix}11`, '5:11') }, events);
+    expect(executed(events)).toEqual([{ name: 'links', action: 'list', campaignId: 5 }]);
+    const view = (events.at(-1) as any).args.view;
+    expect(view.callback_id).toBe(VIEWS.linkEdit);
+    expect(JSON.parse(view.private_metadata)).toEqual({ channelId: 'CCHAN', messageTs: '1700000000.000100', campaignId: 5, linkId: 11 });
+    expect(view.blocks.find((b: any) => b.block_id === FIELDS.url.block).element.initial_value).toBe('https://shop.example.com/p1');
+
+    const picked: Event[] = [];
+    const pick = { ...click(LINK_ACTIONS.pick, ''), actions: [{ action_id: LINK_ACTIONS.pick, block_id: 'links_5', selected_option: { value: '5:12' }, action_ts: '1.1' }] };
+    await run(linkEditClicked(fakeContext(picked, { answer: answerLinks(7) })), { body: pick }, picked);
+    expect(JSON.parse((picked.at(-1) as any).args.view.private_metadata).linkId).toBe(12);
+
+    const viewer: Event[] = [];
+    await run(linkEditClicked(fakeContext(viewer, { role: 'viewer', answer: answerLinks(2) })), { body: click(`${LINK_ACTIONS.buttonPrefix}11`, '5:11', 'UVIEW') }, viewer);
+    expect(kinds(viewer)).toEqual(['ack', 'respond']);
+    expect(answered(viewer).text).toMatch(/Editing a link needs the \*marketer\* role/);
+  });
+
+  it('submit: the typed links edit; a bad URL, a refusal, a changed destination and a lost role each stay on the URL field', async () => {
+    const opened = [{ type: 'input', block_id: FIELDS.url.block, element: { type: 'plain_text_input', action_id: 'url', initial_value: 'https://shop.example.com/0' } }];
+    const submit = (url: string) => submission(VIEWS.linkEdit, { campaignId: 5, linkId: 10, channelId: 'CCHAN' }, { [FIELDS.url.block]: { url: text(url) } }, opened);
+    const events: Event[] = [];
+    await run(linkEditSubmitted(fakeContext(events, { answer: answerLinks(1) })), submit('https://x.example.com/'), events);
+    expect(executed(events)).toEqual([{ name: 'links', action: 'list', campaignId: 5 }, { name: 'links', action: 'edit', campaignId: 5, linkId: 10, url: 'https://x.example.com/' }]);
+    expect(kinds(events).slice(-2)).toEqual(['ack', 'chat.postMessage']);
+    expect((events.at(-1) as any).args.channel).toBe('CCHAN');
+
+    const bad: Event[] = [];
+    await run(linkEditSubmitted(fakeContext(bad, { answer: answerLinks(1) })), submit('ftp://x'), bad);
+    expect(executed(bad)).toEqual([]);
+    expect(Object.keys((bad[0] as any).response.errors)).toEqual([FIELDS.url.block]);
+
+    const notFound: Event[] = [];
+    await run(linkEditSubmitted(fakeContext(notFound, { answer: answerLinks(1, refused('link')) })), submit('https://x.example.com/'), notFound);
+    expect(notFound.at(-1)).toEqual({ kind: 'ack', response: { response_action: 'errors', errors: { [FIELDS.url.block]: 'Invalid input: nope' } } });
+
+    const changed: Event[] = [];
+    const moved = (command: ExecutableCommand) => ({ ...clickMap(1), linkMap: { ...linkMap(1), links: [{ id: 10, url: 'https://elsewhere.example.com/', originalUrl: 'https://shop.example.com/0' }] }, ...('action' in command && command.action === 'edit' ? reply('edited') : {}) });
+    await run(linkEditSubmitted(fakeContext(changed, { answer: moved })), submit('https://x.example.com/'), changed);
+    expect(executed(changed).map((c: any) => c.action)).toEqual(['list']);
+    expect((changed.at(-1) as any).response.errors[FIELDS.url.block]).toMatch(/^Changed by someone else since you opened this form: L-10 now goes to https:\/\/elsewhere\.example\.com\/\./);
+
+    const viewer: Event[] = [];
+    await run(linkEditSubmitted(fakeContext(viewer, { role: 'viewer', answer: answerLinks(1) })), submit('https://x.example.com/'), viewer);
+    expect(executed(viewer)).toEqual([]);
+    expect((viewer[0] as any).response.errors[FIELDS.url.block]).toMatch(/Editing a link needs the \*marketer\* role/);
   });
 });

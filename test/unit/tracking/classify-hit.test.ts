@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyBatch, classifyHit, HIT_RULES, type Hit, type MessageHistory, type PastHit } from '../../../src/domain/tracking/classify-hit.js';
+import { classifyBatch, classifyHit, HIT_RULES, SCANNER_AGENTS, type Hit, type MessageHistory, type PastHit } from '../../../src/domain/tracking/classify-hit.js';
 
 const DELIVERED = new Date('2026-11-22T10:00:00.000Z');
 const at = (seconds: number) => new Date(DELIVERED.getTime() + seconds * 1000);
@@ -91,5 +91,36 @@ describe('classifyBatch: a burst that arrives in one batch is judged as a whole'
     const batch = [click(300, 1), click(300, 2, { messageId: '2' }), click(301, 3, { messageId: '3' })];
     const stored = new Map(['1', '2', '3'].map((id) => [id, { deliveredAt: DELIVERED, hits: [openedAt(100)] }]));
     expect(classifyBatch(batch, stored, settings).every((c) => c.classification === 'human')).toBe(true);
+  });
+
+  it('judges each hit exactly as classifyHit would with the message’s other hits (stored, then the batch’s in order)', () => {
+    const batch = [open(30), click(200, 1), open(210, { messageId: '2' }), click(201, 2), open(220, { userAgent: 'Mozilla/5.0' }), click(202, 3, { messageId: '2' }), click(203, 3)];
+    const stored = new Map([
+      ['1', { deliveredAt: DELIVERED, hits: [clickedAt(199, 2)] }],
+      ['2', { deliveredAt: DELIVERED, hits: [] }],
+    ]);
+    const expected = batch.map((h) => {
+      const known = stored.get(h.messageId)!;
+      const others = batch.filter((o) => o !== h && o.messageId === h.messageId).map((o) => ({ kind: o.kind, at: o.at, linkId: o.linkId }));
+      return classifyHit(h, { deliveredAt: known.deliveredAt, hits: [...known.hits, ...others] }, settings);
+    });
+    expect(classifyBatch(batch, stored, settings)).toEqual(expected);
+    expect(new Set(expected.map((c) => c.reason))).toEqual(new Set(['bot_window', 'scanner_click_before_open', 'scanner_all_links', 'privacy_proxy', null]));
+  });
+
+  it('a message opened a thousand times in one batch: every open is classified', () => {
+    const batch = Array.from({ length: 1000 }, (_, i) => open(100 + i / 10));
+    const stored = new Map([['1', { deliveredAt: DELIVERED, hits: [] }]]);
+    expect(classifyBatch(batch, stored, settings).every((c) => c.classification === 'human')).toBe(true);
+  });
+});
+
+describe('scanner agents: the table is tried as one pattern', () => {
+  it('says scanner_agent exactly when one of the table’s patterns matches', () => {
+    const agents = [IPHONE, OUTLOOK, CHROME, 'Barracuda Sentinel (EE)', 'curl/8.5.0', 'Mozilla/5.0 curl/8', 'Mozilla/5.0 (compatible; Googlebot/2.1)', 'robot', 'a bot here', 'Slackbot-LinkExpanding 1.0', 'PROOFPOINT', 'Mozilla/5.0 HeadlessChrome/120'];
+    for (const userAgent of agents) {
+      const expected = SCANNER_AGENTS.some((a) => a.pattern.test(userAgent));
+      expect([userAgent, classifyHit(open(300, { userAgent }), history([openedAt(100)]), settings).reason === 'scanner_agent']).toEqual([userAgent, expected]);
+    }
   });
 });

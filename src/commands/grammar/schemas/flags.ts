@@ -87,6 +87,8 @@ export const ALL = flag({ flag: 'all', field: 'all', description: 'Retry every f
 export const RUN = flag({ flag: 'run', field: 'run', value: 'N', description: 'Only this run of a recurring campaign (1 = first).' });
 export const DAYS = flag({ flag: 'days', field: 'days', value: 'N', description: 'How many days ahead to show, 1 to 366 (default 30).' });
 export const LIMIT = flag({ flag: 'limit', field: 'limit', value: 'N', description: 'Show at most N entries (1 to 1,000), newest first.' });
+export const DATE = flag({ flag: 'date', field: 'date', value: 'YYYY-MM-DD', description: 'The day the digest covers, in the account zone (default: yesterday).' });
+export const POST = flag({ flag: 'post', field: 'post', description: 'Post the digest to the managers’ channel (SLACK_DIGEST_CHANNEL) instead of answering only you.' });
 export const URL_FLAG = flag({ flag: 'url', field: 'url', value: 'URL', description: 'New http(s) destination; takes effect for every click from now on.' });
 
 // Audience and content management.

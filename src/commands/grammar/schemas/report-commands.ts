@@ -4,6 +4,7 @@ import {
   breakRule,
   campaignIdSchema,
   channelSchema,
+  daySchema,
   linkIdSchema,
   messageIdSchema,
   messageStatusSchema,
@@ -46,7 +47,7 @@ export const compareSchema = z
 
 export const linksListSchema = z.object({ name: z.literal('links'), action: z.literal('list'), ...id });
 export const linksEditSchema = z.object({ name: z.literal('links'), action: z.literal('edit'), ...id, linkId: linkIdSchema, url: urlSchema });
-export const digestSchema = z.object({ name: z.literal('digest') });
+export const digestSchema = z.object({ name: z.literal('digest'), date: daySchema.optional(), post: switchSchema });
 export const outboxSchema = z.object({ name: z.literal('outbox'), channel: channelSchema.optional(), limit: limitSchema.optional() });
 
 export const approveSchema = z.object({ name: z.literal('approve'), approvalId: approvalIdSchema });

@@ -139,9 +139,8 @@ export function readWhen(raw: string): string | ValueProblem {
   const parts = local ?? OFFSET_WHEN.exec(value);
   if (!parts) return new ValueProblem(`must be a date and time as ${WHEN_FORMS} (got ${quote(raw)})`);
   const [year, month, day, hour, minute, second] = parts.slice(1, 7).map((p) => (p === undefined ? 0 : Number(p))) as number[];
-  if (month! < 1 || month! > 12) return new ValueProblem(`has no month ${month} (got ${quote(raw)})`);
-  const daysInMonth = DateTime.utc(year!, month!).daysInMonth ?? 31;
-  if (day! < 1 || day! > daysInMonth) return new ValueProblem(`is not a real date: ${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')} has ${daysInMonth} days (got ${quote(raw)})`);
+  const badDate = dateProblem(year!, month!, day!, raw);
+  if (badDate) return badDate;
   if (hour! > 23 || minute! > 59 || second! > 59) return new ValueProblem(`is not a real time of day (got ${quote(raw)})`);
   if (!local) {
     if (!DateTime.fromISO(value, { setZone: true }).isValid) return new ValueProblem(`has an invalid UTC offset (got ${quote(raw)})`);
@@ -149,6 +148,24 @@ export function readWhen(raw: string): string | ValueProblem {
   }
   const [date, time] = value.split(/[ T]/i) as [string, string];
   return `${date}T${time.replace(/^(\d):/, '0$1:')}`;
+}
+
+/** Whether year-month-day is a day of the calendar (2026-02-30 is not). */
+function dateProblem(year: number, month: number, day: number, raw: string): ValueProblem | null {
+  if (month < 1 || month > 12) return new ValueProblem(`has no month ${month} (got ${quote(raw)})`);
+  const daysInMonth = DateTime.utc(year, month).daysInMonth ?? 31;
+  if (day < 1 || day > daysInMonth) return new ValueProblem(`is not a real date: ${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')} has ${daysInMonth} days (got ${quote(raw)})`);
+  return null;
+}
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A calendar day as YYYY-MM-DD (read in the account's zone by the domain); the day must exist. */
+export function readDay(raw: string): string | ValueProblem {
+  const value = raw.trim();
+  const parts = DAY.exec(value);
+  if (!parts) return new ValueProblem(`must be a day as YYYY-MM-DD, such as 2026-12-01 (got ${quote(raw)})`);
+  return dateProblem(Number(parts[1]), Number(parts[2]), Number(parts[3]), raw) ?? value;
 }
 
 export function readZone(raw: string): string | ValueProblem {
@@ -306,6 +323,7 @@ export const exactTextSchema = valueSchema((raw) => raw);
 export const tagSchema = valueSchema((raw) => readText(raw.toLowerCase()));
 export const tagsSchema = valueSchema(readTags);
 export const whenSchema = valueSchema(readWhen);
+export const daySchema = valueSchema(readDay);
 export const zoneSchema = valueSchema(readZone);
 export const cronSchema = valueSchema(readCron);
 export const durationSchema = valueSchema(readDuration);

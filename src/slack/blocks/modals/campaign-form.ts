@@ -33,6 +33,19 @@ const LAUNCH_OPTIONS = [
   option('Recurring (cron)', 'recurring'),
 ];
 
+/** `--if-late`: what the form offers and shows; the grammar reads `send` as the stored `send_late`. */
+const IF_LATE_OPTIONS = [
+  option('Send late (default)', 'send'),
+  option('Skip that send (a one-off is stopped)', 'skip'),
+  option('Hold it and ask in the alerts channel', 'ask'),
+];
+const TRACKING_OPTIONS = [option('On: open pixel and tracked links (default)', 'on'), option('Off: links as written, no pixel', 'off')];
+
+/** The `--if-late` value that gives a campaign's overdue policy (the form's value for it). */
+export function ifLateChoice(policy: Campaign['ifLate']): string {
+  return policy === 'send_late' ? 'send' : policy;
+}
+
 /** Create or edit a campaign; every field maps to one flag of `/campaign new` / `edit`. */
 export function campaignFormView(choices: FormChoices, metadata: ModalMetadata, initial?: FormInitial): ModalView {
   const c = initial?.campaign;
@@ -65,8 +78,13 @@ export function campaignFormView(choices: FormChoices, metadata: ModalMetadata, 
     },
     textInput('cron', 'Cron (recurring)', { initial: c?.cron, placeholder: '0 9 * * 1', hint: '5 or 6 fields. Day-of-month and day-of-week must both match (node-cron), unlike POSIX cron.' }),
     textInput('tz', 'Time zone', { initial: zone, placeholder: 'Europe/London' }),
+    selectInput('ifLate', 'If Herald was down at the send time', IF_LATE_OPTIONS, {
+      initial: ifLateChoice(c?.ifLate ?? 'send_late'),
+      hint: 'Scheduled and recurring campaigns: send late, skip the send (a recurring one waits for its next run), or hold it and alert on-call.',
+    }),
     textInput('tags', 'Tags', { initial: c?.tags.join(', '), placeholder: 'promo, spring' }),
     textInput('ttl', 'SMS validity (TTL)', { initial: c?.smsTtlSeconds ? `${c.smsTtlSeconds}s` : undefined, placeholder: '4h', hint: '90s, 30m, 4h or 2d; SMS only.' }),
+    selectInput('tracking', 'Open and click tracking', TRACKING_OPTIONS, { initial: c && !c.tracking ? 'off' : 'on' }),
     textInput('variants', 'A/B variants', { initial: initial?.variants.join('\n'), multiline: true, placeholder: 'A:Welcome:70\nB:Welcome v2:30', hint: 'One LABEL:TEMPLATE:WEIGHT per line; weights are the ratio.' }),
   ];
   return modal({

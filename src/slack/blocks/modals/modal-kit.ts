@@ -14,6 +14,8 @@ type PlainTextOption = types.PlainTextOption;
 export interface ModalMetadata {
   campaignId?: number;
   templateId?: number;
+  /** A tracked link of the campaign (the link edit modal). */
+  linkId?: number;
   channelId?: string;
   messageTs?: string;
   /** The campaign's version when an edit form was opened: a submission made on another one is refused. */
@@ -40,6 +42,7 @@ export function decodeMetadata(text: string | undefined): ModalMetadata {
   const out: ModalMetadata = {};
   if (Number.isInteger(r.campaignId) && (r.campaignId as number) > 0) out.campaignId = r.campaignId as number;
   if (Number.isInteger(r.templateId) && (r.templateId as number) > 0) out.templateId = r.templateId as number;
+  if (Number.isInteger(r.linkId) && (r.linkId as number) > 0) out.linkId = r.linkId as number;
   if (typeof r.channelId === 'string' && SLACK_ID.test(r.channelId)) out.channelId = r.channelId;
   if (typeof r.messageTs === 'string' && TS.test(r.messageTs)) out.messageTs = r.messageTs;
   if (Number.isInteger(r.version) && (r.version as number) > 0) out.version = r.version as number;

@@ -3,6 +3,13 @@ import { parseCampaignRef } from '../../../domain/campaign/campaign.js';
 import type { Origin } from '../../open-modals.js';
 import type { SlackContext } from '../../slack-context.js';
 
+/** The value of the button pressed or of the option picked in a select ('' when it has none). */
+export function actionValue(body: BlockAction<BlockElementAction>): string {
+  const action = body.actions[0] as { value?: unknown; selected_option?: { value?: unknown } | null } | undefined;
+  const value = action?.value ?? action?.selected_option?.value;
+  return typeof value === 'string' ? value : '';
+}
+
 /** The clicked button's value as a campaign id; buttons carry nothing else. */
 export function campaignIdOf(body: BlockAction<BlockElementAction>): number | null {
   const action = body.actions[0];
@@ -34,7 +41,7 @@ export function containerKey(body: BlockAction<BlockElementAction>): string {
  */
 export function clickKey(body: BlockAction<BlockElementAction>): string {
   const action = body.actions[0];
-  const value = action && 'value' in action && typeof action.value === 'string' ? action.value : '';
+  const value = actionValue(body);
   return `${containerKey(body)}:${action?.block_id ?? ''}:${action?.action_id ?? ''}:${value}:${body.user.id}`;
 }
 

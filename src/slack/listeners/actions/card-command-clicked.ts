@@ -2,6 +2,8 @@ import type { BlockAction, BlockElementAction, Middleware, SlackActionMiddleware
 import { errorReply } from '../../../commands/reply.js';
 import { buildCommand } from '../../../commands/grammar/parse-command.js';
 import { replaceCard, respondPrivately } from '../../answer.js';
+import { messageFor } from '../../blocks/campaign-card.js';
+import { messageWithCharts } from '../../charts/message-with-charts.js';
 import { CARD_ACTIONS, DIRECT_CARD_ACTIONS } from '../../ids.js';
 import { shareSavedFiles } from '../../files/share-saved-files.js';
 import { runCommand } from '../../run-command.js';
@@ -11,7 +13,7 @@ import { campaignIdOf, clickKey } from './action-payload.js';
 type Direct = (typeof DIRECT_CARD_ACTIONS)[number];
 const BY_ACTION_ID = new Map<string, Direct>(DIRECT_CARD_ACTIONS.map((a) => [CARD_ACTIONS[a], a]));
 /** These answer with something new (a preview, a file, another campaign), not a changed card. */
-const ANSWERS_APART: readonly Direct[] = ['preview', 'export', 'clone'];
+const ANSWERS_APART: readonly Direct[] = ['preview', 'stats', 'export', 'clone'];
 
 /**
  * A card button that maps to one command (pause, run, … of the campaign in its value), built typed
@@ -29,7 +31,8 @@ export function cardCommandClicked(ctx: SlackContext): Middleware<SlackActionMid
     const outcome = await runCommand(ctx, buildCommand(action, { campaignId: String(id) }), body.user.id, { key: `btn:${clickKey(body)}`, what: `The ${action} button` });
     if (outcome.skipped === 'duplicate' && context.retryNum) return;
     if (!outcome.reply.ok || outcome.skipped || ANSWERS_APART.includes(action)) {
-      await respondPrivately(respond, outcome.reply);
+      // Stats carries charts: drawn, uploaded and shown as for the typed /campaign stats.
+      await respondPrivately(respond, outcome.reply, await messageWithCharts(messageFor(outcome.reply), outcome.reply, client, ctx.charts));
       // The Export button's CSV goes to the person's DM, under a copy of the answer.
       if (!outcome.skipped) await shareSavedFiles(ctx, client, body.user.id, outcome.reply);
       return;

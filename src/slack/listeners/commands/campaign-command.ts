@@ -1,9 +1,12 @@
 import type { Middleware, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { executableKey } from '../../../commands/execute.js';
+import { executableKey, roleForKey } from '../../../commands/execute.js';
 import { CommandSyntaxError, parseCommand } from '../../../commands/grammar/parse-command.js';
 import type { Command } from '../../../commands/grammar/commands.js';
 import { syntaxErrorReply, typedReply } from '../../../commands/typed-reply.js';
 import { messageFor } from '../../blocks/campaign-card.js';
+import { linkMapMessage } from '../../blocks/link-map.js';
+import type { Reply } from '../../../commands/reply.js';
+import { hasRole } from '../../roles.js';
 import { messageWithCharts } from '../../charts/message-with-charts.js';
 import { openFileModalFor } from '../../files/open-file-modals.js';
 import { shareSavedFiles } from '../../files/share-saved-files.js';
@@ -27,6 +30,12 @@ async function openFor(ctx: SlackContext, client: Parameters<typeof openCampaign
   return openFileModalFor(ctx, client, text, req);
 }
 
+/** A reply as this person sees it: a click map has Edit controls for someone who may edit links (the edit re-checks). */
+async function messageForPerson(ctx: SlackContext, reply: Reply, userId: string) {
+  if (reply.linkMap && hasRole(await ctx.roleOf(userId), roleForKey('links edit'))) return linkMapMessage(reply);
+  return messageFor(reply);
+}
+
 /**
  * `/campaign …`: acknowledged at once with no body (Slack shows nothing until the answer), then the
  * line is parsed into a typed Command once and executed; the answer, worded for someone who types
@@ -40,7 +49,7 @@ export function campaignCommand(ctx: SlackContext): Middleware<SlackCommandMiddl
     const answer = async (outcome: CommandOutcome) => {
       // A Slack retry of a command already applied: the first delivery answers, this one stays quiet.
       if (outcome.skipped === 'duplicate' && context.retryNum) return;
-      const message = await messageWithCharts(messageFor(outcome.reply), outcome.reply, client, ctx.charts);
+      const message = await messageWithCharts(await messageForPerson(ctx, outcome.reply, slash.user_id), outcome.reply, client, ctx.charts);
       await respond({ response_type: outcome.reply.visibility, replace_original: false, text: message.text, blocks: message.blocks });
     };
     const opened = await openFor(ctx, client, text, req);

@@ -1,0 +1,195 @@
+import type { Clock } from '../ports/clock.js';
+import type { EventLog } from '../ports/event-log.js';
+import type { NotificationOutbox, RelaySession } from '../ports/notification-outbox.js';
+import type { Notification } from '../ports/notifier.js';
+import type { NotificationSubscriber } from './notification-bus.js';
+
+/**
+ * Rows older than this are skipped by the relay, with a log line, rather than posted: after a long
+ * downtime an alert about a suspension an hour old is noise in the alerts channel (the alert desk's
+ * state, the activity log and the Home tab hold it anyway), and a first start never floods Slack.
+ */
+export const RELAY_MAX_AGE_MS = 3_600_000;
+/** How often a relay looks for rows written by other processes (its own appends wake it at once). */
+export const RELAY_POLL_MS = 2_000;
+/** Rows read per look: a backlog is handed on in batches, the cursor moving after each row. */
+const BATCH = 100;
+
+/** What makes a relay look every `pollMs` (wiring: Node's timers, unref'd; tests: one that never fires). */
+export interface RelayTimer {
+  setInterval(run: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+export interface RelayOptions {
+  /** Names the cursor (`notification_cursor.consumer`) and the relay lock: one relaying process per consumer. */
+  consumer: string;
+  maxAgeMs?: number;
+  pollMs?: number;
+  /** Over the process's timer (tests: one that never fires by itself; they call `poll()` or `settled()`). */
+  timer?: RelayTimer;
+}
+
+/**
+ * The notification outbox (issue 12): every process writes each notification its bus carries to
+ * `notification_outbox`, in order, and relays in the processes that post to Slack hand the rows on
+ * to their subscribers, so an action in the console or on another replica reaches Slack like a
+ * local one, and a notification whose process crashes before posting is still posted.
+ *
+ * Written after the change committed, from the bus (never blocking or failing the caller): a
+ * process that dies within the few milliseconds between the commit and the insert loses that one
+ * notification. `settled()` waits for the writes (the bus's), so a clean stop loses none.
+ */
+export class OutboxNotifications {
+  private readonly relays = new Set<NotificationRelay>();
+
+  constructor(private readonly o: { outbox: NotificationOutbox; clock: Clock; log: EventLog; timer: RelayTimer }) {}
+
+  /** The bus subscriber that appends each notification (the bus keeps the order and the queue). */
+  readonly write = async (notification: Notification): Promise<void> => {
+    try {
+      await this.o.outbox.append(notification, this.o.clock.now());
+    } catch (error) {
+      this.o.log('notification.outbox_write_failed', { kind: notification.kind, error: message(error) }, 'error');
+      return;
+    }
+    for (const relay of this.relays) relay.wake();
+  };
+
+  /** A relay of this process, woken by its own appends; `start()` it where Slack is configured. */
+  relay(options: RelayOptions): NotificationRelay {
+    const relay = new NotificationRelay({ ...this.o, ...options }, () => this.relays.delete(relay));
+    this.relays.add(relay);
+    return relay;
+  }
+
+  /** Deletes rows older than `before` (the hourly prune job). */
+  prune(before: Date): Promise<number> {
+    return this.o.outbox.prune(before);
+  }
+}
+
+/**
+ * Hands the outbox's rows after its cursor to its subscribers, in id order, moving the cursor after
+ * each; only the process holding the consumer's relay lock does, so replicas do not post twice.
+ * At least once: a crash between a subscriber's post and the cursor's move hands that row on again
+ * (the alert desk and the activity threads tolerate a repeat). A subscriber's error is logged and
+ * the row is passed (a Slack outage does not stop the relay behind one notification).
+ */
+export class NotificationRelay {
+  private readonly subscribers: NotificationSubscriber[] = [];
+  private ready: Promise<void> | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+  private handle: unknown = null;
+  private readonly timer: RelayTimer;
+
+  constructor(
+    private readonly o: RelayOptions & { outbox: NotificationOutbox; clock: Clock; log: EventLog; timer: RelayTimer },
+    private readonly detach: () => void,
+  ) {
+    this.timer = o.timer;
+  }
+
+  subscribe(subscriber: NotificationSubscriber): void {
+    this.subscribers.push(subscriber);
+  }
+
+  /** Sets the cursor at the current end if the consumer has none, and looks every `pollMs`. */
+  start(): void {
+    this.stopped = false;
+    this.begin();
+    this.handle ??= this.timer.setInterval(() => this.wake(), this.o.pollMs ?? RELAY_POLL_MS);
+  }
+
+  /** The cursor's first setting (retried by the next look if it failed; a look under the lock sets it too). */
+  private begin(): Promise<void> {
+    return (this.ready ??= this.o.outbox.startCursor(this.o.consumer, this.o.clock.now()).catch((error: unknown) => {
+      this.ready = null;
+      this.o.log('notification.relay_failed', { consumer: this.o.consumer, error: message(error) }, 'error');
+    }));
+  }
+
+  /** Look now (an append of this process, the poll). */
+  wake(): void {
+    // Only once started (a relay made but not started is no one's to wake).
+    if (!this.stopped && this.handle !== null) void this.poll();
+  }
+
+  /** Hands on every row after the cursor; resolves when none is left (or another process relays now). */
+  poll(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    const run = (async () => {
+      do {
+        this.again = false;
+        try {
+          await this.drain();
+        } catch (error) {
+          this.o.log('notification.relay_failed', { consumer: this.o.consumer, error: message(error) }, 'warn');
+        }
+      } while (this.again && !this.stopped);
+    })();
+    this.running = run.finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** Resolves once what was written so far has been handed on (by this relay; or another holds the lock). */
+  settled(): Promise<void> {
+    return this.poll();
+  }
+
+  /** Looks no more; resolves once the look in progress has finished. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.handle !== null) this.timer.clearInterval(this.handle);
+    this.handle = null;
+    await this.running;
+    this.detach();
+  }
+
+  private async drain(): Promise<void> {
+    await this.begin();
+    for (;;) {
+      const read = await this.o.outbox.withRelayLock(this.o.consumer, (session) => this.batch(session));
+      if (read === null || read < BATCH || this.stopped) return;
+    }
+  }
+
+  private async batch(session: RelaySession): Promise<number> {
+    const { clock, consumer, log } = this.o;
+    const maxAgeMs = this.o.maxAgeMs ?? RELAY_MAX_AGE_MS;
+    const entries = await session.after(await session.cursor(clock.now()), BATCH);
+    const stale: string[] = [];
+    for (const entry of entries) {
+      if (this.stopped) return 0;
+      if (!entry.notification) log('notification.relay_unreadable', { consumer, id: entry.id, kind: entry.kind, why: 'not a notification this Herald knows' }, 'warn');
+      else if (clock.now().getTime() - entry.createdAt.getTime() > maxAgeMs) stale.push(entry.id);
+      else await this.deliver(entry.notification);
+      await session.advance(entry.id, clock.now());
+    }
+    if (stale.length > 0) {
+      log('notification.relay_skipped_stale', { consumer, count: stale.length, from: stale[0], to: stale.at(-1), olderThanMs: maxAgeMs, why: 'written too long ago to post now' }, 'warn');
+    }
+    return entries.length;
+  }
+
+  private async deliver(notification: Notification): Promise<void> {
+    for (const subscriber of this.subscribers) {
+      try {
+        await subscriber(notification);
+      } catch (error) {
+        this.o.log('notification.subscriber_failed', { consumer: this.o.consumer, kind: notification.kind, error: message(error) }, 'warn');
+      }
+    }
+  }
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
