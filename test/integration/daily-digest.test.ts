@@ -157,7 +157,7 @@ describe.each(ENGINES)('the daily digest against fixture metrics (%s)', (engine)
     expect(digest.charts.map((c) => c.name)).toEqual(['digest-activity-20261025', 'digest-compare-20261025']);
     expect(digest.charts[0]!.title).toBe('Sends, human opens and clicks per hour: 3 campaigns, Sun 25 Oct 2026');
     expect(digest.charts[0]!.altText).toContain('In total 5 sent, 4 human opens, 1 human clicks.');
-    expect(digest.charts[1]!.config.data.datasets.map((d) => d.label)).toEqual(['#1001 Autumn: 3 delivered', '#1002 Winter: 2 delivered', '#1003 Summer: 1 delivered']);
+    expect(digest.charts[1]!.config.data.datasets.map((d) => d.label)).toEqual(['C-1001 Autumn: 3 delivered', 'C-1002 Winter: 2 delivered', 'C-1003 Summer: 1 delivered']);
   });
 
   it('/campaign digest --date answers the same digest, and writes no wrong day', async () => {
@@ -190,7 +190,7 @@ describe.each(ENGINES)('the daily digest against fixture metrics (%s)', (engine)
       const dir = path.join(t.dataDir, 'charts', 'digest-activity-20261025-20261026-080000utc');
       expect(lines).toEqual([
         `Chart: Sends, human opens and clicks per hour: 3 campaigns, Sun 25 Oct 2026: ${path.join(dir, 'digest-activity-20261025.png')}`,
-        `Chart: Funnels compared, Sun 25 Oct 2026: #1001, #1002, #1003: ${path.join(dir, 'digest-compare-20261025.png')}`,
+        `Chart: Funnels compared, Sun 25 Oct 2026: C-1001, C-1002, C-1003: ${path.join(dir, 'digest-compare-20261025.png')}`,
       ]);
       for (const name of ['digest-activity-20261025.png', 'digest-compare-20261025.png']) expect(fs.readFileSync(path.join(dir, name)).subarray(1, 4).toString('latin1')).toBe('PNG');
     } finally {

@@ -115,7 +115,7 @@ describe.each(ENGINES)('activity over time and report charts on %s', (engine) =>
     t.app.setChartServiceUrl('http://127.0.0.1:1');
     try {
       const printed = await consoleRun(['compare C-1001 C-1002']);
-      expect(printed).toMatch(/^Chart not drawn: Funnels compared: #1001, #1002 \(.+\)$/m);
+      expect(printed).toMatch(/^Chart not drawn: Funnels compared: C-1001, C-1002 \(.+\)$/m);
       expect(printed).toContain('unique human opens ÷ delivered');
     } finally {
       t.app.setChartServiceUrl(base);

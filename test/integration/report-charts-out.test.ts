@@ -44,8 +44,8 @@ describe('a report’s charts, drawn by Herald’s own /chart, out to the consol
     expect(charts.written.map((w) => w.path)).toEqual([path.join(dir, 'activity-c12.png'), path.join(dir, 'funnel-c12.png')]);
     for (const w of charts.written) expect(fs.readFileSync(w.path).subarray(1, 4).toString('latin1')).toBe('PNG');
     expect(chartLines(charts)).toEqual([
-      `Chart: Sends, human opens and clicks per day: #12 Spring sale: ${path.join(dir, 'activity-c12.png')}`,
-      `Chart: Funnel: #12 Spring sale: ${path.join(dir, 'funnel-c12.png')}`,
+      `Chart: Sends, human opens and clicks per day: C-12 Spring sale: ${path.join(dir, 'activity-c12.png')}`,
+      `Chart: Funnel: C-12 Spring sale: ${path.join(dir, 'funnel-c12.png')}`,
       expect.stringMatching(/^Chart not drawn: Too wide \(the chart service at http:\/\/127\.0\.0\.1:\d+ refused the chart \(HTTP 400: width 1500 x devicePixelRatio 2 is 3000 px, over the 2000 px limit\.\)\)$/),
     ]);
   });
@@ -54,8 +54,8 @@ describe('a report’s charts, drawn by Herald’s own /chart, out to the consol
     const client = new webApi.WebClient(slack.botToken, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
     const charts = await chartsForSlack(client, renderer, [...specs, tooWide], { wait: async () => {} });
     expect(charts.blocks.map((b) => [b.block_id, b.title?.text])).toEqual([
-      ['chart-activity-c12', 'Sends, human opens and clicks per day: #12 Spring sale'],
-      ['chart-funnel-c12', 'Funnel: #12 Spring sale'],
+      ['chart-activity-c12', 'Sends, human opens and clicks per day: C-12 Spring sale'],
+      ['chart-funnel-c12', 'Funnel: C-12 Spring sale'],
     ]);
     const ids = charts.blocks.map((b) => (b as { slack_file: { id: string } }).slack_file.id);
     expect(slack.uploads.filter((u) => ids.includes(u.id)).map((u) => u.filename)).toEqual(['activity-c12.png', 'funnel-c12.png']);

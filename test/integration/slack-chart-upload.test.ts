@@ -31,7 +31,7 @@ describe('charts in Slack: uploaded with filesUploadV2, shown by slack_file id (
     const upload = await uploadChart(client, { name: spec.name, title: spec.title, png }, { wait });
     if (!upload.ok) throw new Error(upload.reason);
     const stored = slack.uploads.find((u) => u.id === upload.fileId)!;
-    expect(stored).toMatchObject({ filename: 'funnel-c12.png', title: 'Funnel: #12 Spring sale', channelId: '' });
+    expect(stored).toMatchObject({ filename: 'funnel-c12.png', title: 'Funnel: C-12 Spring sale', channelId: '' });
     expect(stored.content.equals(png)).toBe(true);
     // Two answers without a type, then image/png: two waits, doubling.
     expect(slack.callsOf('files.info').map((c) => c.body.file)).toEqual([upload.fileId, upload.fileId, upload.fileId]);
@@ -40,7 +40,7 @@ describe('charts in Slack: uploaded with filesUploadV2, shown by slack_file id (
     const block = chartImageBlock({ fileId: upload.fileId, title: spec.title, altText: spec.altText });
     await client.chat.postMessage({ channel: 'C0CHARTS1', text: `${spec.title}: ${spec.altText}`, blocks: [block] });
     expect(slack.last('chat.postMessage')!.body.blocks).toEqual([
-      { type: 'image', slack_file: { id: upload.fileId }, alt_text: spec.altText, title: { type: 'plain_text', text: 'Funnel: #12 Spring sale', emoji: false } },
+      { type: 'image', slack_file: { id: upload.fileId }, alt_text: spec.altText, title: { type: 'plain_text', text: 'Funnel: C-12 Spring sale', emoji: false } },
     ]);
   });
 

@@ -46,13 +46,13 @@ describe('activity chart: sends and human opens/clicks over time', () => {
     expect(d.Sent!.reduce((a, b) => a + b)).toBe(650);
     expect(spec.config.options).toMatchObject({
       plugins: {
-        title: { text: 'Sends, human opens and clicks per hour: #12 Spring sale' },
+        title: { text: 'Sends, human opens and clicks per hour: C-12 Spring sale' },
         subtitle: { text: ['1 Dec 2026 09:00 to 2 Dec 2026 00:00 (Europe/Paris); opens and clicks by people only (machine opens and filtered clicks left out)'] },
       },
       scales: { x: { title: { text: 'Hour (Europe/Paris)' } } },
     });
     expect(spec.name).toBe('activity-c12');
-    expect(spec.altText).toBe('Sends, human opens and clicks per hour: #12 Spring sale. 1 Dec 2026 09:00 to 2 Dec 2026 00:00 (Europe/Paris). In total 650 sent, 73 human opens, 9 human clicks.');
+    expect(spec.altText).toBe('Sends, human opens and clicks per hour: C-12 Spring sale. 1 Dec 2026 09:00 to 2 Dec 2026 00:00 (Europe/Paris). In total 650 sent, 73 human opens, 9 human clicks.');
     expectJson(spec);
   });
 
@@ -114,7 +114,7 @@ describe('funnel chart: delivered → opened → clicked', () => {
     expect(spec.config.type).toBe('bar');
     expect(spec.config.data.labels).toEqual([['Delivered', '980'], ['Opened', '400 (40.8%)'], ['Clicked', '75 (7.7%)']]);
     expect(datasets(spec)).toEqual({ Recipients: [980, 400, 75] });
-    expect(spec.altText).toBe('Funnel: #12 Spring sale. 980 delivered, 400 opened (40.8% of delivered), 75 clicked (7.7% of delivered).');
+    expect(spec.altText).toBe('Funnel: C-12 Spring sale. 980 delivered, 400 opened (40.8% of delivered), 75 clicked (7.7% of delivered).');
     expect(spec.name).toBe('funnel-c12');
     expectJson(spec);
   });
@@ -139,12 +139,12 @@ describe('funnels compared side by side', () => {
     const spec = compareFunnelChart({ campaigns: two });
     expect(spec.config.data.labels).toEqual(['Delivered', 'Opened', 'Clicked']);
     expect(spec.config.data.datasets.map((d) => [d.label, d.data, d.backgroundColor])).toEqual([
-      ['#12 Spring sale: 980 delivered', [100, 40.8, 7.7], PALETTE[0]],
-      ['#13 A very long campaign name that goes on…: 50 delivered', [100, 60, 4], PALETTE[1]],
+      ['C-12 Spring sale: 980 delivered', [100, 40.8, 7.7], PALETTE[0]],
+      ['C-13 A very long campaign name that goes on…: 50 delivered', [100, 60, 4], PALETTE[1]],
     ]);
     expect(spec.config.options).toMatchObject({ scales: { y: { max: 100, title: { text: '% of delivered' } } } });
     expect(spec.name).toBe('compare-funnel-c12-c13');
-    expect(spec.altText).toBe('Funnels compared: #12, #13. #12 Spring sale: 980 delivered, 40.8% opened, 7.7% clicked; #13 A very long campaign name that goes on…: 50 delivered, 60.0% opened, 4.0% clicked.');
+    expect(spec.altText).toBe('Funnels compared: C-12, C-13. C-12 Spring sale: 980 delivered, 40.8% opened, 7.7% clicked; C-13 A very long campaign name that goes on…: 50 delivered, 60.0% opened, 4.0% clicked.');
     expectJson(spec);
   });
 

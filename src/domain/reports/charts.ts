@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { campaignRef } from '../campaign/campaign.js';
 import { AppError } from '../errors.js';
 import type { ChartConfig, ChartDataset, ChartSpec } from '../ports/chart-renderer.js';
 
@@ -147,7 +148,7 @@ export function compareFunnelChart(input: CompareFunnelChartInput): ChartSpec {
     data: funnelStages(funnel).map((s) => s.rate),
     backgroundColor: PALETTE[i]!,
   }));
-  const title = `Funnels compared: ${campaigns.map((c) => `#${c.campaign.id}`).join(', ')}`;
+  const title = `Funnels compared: ${campaigns.map((c) => campaignRef(c.campaign.id)).join(', ')}`;
   const subtitle = subtitleLines('Unique recipients as % of each campaign’s delivered: with a human open, with a human click', input.note);
   const config: ChartConfig = {
     type: 'bar',
@@ -244,7 +245,7 @@ function chartOptions(o: { title: string; subtitle: string[]; xTitle?: string; y
 
 function campaignLabel(c: ChartCampaign): string {
   const name = c.name.length > NAME_CHARS ? `${c.name.slice(0, NAME_CHARS - 1).trimEnd()}…` : c.name;
-  return `#${c.id} ${name}`;
+  return `${campaignRef(c.id)} ${name}`;
 }
 
 function joinNote(text: string, note: string | undefined): string {

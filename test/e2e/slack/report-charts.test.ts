@@ -110,7 +110,7 @@ describe('stats and compare in Slack: charts uploaded and shown by slack_file id
       const blocks = answer!.body.blocks as any[];
       expect(blocks.some((b) => b.type === 'image')).toBe(false);
       const last = JSON.stringify(blocks.at(-1));
-      expect(last).toContain('Chart not drawn: Funnels compared: #1001, #1002');
+      expect(last).toContain('Chart not drawn: Funnels compared: C-1001, C-1002');
       expect(JSON.stringify(blocks)).toContain('unique human opens ÷ delivered');
     } finally {
       h.t.app.setChartServiceUrl(base);

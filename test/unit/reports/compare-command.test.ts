@@ -76,8 +76,8 @@ describe('compare: campaigns side by side, the same definitions, counts computed
     expect(chart.name).toBe('compare-funnel-c1001-c1002');
     // Opened 40/80 = 50 %, clicked 10/80 = 12.5 %; 50/200 = 25 %, 25/200 = 12.5 %.
     expect(chart.config.data.datasets.map((d) => [d.label, d.data])).toEqual([
-      ['#1001 Spring: 80 delivered', [100, 50, 12.5]],
-      ['#1002 Autumn: 200 delivered', [100, 25, 12.5]],
+      ['C-1001 Spring: 80 delivered', [100, 50, 12.5]],
+      ['C-1002 Autumn: 200 delivered', [100, 25, 12.5]],
     ]);
     expect(chart.altText).toContain('C-1002 stopped or cancelled: figures may be incomplete.');
   });
