@@ -1,6 +1,7 @@
 import { campaignRef } from '../domain/campaign/campaign.js';
 import { loadCampaign } from '../domain/campaign/campaign-deps.js';
 import { AppError } from '../domain/errors.js';
+import { excerpt } from '../domain/text/excerpt.js';
 import type { ClickMap } from '../domain/ports/click-map.js';
 import type { CommandContext } from './command-context.js';
 import type { CommandOf } from './grammar/commands.js';
@@ -39,7 +40,10 @@ export const linkCommands = {
     const campaign = await loadCampaign(ctx.deps, cmd.campaignId);
     const ref = campaignRef(campaign.id);
     const linkRef = `L-${cmd.linkId}`;
-    const outcome = await clickMapOf(ctx).editDestination({ campaignId: campaign.id, linkId: cmd.linkId, url: cmd.url, actor, now: ctx.deps.clock.now() });
+    const outcome = await clickMapOf(ctx).editDestination({ campaignId: campaign.id, linkId: cmd.linkId, url: cmd.url, ...(cmd.ifUrl !== undefined ? { expectedUrl: cmd.ifUrl } : {}), actor, now: ctx.deps.clock.now() });
+    if (!outcome.ok && outcome.why === 'changed') {
+      throw new AppError('CONFLICT', `${linkRef} of ${ref} goes to ${excerpt(outcome.current, 120)} now, not to ${excerpt(cmd.ifUrl ?? '', 120)} (changed by someone else meanwhile); nothing was changed. Look again with /campaign links ${ref}.`, { field: 'url' });
+    }
     if (!outcome.ok) {
       const message =
         outcome.why === 'other_campaign'

@@ -184,6 +184,20 @@ describe.each(ENGINES)('export and click map on %s', (engine) => {
     expect(await ok(t, 'links C-1001')).toContain('https://shop.example.com/spring (was https://shop.example.com/sale, edited by alice)');
   });
 
+  it('with --if-url, edits only a link that still goes there: two edits from one view never overwrite each other unseen', async () => {
+    const [fresh] = await t.db.prisma.$queryRaw<{ id: number; url: string }[]>`SELECT id, url FROM link WHERE campaign_id = 1001 AND original_url = 'https://shop.example.com/new'`;
+    const seen = fresh!.url;
+    // Two people opened the same view; the first edit lands, the second is refused naming what it goes to now.
+    expect(await ok(t, `links C-1001 edit L-${fresh!.id} --url https://shop.example.com/first --if-url ${seen}`)).toContain('now goes to https://shop.example.com/first');
+    const second = await t.run(`links C-1001 edit L-${fresh!.id} --url https://shop.example.com/second --if-url ${seen}`);
+    expect(second.ok).toBe(false);
+    expect(second.text).toContain(`L-${fresh!.id} of C-1001 goes to "https://shop.example.com/first" now, not to "${seen}"`);
+    const [after] = await t.db.prisma.$queryRaw<{ url: string }[]>`SELECT url FROM link WHERE id = ${fresh!.id}`;
+    expect(after!.url).toBe('https://shop.example.com/first');
+    const edits = await t.db.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM activity WHERE campaign_id = 1001 AND action = 'link edited' AND detail->>'new' = 'https://shop.example.com/second'`;
+    expect(edits[0]!.n).toBe(0);
+  });
+
   it('refuses non-http URLs, unknown links and links of another campaign, changing nothing', async () => {
     const [sale] = await t.db.prisma.$queryRaw<{ id: number }[]>`SELECT id FROM link WHERE campaign_id = 1001 AND original_url = 'https://shop.example.com/sale'`;
     const [other] = await t.db.prisma.$queryRaw<{ id: number }[]>`SELECT id FROM link WHERE campaign_id = 1002 ORDER BY id LIMIT 1`;

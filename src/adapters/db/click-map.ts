@@ -13,12 +13,13 @@ export class PrismaClickMap implements ClickMap {
     return rows.map((r) => ({ id: r.id, originalUrl: r.original_url, url: r.url, updatedBy: r.updated_by, total: Number(r.total ?? 0), unique: Number(r.unique ?? 0) }));
   }
 
-  async editDestination(input: { campaignId: number; linkId: number; url: string; actor: string; now: Date }): Promise<LinkEdit> {
+  async editDestination(input: { campaignId: number; linkId: number; url: string; expectedUrl?: string; actor: string; now: Date }): Promise<LinkEdit> {
     return this.prisma.$transaction(async (tx) => {
       const found = await tx.$queryRaw<{ campaign_id: number; url: string }[]>`SELECT campaign_id, url FROM link WHERE id = ${input.linkId} FOR UPDATE`;
       const link = found[0];
       if (!link) return { ok: false, why: 'not_found' } as const;
       if (link.campaign_id !== input.campaignId) return { ok: false, why: 'other_campaign', campaignId: link.campaign_id } as const;
+      if (input.expectedUrl !== undefined && link.url !== input.expectedUrl) return { ok: false, why: 'changed', current: link.url } as const;
       await tx.link.update({ where: { id: input.linkId }, data: { url: input.url, updatedBy: input.actor, updatedAt: input.now } });
       await tx.activity.create({
         data: {

@@ -171,7 +171,7 @@ export const SUBCOMMANDS: readonly SubcommandSpec[] = [
     ['export', true, 'export <id> [--status S] [--reason CATEGORY] [--search TEXT]', 'Posts a CSV file of all or filtered messages.', 'export C-1042 --status bounced', [F.ID], [F.MESSAGE_STATUS, F.FAILURE_REASON, F.SEARCH]],
     ['compare', true, 'compare <id> <id> [<id>…]', 'Compares the metrics of several campaigns side by side.', 'compare C-1041 C-1042', [F.IDS], []],
     ['links list', true, 'links <id>', 'Shows the campaign’s tracked links with their clicks (the click map).', 'links C-1042', [F.ID], []],
-    ['links edit', true, 'links <id> edit <LINK_ID> --url URL', 'Changes where a tracked link goes; it takes effect at once, even after sending.', 'links C-1042 edit L-7 --url https://example.com/spring', [F.ID, F.LINK_ID], [F.URL_FLAG]],
+    ['links edit', true, 'links <id> edit <LINK_ID> --url URL [--if-url URL]', 'Changes where a tracked link goes; it takes effect at once, even after sending.', 'links C-1042 edit L-7 --url https://example.com/spring', [F.ID, F.LINK_ID], [F.URL_FLAG, F.IF_URL]],
     ['digest', true, 'digest [--date YYYY-MM-DD] [--post]', 'Shows the daily digest (yesterday by default): each campaign’s key figures, totals and trends against the day before, with charts; --post posts it to the managers’ channel.', 'digest --date 2026-12-01 --post', [], [F.DATE, F.POST]],
     ['outbox', true, 'outbox [--channel email|sms] [--limit N]', 'Lists mail and SMS captured locally when no SMTP server or Twilio account is configured (the embedded default).', 'outbox --channel email --limit 5', [], [F.CHANNEL_FILTER, F.LIMIT]],
   ]),

@@ -12,7 +12,11 @@ export interface LinkClicks {
   updatedBy: string | null;
 }
 
-export type LinkEdit = { ok: true; old: string; url: string } | { ok: false; why: 'not_found' | 'other_campaign'; campaignId?: number };
+export type LinkEdit =
+  | { ok: true; old: string; url: string }
+  | { ok: false; why: 'not_found' | 'other_campaign'; campaignId?: number }
+  /** `expectedUrl` was given and the link goes elsewhere now: nothing was changed. */
+  | { ok: false; why: 'changed'; current: string };
 
 /** The click map of a campaign and the edits of a link's destination. */
 export interface ClickMap {
@@ -20,7 +24,8 @@ export interface ClickMap {
   /**
    * Points a link of the campaign to `url` and records who changed it (old, new) in the campaign's
    * activity log, in one transaction. The click route reads the link at click time, so every
-   * recipient's next click goes to the new destination.
+   * recipient's next click goes to the new destination. With `expectedUrl`, only if the link still
+   * goes there (checked under the row's lock, so two edits never overwrite each other unseen).
    */
-  editDestination(input: { campaignId: number; linkId: number; url: string; actor: string; now: Date }): Promise<LinkEdit>;
+  editDestination(input: { campaignId: number; linkId: number; url: string; expectedUrl?: string; actor: string; now: Date }): Promise<LinkEdit>;
 }

@@ -391,7 +391,7 @@ describe('the click map: Edit controls for editors, the link edit modal through 
     const submit = (url: string) => submission(VIEWS.linkEdit, { campaignId: 5, linkId: 10, channelId: 'CCHAN' }, { [FIELDS.url.block]: { url: text(url) } }, opened);
     const events: Event[] = [];
     await run(linkEditSubmitted(fakeContext(events, { answer: answerLinks(1) })), submit('https://x.example.com/'), events);
-    expect(executed(events)).toEqual([{ name: 'links', action: 'list', campaignId: 5 }, { name: 'links', action: 'edit', campaignId: 5, linkId: 10, url: 'https://x.example.com/' }]);
+    expect(executed(events)).toEqual([{ name: 'links', action: 'list', campaignId: 5 }, { name: 'links', action: 'edit', campaignId: 5, linkId: 10, url: 'https://x.example.com/', ifUrl: 'https://shop.example.com/0' }]);
     expect(kinds(events).slice(-2)).toEqual(['ack', 'chat.postMessage']);
     expect((events.at(-1) as any).args.channel).toBe('CCHAN');
 

@@ -90,6 +90,12 @@ export const LIMIT = flag({ flag: 'limit', field: 'limit', value: 'N', descripti
 export const DATE = flag({ flag: 'date', field: 'date', value: 'YYYY-MM-DD', description: 'The day the digest covers, in the account zone (default: yesterday).' });
 export const POST = flag({ flag: 'post', field: 'post', description: 'Post the digest to the managers’ channel (SLACK_DIGEST_CHANNEL) instead of answering only you.' });
 export const URL_FLAG = flag({ flag: 'url', field: 'url', value: 'URL', description: 'New http(s) destination; takes effect for every click from now on.' });
+export const IF_URL = flag({
+  flag: 'if-url',
+  field: 'ifUrl',
+  value: 'URL',
+  description: 'Change it only if the link still goes to URL (Slack’s edit form sends the destination it showed, so an edit never overwrites someone else’s).',
+});
 
 // Audience and content management.
 export const IMPORT_LIST = flag({ flag: 'list', field: 'list', value: 'NAME', description: 'List the imported contacts are added to.' });

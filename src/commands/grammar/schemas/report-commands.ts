@@ -46,7 +46,7 @@ export const compareSchema = z
   });
 
 export const linksListSchema = z.object({ name: z.literal('links'), action: z.literal('list'), ...id });
-export const linksEditSchema = z.object({ name: z.literal('links'), action: z.literal('edit'), ...id, linkId: linkIdSchema, url: urlSchema });
+export const linksEditSchema = z.object({ name: z.literal('links'), action: z.literal('edit'), ...id, linkId: linkIdSchema, url: urlSchema, ifUrl: urlSchema.optional() });
 export const digestSchema = z.object({ name: z.literal('digest'), date: daySchema.optional(), post: switchSchema });
 export const outboxSchema = z.object({ name: z.literal('outbox'), channel: channelSchema.optional(), limit: limitSchema.optional() });
 

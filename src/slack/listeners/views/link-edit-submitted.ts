@@ -33,9 +33,16 @@ export function linkEditSubmitted(ctx: SlackContext): Middleware<SlackViewMiddle
     const meta = decodeMetadata(view.private_metadata);
     if (meta.campaignId === undefined || meta.linkId === undefined) return ack(fieldError(block, 'This form is out of date; open it again from /campaign links.'));
     const userId = body.user.id;
+    // The destination the modal showed: the edit is written only if the link still goes there.
+    const shown = ((view.blocks ?? []) as ViewBlock[]).find((b) => b.block_id === block)?.element?.initial_value;
     let command;
     try {
-      command = buildCommand('links edit', { campaignId: String(meta.campaignId), linkId: String(meta.linkId), url: readField(view.state.values as ViewState, 'url') ?? '' });
+      command = buildCommand('links edit', {
+        campaignId: String(meta.campaignId),
+        linkId: String(meta.linkId),
+        url: readField(view.state.values as ViewState, 'url') ?? '',
+        ...(shown ? { ifUrl: shown } : {}),
+      });
     } catch (error) {
       if (error instanceof CommandSyntaxError) return ack({ response_action: 'errors', errors: formErrors(error, VIEWS.linkEdit, block) });
       throw error;
@@ -48,7 +55,7 @@ export function linkEditSubmitted(ctx: SlackContext): Middleware<SlackViewMiddle
     if (await ctx.idempotency.recall(key)) return ack();
     const now = await linkNow(ctx, userId, meta.campaignId, meta.linkId);
     if (!now.ok) return ack(replyError(VIEWS.linkEdit, now.outcome.reply, block));
-    const shown = ((view.blocks ?? []) as ViewBlock[]).find((b) => b.block_id === block)?.element?.initial_value;
+    // Said here first, in the modal's words; the conditional write (--if-url) closes the race after this read.
     if (shown !== undefined && shown !== urlShown(now.link.url)) {
       return ack(fieldError(block, `Changed by someone else since you opened this form: L-${meta.linkId} now goes to ${cut(now.link.url, 120)}. Nothing was saved: close this form and press Edit again.`));
     }
