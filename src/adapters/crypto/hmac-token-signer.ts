@@ -3,7 +3,12 @@ import type { TokenSigner } from '../../domain/ports/token-signer.js';
 
 /** 16 bytes (128 bits) is ample against forgery and keeps links short. */
 const MAC_BYTES = 16;
-const BASE64URL_RE = /^[A-Za-z0-9_-]+$/;
+/**
+ * The one spelling `sign` gives: a non-empty unpadded base64url payload, a dot, and the MAC's 22
+ * characters, whose last carries 2 bits of the MAC and 4 spare bits that must be zero (A, Q, g or
+ * w): any other spelling of the same 16 bytes is refused here, before anything is decoded.
+ */
+const TOKEN_RE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{21}[AQgw]$/;
 
 /**
  * Tokens as `base64url(payload).base64url(HMAC-SHA256(purpose ':' payload)[0..16])`: the payload is
@@ -25,22 +30,17 @@ export class HmacTokenSigner implements TokenSigner {
   }
 
   verify(purpose: string, token: string): string | null {
-    if (typeof token !== 'string' || token.length > 4096 || purpose.includes(':')) return null;
-    const parts = token.split('.');
-    if (parts.length !== 2) return null;
-    const [encodedPayload, encodedMac] = parts as [string, string];
-    if (!BASE64URL_RE.test(encodedPayload) || !BASE64URL_RE.test(encodedMac)) return null;
+    if (typeof token !== 'string' || token.length > 4096 || purpose.includes(':') || !TOKEN_RE.test(token)) return null;
+    const dot = token.length - 23;
+    const encodedPayload = token.slice(0, dot);
     // Node's base64url decoder is lenient (spare low bits of the last character ignored, invalid
     // characters skipped, invalid UTF-8 replaced), so several spellings decode alike: only the one
-    // canonical spelling of each part is accepted, or a changed character could still verify.
+    // canonical spelling of the payload is accepted, or a changed character could still verify.
     const payload = Buffer.from(encodedPayload, 'base64url').toString('utf8');
     if (Buffer.from(payload, 'utf8').toString('base64url') !== encodedPayload) return null;
-    // The MAC is compared as its canonical text, in constant time: any other spelling of the same
-    // bytes differs from the expected text, so it is refused without decoding what was given.
-    const given = Buffer.from(encodedMac, 'ascii');
-    const expected = Buffer.from(this.mac(purpose, payload).toString('base64url'), 'ascii');
-    if (given.length !== expected.length) return null;
-    return crypto.timingSafeEqual(given, expected) ? payload : null;
+    // The MAC's spelling is canonical (TOKEN_RE), so its 16 bytes are compared in constant time.
+    const given = Buffer.from(token.slice(dot + 1), 'base64url');
+    return given.length === MAC_BYTES && crypto.timingSafeEqual(given, this.mac(purpose, payload)) ? payload : null;
   }
 
   private mac(purpose: string, payload: string): Buffer {
