@@ -21,6 +21,8 @@ export class HitBuffer {
   private pending: Hit[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private writing: Promise<void> = Promise.resolve();
+  /** A write of full batches is queued or running: more hits join it rather than queue their own. */
+  private fullQueued = false;
   private closed = false;
 
   constructor(
@@ -39,19 +41,31 @@ export class HitBuffer {
       this.pending.splice(0, drop);
       this.options.onDropped(drop);
     }
-    if (this.pending.length >= this.options.maxBatch) void this.flush().catch(() => {});
-    else if (!this.timer && !this.closed) {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        void this.flush().catch(() => {});
-      }, this.options.intervalMs);
-      this.timer.unref?.();
-    }
+    if (this.pending.length >= this.options.maxBatch) {
+      // One queued write for all the hits that fill batches meanwhile: a write per hit past the
+      // batch size would each find a few dozen hits (those since the previous write) and write them
+      // as a batch of their own, paying the statement's cost per batch many times over.
+      if (!this.fullQueued) {
+        this.fullQueued = true;
+        const run = this.writing.then(() => this.drain(true));
+        this.writing = run.catch(() => {});
+        void run.catch(() => {});
+      }
+    } else this.startTimer();
+  }
+
+  private startTimer(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flush().catch(() => {});
+    }, this.options.intervalMs);
+    this.timer.unref?.();
   }
 
   /** Writes what is held, one batch after another (never two writes at once); rejects if a write fails. */
   flush(): Promise<void> {
-    const run = this.writing.then(() => this.drain());
+    const run = this.writing.then(() => this.drain(false));
     this.writing = run.catch(() => {});
     return run;
   }
@@ -71,23 +85,26 @@ export class HitBuffer {
     }
   }
 
-  private async drain(): Promise<void> {
-    while (this.pending.length > 0) {
-      const batch = this.pending.splice(0, this.options.maxBatch);
-      try {
-        await this.write(batch);
-      } catch (error) {
-        // Back in front, in order: the next flush (the timer, a full batch, close) tries them again.
-        this.pending.unshift(...batch);
-        this.options.onError(error, this.pending.length);
-        if (!this.closed && !this.timer) {
-          this.timer = setTimeout(() => {
-            this.timer = null;
-            void this.flush().catch(() => {});
-          }, this.options.intervalMs);
-          this.timer.unref?.();
+  /** Writes batch after batch: all that is held, or (`fullOnly`) full batches only, the rest left for the timer. */
+  private async drain(fullOnly: boolean): Promise<void> {
+    try {
+      while (this.pending.length >= (fullOnly ? this.options.maxBatch : 1)) {
+        const batch = this.pending.splice(0, this.options.maxBatch);
+        try {
+          await this.write(batch);
+        } catch (error) {
+          // Back in front, in order: the next flush (the timer, a full batch, close) tries them again.
+          this.pending.unshift(...batch);
+          this.options.onError(error, this.pending.length);
+          this.startTimer();
+          throw error;
         }
-        throw error;
+      }
+    } finally {
+      if (fullOnly) {
+        this.fullQueued = false;
+        // Hits left short of a batch are written by the timer, at most intervalMs from now.
+        if (this.pending.length > 0) this.startTimer();
       }
     }
   }
