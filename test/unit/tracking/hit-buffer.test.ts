@@ -33,14 +33,16 @@ describe('HitBuffer', () => {
       sizes.push(batch.length);
     }, { ...options, maxBatch: 5 });
     // One hit a tick, as a steady load does: every write overlaps the hits that come in meanwhile.
+    // A flush (the timer's) writes what is held then, not every hit that comes in while it writes.
     for (let i = 1; i <= 42; i++) {
       buffer.add(hit(i));
+      if (i === 18) void buffer.flush();
       await new Promise((r) => setImmediate(r));
     }
     await buffer.flush();
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(42);
-    expect(sizes.slice(0, -1).every((n) => n === 5)).toBe(true);
-    expect(sizes.at(-1)).toBe(2);
+    expect(sizes.filter((n) => n !== 5).length).toBeLessThanOrEqual(2);
+    expect(sizes.length).toBeLessThanOrEqual(10);
   });
 
   it('keeps a failed batch for the next attempt, and close writes what is held', async () => {
