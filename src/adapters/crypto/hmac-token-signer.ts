@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import crypto from 'node:crypto';
 import type { TokenSigner } from '../../domain/ports/token-signer.js';
 
@@ -10,6 +11,15 @@ const MAC_BYTES = 16;
  */
 const TOKEN_RE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{21}[AQgw]$/;
 
+/** By an unpadded base64url text's length mod 4: the last character's spare bits (-1: no bytes encode to that length). */
+const SPARE_BITS = [0, -1, 0x0f, 0x03];
+/** Each base64url character's 6-bit value, by character code (the token's alphabet is checked first). */
+const BASE64URL_VALUE = (() => {
+  const table = new Uint8Array(128);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = i;
+  return table;
+})();
 /** SHA-256's block size: the HMAC key is padded (or hashed) to it. */
 const BLOCK = 64;
 /** Messages up to this size are hashed in the signer's own buffer (verify accepts 4,096-character tokens). */
@@ -55,8 +65,13 @@ export class HmacTokenSigner implements TokenSigner {
     // Node's base64url decoder is lenient (spare low bits of the last character ignored, invalid
     // characters skipped, invalid UTF-8 replaced), so several spellings decode alike: only the one
     // canonical spelling of the payload is accepted, or a changed character could still verify.
-    const payload = Buffer.from(encodedPayload, 'base64url').toString('utf8');
-    if (Buffer.from(payload, 'utf8').toString('base64url') !== encodedPayload) return null;
+    // Canonical means: not a length no bytes give (4n + 1), the last character's spare bits zero, and
+    // valid UTF-8 (what decoding then encoding again would check, without making both again).
+    const spare = SPARE_BITS[encodedPayload.length % 4]!;
+    if (spare < 0 || (spare > 0 && (BASE64URL_VALUE[encodedPayload.charCodeAt(dot - 1)]! & spare) !== 0)) return null;
+    const bytes = Buffer.from(encodedPayload, 'base64url');
+    if (!isUtf8(bytes)) return null;
+    const payload = bytes.toString('utf8');
     // The MAC's spelling is canonical (TOKEN_RE), so its 16 bytes are compared in constant time.
     const given = Buffer.from(token.slice(dot + 1), 'base64url');
     return given.length === MAC_BYTES && crypto.timingSafeEqual(given, this.mac(purpose, payload)) ? payload : null;
