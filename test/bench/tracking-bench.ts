@@ -12,9 +12,13 @@
  * - track_p99_ms: the 99th percentile of Herald's pixel response time under that load. Goal < 20.
  * - metrics_1m_ms: the metrics of one campaign of 1M messages (two variants) and 3M events, median
  *   of 7 reads after one warm-up. Goal < 100.
+ *   The notes say each side's CPU time per hit, the generator's, and the database's during Herald's
+ *   rounds (its server's processes read from /proc: the bare server gives it nothing to do, but it
+ *   shares the cores).
  * BENCH_TRACK_PROFILE=<folder>: both servers run with `--cpu-prof`, into <folder>/bare and <folder>/herald.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -115,6 +119,34 @@ function startServer(args: string[], execArgv: string[] = []): Promise<Server> {
   }));
 }
 
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces): [0] is the state, [1] the parent. */
+function procStat(pid: number): string[] | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The database server's CPU time so far (ms): the postmaster's own and that of the children it has
+ * reaped, plus every live child (backends, WAL writer, checkpointer, …). Linux only (null elsewhere);
+ * clock ticks of 10 ms, so only a whole round's difference says anything.
+ */
+function databaseCpuMs(postmaster: number): number | null {
+  const own = procStat(postmaster);
+  if (!own) return null;
+  // utime, stime, cutime, cstime are fields 14–17 of stat: 11–14 after the name.
+  let ticks = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    const f = procStat(Number(entry));
+    if (f && Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks * 10;
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
@@ -136,6 +168,9 @@ export async function trackingBench(engine: Engine, emit: Emit): Promise<void> {
       run!.id, campaign!.id,
     );
     const paths = ids.map((r) => `/o/${signOpen(app.signer, String(r.id))}`);
+    // The database works on the same cores for every batch Herald writes (the bare server has none).
+    const [{ pid: backend } = { pid: 0 }] = await db.prisma.$queryRaw<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+    const postmaster = Number(procStat(backend)?.[1] ?? 0);
     const profile = process.env.BENCH_TRACK_PROFILE;
     const [bare, herald] = await Promise.all([startServer(['bare'], profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}/bare`] : []), startServer(['herald', db.url, BENCH_SECRET], profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}/herald`] : [])]);
 
@@ -150,7 +185,8 @@ export async function trackingBench(engine: Engine, emit: Emit): Promise<void> {
     let heraldMs = 0;
     let failed = 0;
     // CPU time per answered hit: each server's own, and the generator's (this process, idle otherwise).
-    const cpu = { bare: 0, herald: 0, client: 0 };
+    const cpu = { bare: 0, herald: 0, client: 0, database: 0, databaseInBare: 0 };
+    let dbCpu = databaseCpuMs(postmaster);
     const clientCpu = () => {
       const { user, system } = process.cpuUsage();
       return (user + system) / 1000;
@@ -158,6 +194,7 @@ export async function trackingBench(engine: Engine, emit: Emit): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       const b0 = await bare.flush();
       let c0 = clientCpu();
+      const d0 = databaseCpuMs(postmaster);
       const b = await load(bare.port, paths, (SECONDS * 1000) / ROUNDS);
       cpu.client += clientCpu() - c0;
       const b1 = await bare.flush();
@@ -167,6 +204,7 @@ export async function trackingBench(engine: Engine, emit: Emit): Promise<void> {
       failed += b.failed;
       const h0 = await herald.flush();
       c0 = clientCpu();
+      const d1 = databaseCpuMs(postmaster);
       const h = await load(herald.port, paths, (SECONDS * 1000) / ROUNDS);
       // The round's hits are written before its time stops: persistence is inside the figure.
       const f0 = performance.now();
@@ -174,13 +212,18 @@ export async function trackingBench(engine: Engine, emit: Emit): Promise<void> {
       const flushMs = performance.now() - f0;
       cpu.client += clientCpu() - c0;
       cpu.herald += cpuMs - h0.cpuMs;
+      const d2 = databaseCpuMs(postmaster);
+      if (d0 !== null && d1 !== null && d2 !== null) {
+        cpu.databaseInBare += d1 - d0;
+        cpu.database += d2 - d1;
+      } else dbCpu = null;
       note(`tracking ${engine} round ${round + 1}: bare ${b.latencies.length} answered in ${b.ms.toFixed(0)} ms, Herald ${h.latencies.length} in ${h.ms.toFixed(0)} ms; ${held} still held at the end, written in ${ms.toFixed(0)} ms; event loop delay p99 / max: bare ${b1.loopP99Ms.toFixed(1)} / ${b1.loopMaxMs.toFixed(1)} ms, Herald ${loopP99Ms.toFixed(1)} / ${loopMaxMs.toFixed(1)} ms`);
       heraldMs += h.ms + flushMs;
       heraldLatencies.push(...h.latencies);
       failed += h.failed;
     }
     const perHit = (ms: number, n: number) => `${((ms * 1000) / n).toFixed(0)} µs`;
-    note(`tracking ${engine} CPU per hit: bare server ${perHit(cpu.bare, bareLatencies.length)}, Herald's ${perHit(cpu.herald, heraldLatencies.length)}, generator ${perHit(cpu.client, bareLatencies.length + heraldLatencies.length)}`);
+    note(`tracking ${engine} CPU per hit: bare server ${perHit(cpu.bare, bareLatencies.length)}, Herald's ${perHit(cpu.herald, heraldLatencies.length)}, generator ${perHit(cpu.client, bareLatencies.length + heraldLatencies.length)}, database ${dbCpu === null ? 'not measured (no /proc)' : `${perHit(cpu.database, heraldLatencies.length)} in Herald's rounds (${cpu.databaseInBare.toFixed(0)} ms in all the bare rounds)`}`);
     const [{ n: stored } = { n: 0 }] = await db.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM tracking_event`;
     const bareRate = bareLatencies.length / (bareMs / 1000);
     const heraldRate = heraldLatencies.length / (heraldMs / 1000);

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { HmacTokenSigner } from '../../src/adapters/crypto/hmac-token-signer.js';
 
@@ -63,6 +64,33 @@ describe('HmacTokenSigner', () => {
       expect(signer.verify('unsubscribe', garbage)).toBeNull();
     }
     expect(signer.verify('unsubscribe', undefined as unknown as string)).toBeNull();
+  });
+
+  it('computes the MAC as HMAC-SHA256 does, for short, block-sized and long keys and any payload', () => {
+    const reference = (key: Buffer, message: string) => crypto.createHmac('sha256', key).update(message, 'utf8').digest().subarray(0, 16).toString('base64url');
+    for (const key of [Buffer.alloc(16, 7), Buffer.from('k'.repeat(64)), Buffer.from('k'.repeat(65)), crypto.randomBytes(200), crypto.randomBytes(33)]) {
+      const keyed = new HmacTokenSigner(key);
+      for (const payload of ['1', '9007199254740993', '123.45.2.1', 'ünïcødé/π?&=', 'x'.repeat(1500), 'é'.repeat(1400), 'y'.repeat(5000)]) {
+        const token = keyed.sign('click', payload);
+        expect(token.slice(token.indexOf('.') + 1)).toBe(reference(key, `click:${payload}`));
+        expect(keyed.verify('click', token)).toBe(payload.length <= 3000 ? payload : null);
+      }
+    }
+  });
+
+  it('accepts a payload spelling exactly when decoding and encoding it again gives it back', () => {
+    const secret = 'a-test-secret-of-enough-length';
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let n = 0; n < 5000; n++) {
+      const encoded = Array.from({ length: 1 + (next() % 12) }, () => alphabet[next() % 64]).join('');
+      const payload = Buffer.from(encoded, 'base64url').toString('utf8');
+      // The right MAC for what the spelling decodes to: only the spelling itself can be refused.
+      const mac = crypto.createHmac('sha256', secret).update(`unsubscribe:${payload}`, 'utf8').digest().subarray(0, 16).toString('base64url');
+      const canonical = Buffer.from(payload, 'utf8').toString('base64url') === encoded;
+      expect(signer.verify('unsubscribe', `${encoded}.${mac}`), encoded).toBe(canonical ? payload : null);
+    }
   });
 
   it('keeps purposes unambiguous and secrets long enough', () => {

@@ -11,18 +11,19 @@ import type { Db, SqlPool } from './prisma-client.js';
 const WRITE_HITS = `
   WITH src AS (
     SELECT v.*, m.run_id, coalesce(m.variant, '') AS variant
-    FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+    FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
       AS v(mid, link, type, at, method, ip, ua, class, reason)
     JOIN message m ON m.id = v.mid
     WHERE v.link IS NULL OR EXISTS (SELECT 1 FROM link l WHERE l.id = v.link AND l.campaign_id = m.campaign_id)
   ), ins AS (
     INSERT INTO tracking_event (message_id, link_id, type, occurred_at, method, ip, user_agent, classification, reason)
-    SELECT mid, link, type::"TrackingEventType", at::timestamp, method, ip, ua, class::"HitClass", reason FROM src
+    SELECT mid, link, type::"TrackingEventType", timestamp 'epoch' + at * interval '1 millisecond', method, ip, ua, class::"HitClass", reason FROM src
     RETURNING 1
   ), firsts AS (
     INSERT INTO tracking_first (message_id, kind)
-    SELECT DISTINCT mid, k FROM src CROSS JOIN LATERAL (VALUES (src.type), (CASE WHEN src.type = 'click' THEN 'link:' || src.link END)) AS x(k)
-    WHERE src.class = 'human' AND k IS NOT NULL
+    SELECT mid, type FROM src WHERE class = 'human'
+    UNION
+    SELECT mid, 'link:' || link FROM src WHERE class = 'human' AND type = 'click'
     ON CONFLICT DO NOTHING
     RETURNING message_id, kind
   ), metrics AS (
@@ -103,7 +104,7 @@ export class PrismaHitStore implements HitStore {
         col((h) => h.messageId),
         col((h) => h.linkId),
         col((h) => h.kind),
-        col((h) => utcText(h.at)),
+        col((h) => h.at.getTime()),
         col((h) => h.method.toUpperCase().slice(0, 16)),
         col((h) => h.storedIp),
         col((h) => h.userAgent?.slice(0, 512) ?? null),

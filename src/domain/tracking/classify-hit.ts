@@ -170,20 +170,28 @@ export function hitRule(id: string): HitRule | undefined {
 /**
  * Classifies a batch: each hit sees its message's stored hits and the batch's other hits of that
  * message, so a burst that arrives in one batch is judged as a whole. The list of other hits is
- * made only when a rule reads it (the click rules): opens, most hits, never pay for it, and a
- * message hit a thousand times in one batch is not copied a thousand times for its opens.
+ * made only when a rule reads it (the click rules): opens, most hits, never pay for it (nor for
+ * grouping the batch by message), and a message hit a thousand times in one batch is not copied a
+ * thousand times for its opens.
  */
 export function classifyBatch(
   hits: readonly Hit[],
   stored: ReadonlyMap<string, { deliveredAt: Date | null; hits: readonly PastHit[] }>,
   settings: ClassifySettings = DEFAULT_CLASSIFY_SETTINGS,
 ): Classification[] {
-  const byMessage = new Map<string, Hit[]>();
-  for (const h of hits) {
-    const list = byMessage.get(h.messageId);
-    if (list) list.push(h);
-    else byMessage.set(h.messageId, [h]);
-  }
+  // Grouped the first time a rule asks for a message's hits (a batch of opens never does).
+  let byMessage: Map<string, Hit[]> | null = null;
+  const batchOf = (messageId: string): Hit[] => {
+    if (byMessage === null) {
+      byMessage = new Map();
+      for (const h of hits) {
+        const list = byMessage.get(h.messageId);
+        if (list) list.push(h);
+        else byMessage.set(h.messageId, [h]);
+      }
+    }
+    return byMessage.get(messageId)!;
+  };
   const out = new Array<Classification>(hits.length);
   for (let i = 0; i < hits.length; i++) {
     const h = hits[i]!;
@@ -194,7 +202,7 @@ export function classifyBatch(
       get hits() {
         if (others === null) {
           others = known ? [...known.hits] : [];
-          for (const o of byMessage.get(h.messageId)!) if (o !== h) others.push({ kind: o.kind, at: o.at, linkId: o.linkId });
+          for (const o of batchOf(h.messageId)) if (o !== h) others.push({ kind: o.kind, at: o.at, linkId: o.linkId });
         }
         return others;
       },

@@ -26,6 +26,25 @@ describe('HitBuffer', () => {
     expect(buffer.size).toBe(0);
   });
 
+  it('keeps writing full batches while hits arrive during the writes, not one small write per hit past the batch size', async () => {
+    const sizes: number[] = [];
+    const buffer = new HitBuffer(async (batch) => {
+      await new Promise((r) => setImmediate(r));
+      sizes.push(batch.length);
+    }, { ...options, maxBatch: 5 });
+    // One hit a tick, as a steady load does: every write overlaps the hits that come in meanwhile.
+    // A flush (the timer's) writes what is held then, not every hit that comes in while it writes.
+    for (let i = 1; i <= 42; i++) {
+      buffer.add(hit(i));
+      if (i === 18) void buffer.flush();
+      await new Promise((r) => setImmediate(r));
+    }
+    await buffer.flush();
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(42);
+    expect(sizes.filter((n) => n !== 5).length).toBeLessThanOrEqual(2);
+    expect(sizes.length).toBeLessThanOrEqual(10);
+  });
+
   it('keeps a failed batch for the next attempt, and close writes what is held', async () => {
     let fail = 2;
     const written: string[] = [];
