@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { ChartRequest } from './chart-request.js';
-import { ChartDrawError } from './draw-chart.js';
+import { ChartDrawError, ChartFontsError } from './draw-errors.js';
 import type { DrawAnswer, DrawJob } from './draw-worker.js';
 
 /** A worker idle this long is stopped: Chart.js and a canvas hold some 40 MB that a quiet Herald does not need. */
@@ -52,7 +52,7 @@ export class ChartDrawer {
         this.idleTimer.unref();
       }
       if ('png' in answer) waiting.resolve(Buffer.from(answer.png.buffer, answer.png.byteOffset, answer.png.byteLength));
-      else waiting.reject(answer.draw ? new ChartDrawError(answer.error) : new Error(answer.error));
+      else waiting.reject(answer.fonts ? new ChartFontsError(answer.error) : answer.draw ? new ChartDrawError(answer.error) : new Error(answer.error));
     });
     const fail = (error: Error) => {
       if (this.worker === worker) this.worker = null;
