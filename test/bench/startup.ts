@@ -1,12 +1,13 @@
 /**
- * start_s / first_start_s / idle_rss_mb / idle_db_pss_mb: the real entry point (`npm start`, under
- * tsx) on the embedded database. start_s is from spawning it to its answer to the first console
- * command on an existing data folder (first_start_s: a new folder, which creates the cluster).
+ * start_s / first_start_s / idle_rss_mb / idle_db_pss_mb: the real entry point (`npm start`: node
+ * with Herald's V8 flags, HERALD_NODE_FLAGS, under tsx) on the embedded database. start_s is from
+ * spawning it to its answer to the first console command on an existing data folder (first_start_s:
+ * a new folder, which creates the cluster).
  * idle_rss_mb is Herald's Node process a few seconds after start, doing nothing; idle_db_pss_mb the
  * embedded server's processes beside it (proportional set size, so shared memory is not counted
  * once per process). idle_rss_built_mb is the same idle console run from the production build
- * (`npm run build`, which the bench runs first, then `node dist/main.js`, as the Docker image runs
- * it): `npm start` transpiles under tsx, whose loader costs its own ~50 MB.
+ * (`npm run build`, which the bench runs first, then `node <flags> dist/main.js`, as the Docker image
+ * runs it): `npm start` transpiles under tsx, whose loader costs its own ~50 MB.
  * Run alone: npx tsx test/bench/startup.ts
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -14,12 +15,12 @@ import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { ROOT, tempDir } from '../support/herald-process.js';
-import { emit as emitFigure, note, type Emit } from './bench-util.js';
+import { emit as emitFigure, HERALD_NODE_FLAGS, note, type Emit } from './bench-util.js';
 
 const MB = 1_048_576;
 
 /** Starts Herald with stdin kept open; resolves once it has answered one command. */
-async function startOnce(dataDir: string, idleMs: number, entry: readonly string[] = ['--import', 'tsx', 'src/main.ts']): Promise<{ seconds: number; rssMb: number; dbPssMb: number }> {
+async function startOnce(dataDir: string, idleMs: number, entry: readonly string[] = [...HERALD_NODE_FLAGS, '--import', 'tsx', 'src/main.ts']): Promise<{ seconds: number; rssMb: number; dbPssMb: number }> {
   const t0 = performance.now();
   const child = spawn(process.execPath, entry, {
     cwd: ROOT,
@@ -98,7 +99,7 @@ export async function startupBench(emit: Emit): Promise<void> {
     emit('idle_rss_mb', idle.rssMb, 'MB', { goal: '< 120', db_server_pss_mb: idle.dbPssMb });
     const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
     if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
-    const built = await startOnce(dataDir, 3_000, ['dist/main.js']);
+    const built = await startOnce(dataDir, 3_000, [...HERALD_NODE_FLAGS, 'dist/main.js']);
     emit('idle_rss_built_mb', built.rssMb, 'MB', { goal: '< 120', note: 'node dist/main.js (the production build, as the Docker image runs it)' });
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
