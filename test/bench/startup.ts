@@ -100,7 +100,7 @@ export async function startupBench(emit: Emit): Promise<void> {
     const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
     if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
     const built = await startOnce(dataDir, 3_000, [...HERALD_NODE_FLAGS, 'dist/main.js']);
-    emit('idle_rss_built_mb', built.rssMb, 'MB', { goal: '< 120', note: 'node dist/main.js (the production build, as the Docker image runs it)' });
+    emit('idle_rss_built_mb', built.rssMb, 'MB', { goal: '< 120', note: `node ${[...HERALD_NODE_FLAGS, 'dist/main.js'].join(' ')} (the production build, as the Docker image runs it)` });
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
