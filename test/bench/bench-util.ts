@@ -1,4 +1,5 @@
 /** Shared output helpers for `npm run bench`: JSON figures on stdout, notes on stderr. */
+import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 export type Emit = (name: string, value: number, unit: string, extra?: Record<string, unknown>) => void;
@@ -15,6 +16,15 @@ export function note(text: string): void {
 }
 
 export const quietLog = (): void => {};
+
+/**
+ * The V8 flags Herald is started with (`npm start`, `serve:prod`, the Dockerfile): read from
+ * package.json's `serve:prod`, so the Herald processes the benches start run as users' do.
+ */
+export const HERALD_NODE_FLAGS: readonly string[] = (() => {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+  return pkg.scripts['serve:prod']!.split(/\s+/).filter((arg) => /^--max-(old|semi)-space-size=/.test(arg));
+})();
 
 export function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];

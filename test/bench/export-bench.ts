@@ -24,7 +24,7 @@ import { renderText } from '../../src/console/render-text.js';
 import { buildApp } from '../../src/wiring.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
 import { createTestDatabase, type Engine } from '../support/test-database.js';
-import { contactsSql, envNumber, note, quietLog, type Emit } from './bench-util.js';
+import { contactsSql, envNumber, HERALD_NODE_FLAGS, note, quietLog, type Emit } from './bench-util.js';
 
 const MESSAGES = envNumber('BENCH_EXPORT_MESSAGES', 1_000_000);
 
@@ -121,7 +121,7 @@ function runChild(databaseUrl: string, campaignId: number, dataDir: string): Pro
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(import.meta.url), ['child', databaseUrl, String(campaignId), dataDir], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      execArgv: [...process.execArgv, '--expose-gc'],
+      execArgv: [...process.execArgv, ...HERALD_NODE_FLAGS, '--expose-gc'],
     });
     let figures: ChildFigures | undefined;
     child.once('message', (m) => (figures = m as ChildFigures));

@@ -17,7 +17,7 @@ import { createTemplate } from '../../src/domain/templates/manage-templates.js';
 import type { ChannelProvider, OutboundMessage, SendResult } from '../../src/domain/ports/channel-provider.js';
 import { buildApp } from '../../src/wiring.js';
 import { createTestDatabase, type Engine } from '../support/test-database.js';
-import { contactsSql, emit, envNumber, note, quietLog, type Emit } from './bench-util.js';
+import { contactsSql, emit, envNumber, HERALD_NODE_FLAGS, note, quietLog, type Emit } from './bench-util.js';
 
 /** Accepts everything at once. */
 class NullEmailProvider implements ChannelProvider {
@@ -96,7 +96,8 @@ export async function sendRssBench(engine: Engine): Promise<void> {
   const big = envNumber('BENCH_SEND', 200_000);
   for (const size of [Math.round(big / 4), big]) {
     await new Promise<void>((resolve, reject) => {
-      const child = fork(fileURLToPath(import.meta.url), [engine, String(size)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      // Herald's own V8 flags (its heap limit), as `npm start` and the image run it.
+      const child = fork(fileURLToPath(import.meta.url), [engine, String(size)], { execArgv: [...process.execArgv, ...HERALD_NODE_FLAGS], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       child.once('error', reject);
       child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`send-rss child (${engine}, ${size}) exited ${code}`))));
     });

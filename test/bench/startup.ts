@@ -1,24 +1,28 @@
 /**
- * start_s / first_start_s / idle_rss_mb / idle_db_pss_mb: the real entry point (`npm start`, under
- * tsx) on the embedded database. start_s is from spawning it to its answer to the first console
- * command on an existing data folder (first_start_s: a new folder, which creates the cluster).
+ * start_s / first_start_s / idle_rss_mb / idle_db_pss_mb: the real entry point (`npm start`: node
+ * with Herald's V8 flags, HERALD_NODE_FLAGS, under tsx) on the embedded database. start_s is from
+ * spawning it to its answer to the first console command on an existing data folder (first_start_s:
+ * a new folder, which creates the cluster).
  * idle_rss_mb is Herald's Node process a few seconds after start, doing nothing; idle_db_pss_mb the
  * embedded server's processes beside it (proportional set size, so shared memory is not counted
- * once per process). Run alone: npx tsx test/bench/startup.ts
+ * once per process). idle_rss_built_mb is the same idle console run from the production build
+ * (`npm run build`, which the bench runs first, then `node <flags> dist/main.js`, as the Docker image
+ * runs it): `npm start` transpiles under tsx, whose loader costs its own ~50 MB.
+ * Run alone: npx tsx test/bench/startup.ts
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { ROOT, tempDir } from '../support/herald-process.js';
-import { emit as emitFigure, note, type Emit } from './bench-util.js';
+import { emit as emitFigure, HERALD_NODE_FLAGS, note, type Emit } from './bench-util.js';
 
 const MB = 1_048_576;
 
 /** Starts Herald with stdin kept open; resolves once it has answered one command. */
-async function startOnce(dataDir: string, idleMs: number): Promise<{ seconds: number; rssMb: number; dbPssMb: number }> {
+async function startOnce(dataDir: string, idleMs: number, entry: readonly string[] = [...HERALD_NODE_FLAGS, '--import', 'tsx', 'src/main.ts']): Promise<{ seconds: number; rssMb: number; dbPssMb: number }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, entry, {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, HERALD_DATA_DIR: dataDir, HTTP_PORT: '0' },
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -93,6 +97,10 @@ export async function startupBench(emit: Emit): Promise<void> {
     note(`start on an existing folder: ${starts.map((s) => s.toFixed(2)).join(', ')} s`);
     emit('start_s', starts[1]!, 's', { goal: '< 3', runs: starts.length });
     emit('idle_rss_mb', idle.rssMb, 'MB', { goal: '< 120', db_server_pss_mb: idle.dbPssMb });
+    const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+    const built = await startOnce(dataDir, 3_000, [...HERALD_NODE_FLAGS, 'dist/main.js']);
+    emit('idle_rss_built_mb', built.rssMb, 'MB', { goal: '< 120', note: `node ${[...HERALD_NODE_FLAGS, 'dist/main.js'].join(' ')} (the production build, as the Docker image runs it)` });
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

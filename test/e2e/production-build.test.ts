@@ -30,7 +30,7 @@ it('npm run build compiles src (the generated Prisma client included) to dist/, 
   expect(fs.existsSync(path.join(dist, 'adapters/db/author-migration.js'))).toBe(false);
   expect(fs.readdirSync(dist, { recursive: true }).filter((f) => String(f).endsWith('.ts'))).toEqual([]);
 
-  const herald = serveHerald({ HERALD_DATA_DIR: path.join(tmp, 'data') }, { args: ['--enable-source-maps', 'dist/main.js', 'serve'], cwd: app });
+  const herald = serveHerald({ HERALD_DATA_DIR: path.join(tmp, 'data') }, { args: ['--max-old-space-size=512', '--enable-source-maps', 'dist/main.js', 'serve'], cwd: app });
   const port = await herald.ready;
   const health = await fetch(`http://127.0.0.1:${port}/healthz`);
   expect(health.status, herald.output()).toBe(200);

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ChartDrawer } from '../../src/http/chart/chart-drawer.js';
 import type { ChartRequest } from '../../src/http/chart/chart-request.js';
 import { ChartDrawError } from '../../src/http/chart/draw-chart.js';
@@ -30,5 +30,18 @@ describe('ChartDrawer: Chart.js in a worker thread', () => {
     await (drawer as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
     await expect(drawing).rejects.toThrow(/the chart worker stopped \(exit code 1\)/);
     expect((await drawer.draw(BAR)).readUInt32BE(16)).toBe(300);
+  });
+
+  it('starts its worker at the first chart only and stops it once idle, starting another for the next chart', async () => {
+    const idle = new ChartDrawer({ idleMs: 20 });
+    try {
+      expect(idle.running).toBe(false);
+      expect((await idle.draw(BAR)).readUInt32BE(16)).toBe(300);
+      expect(idle.running).toBe(true);
+      await vi.waitFor(() => expect(idle.running).toBe(false), { timeout: 5_000, interval: 10 });
+      expect((await idle.draw(BAR)).readUInt32BE(16)).toBe(300);
+    } finally {
+      await idle.close();
+    }
   });
 });

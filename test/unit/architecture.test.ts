@@ -188,3 +188,35 @@ describe('the transition table decides every status write', () => {
     expect(columnsBody).not.toMatch(/\bstatus\b/);
   });
 });
+
+/** The packages a resting Herald does not use: each is loaded by `import()` where it is first needed (README, Benchmarks). */
+const LOADED_AT_FIRST_USE = ['@napi-rs/canvas', 'chart.js', 'quickchart-js', 'html-to-text', 'twilio', '@slack/bolt'];
+
+/** The value imports of a file that load at once (`import type` and `import()` do not). */
+function staticImports(file: string): string[] {
+  const text = fs.readFileSync(file, 'utf8');
+  return [...text.matchAll(/^(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+}
+
+describe('start-up memory', () => {
+  it(`loads ${LOADED_AT_FIRST_USE.join(', ')} at first use only: none is imported statically from main.ts`, () => {
+    const reached = new Map<string, string>();
+    const seen = new Set<string>();
+    const visit = (file: string, via: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const spec of staticImports(file)) {
+        if (spec.startsWith('.')) {
+          const target = path.resolve(path.dirname(file), spec).replace(/\.js$/, '.ts');
+          if (fs.existsSync(target)) visit(target, `${via} -> ${path.relative(SRC, target)}`);
+        } else {
+          const pkg = LOADED_AT_FIRST_USE.find((p) => spec === p || spec.startsWith(`${p}/`));
+          if (pkg && !reached.has(pkg)) reached.set(pkg, `${via} -> ${spec}`);
+        }
+      }
+    };
+    visit(path.join(SRC, 'main.ts'), 'main.ts');
+    expect(seen.size).toBeGreaterThan(50);
+    expect([...reached.values()]).toEqual([]);
+  });
+});

@@ -1,6 +1,5 @@
 import { EMAIL_CHANNEL } from '../../domain/channels/channel-spec.js';
 import { createPrivateKey } from 'node:crypto';
-import { convert as htmlToText } from 'html-to-text';
 import { Transform, type TransformCallback } from 'node:stream';
 import { createTransport } from 'nodemailer';
 import type { SMTPPoolOptions, SendMailOptions, Transporter } from 'nodemailer';
@@ -156,9 +155,13 @@ function parseReply(responseCode: number | null, response: string): SmtpReply {
   return { code, enhanced: enhanced ? enhanced[1]! : null, text: response };
 }
 
+/** html-to-text (and its HTML parser, ~4 MB resident), loaded at the first HTML-only mail rather than at start. */
+let htmlToText: Promise<typeof import('html-to-text').convert> | null = null;
+
 /** The text part of an HTML-only mail: links kept as `text [url]`, images by their alt text. */
-function textFromHtml(html: string): string {
-  return htmlToText(html, { wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }] });
+async function textFromHtml(html: string): Promise<string> {
+  const convert = await (htmlToText ??= import('html-to-text').then((m) => m.convert));
+  return convert(html, { wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }] });
 }
 
 /** nodemailer sends unsigned mail when the key does not load, so a bad key must stop start-up instead. */
@@ -251,7 +254,7 @@ export class SmtpEmailProvider implements ChannelProvider {
       subject: message.subject ?? '',
       // Mail with HTML and no text part reads as spam (SpamAssassin MIME_HTML_ONLY) and is unreadable
       // in text-only clients: a template with HTML only gets its text part from the HTML.
-      text: message.text.trim() || !message.html ? message.text : textFromHtml(message.html),
+      text: message.text.trim() || !message.html ? message.text : await textFromHtml(message.html),
       headers,
     };
     if (message.replyTo) mail.replyTo = message.replyTo;

@@ -1,9 +1,11 @@
-import quickchart from 'quickchart-js';
+import type quickchart from 'quickchart-js';
 import type { ChartRenderer, ChartRendering, ChartSpec } from '../../domain/ports/chart-renderer.js';
 
 // The package's types describe its CommonJS build (the class under `.default`); Node loads its ES
-// module build, whose default export is the class itself.
-const QuickChart = quickchart as unknown as typeof quickchart.default;
+// module build, whose default export is the class itself. Loaded at the first chart (it brings
+// cross-fetch and javascript-stringify): an idle Herald draws none.
+let quickChartClass: Promise<typeof quickchart.default> | null = null;
+const loadQuickChart = () => (quickChartClass ??= import('quickchart-js').then((m) => m.default as unknown as typeof quickchart.default));
 
 export interface QuickChartRendererOptions {
   /** The QuickChart server, without `/chart`: hosted (https://quickchart.io), self-hosted, or Herald's own. */
@@ -38,6 +40,7 @@ export class QuickChartRenderer implements ChartRenderer {
   }
 
   async render(spec: ChartSpec): Promise<ChartRendering> {
+    const QuickChart = await loadQuickChart();
     const chart = new QuickChart()
       .setScheme(this.scheme)
       .setHost(this.host)

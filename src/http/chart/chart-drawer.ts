@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { ChartRequest } from './chart-request.js';
-import { ChartDrawError } from './draw-chart.js';
+import { ChartDrawError, ChartFontsError } from './draw-errors.js';
 import type { DrawAnswer, DrawJob } from './draw-worker.js';
 
 /** A worker idle this long is stopped: Chart.js and a canvas hold some 40 MB that a quiet Herald does not need. */
@@ -14,15 +14,24 @@ export const CHART_WORKER_IDLE_MS = 60_000;
 export class ChartDrawer {
   private worker: Worker | null = null;
   private idleTimer: NodeJS.Timeout | undefined;
-  private readonly pending = new Map<number, { resolve: (png: Buffer) => void; reject: (error: Error) => void }>();
+  /** The charts being drawn, each with the worker drawing it (a stopping worker fails its own only). */
+  private readonly pending = new Map<number, { worker: Worker; resolve: (png: Buffer) => void; reject: (error: Error) => void }>();
   private seq = 0;
+
+  /** idleMs: how long the worker is kept after its last chart (CHART_WORKER_IDLE_MS). */
+  constructor(private readonly options: { idleMs?: number } = {}) {}
+
+  /** Whether a worker thread (with Chart.js and the canvas loaded) is there now. */
+  get running(): boolean {
+    return this.worker !== null;
+  }
 
   draw(request: ChartRequest): Promise<Buffer> {
     clearTimeout(this.idleTimer);
     const worker = this.worker ?? this.start();
     const id = ++this.seq;
     return new Promise<Buffer>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { worker, resolve, reject });
       worker.postMessage({ id, request } satisfies DrawJob);
     });
   }
@@ -48,15 +57,18 @@ export class ChartDrawer {
       if (!waiting) return;
       this.pending.delete(answer.id);
       if (this.pending.size === 0) {
-        this.idleTimer = setTimeout(() => void this.close(), CHART_WORKER_IDLE_MS);
+        this.idleTimer = setTimeout(() => void this.close(), this.options.idleMs ?? CHART_WORKER_IDLE_MS);
         this.idleTimer.unref();
       }
       if ('png' in answer) waiting.resolve(Buffer.from(answer.png.buffer, answer.png.byteOffset, answer.png.byteLength));
-      else waiting.reject(answer.draw ? new ChartDrawError(answer.error) : new Error(answer.error));
+      else waiting.reject(answer.fonts ? new ChartFontsError(answer.error) : answer.draw ? new ChartDrawError(answer.error) : new Error(answer.error));
     });
+    // An idle worker stopped by close() may exit after the next chart started a new one: only the
+    // charts this worker was drawing fail with it.
     const fail = (error: Error) => {
       if (this.worker === worker) this.worker = null;
       for (const [id, waiting] of this.pending) {
+        if (waiting.worker !== worker) continue;
         this.pending.delete(id);
         waiting.reject(error);
       }

@@ -20,13 +20,13 @@ import {
   type Plugin,
 } from 'chart.js';
 import type { ChartRequest } from './chart-request.js';
+import { ChartDrawError, ChartFontsError } from './draw-errors.js';
 
 // Category labels come precomputed (Herald's builders write dates in the account zone), so no time
 // scale and no date adapter; what a config needs beyond this is refused by Chart.js with a message.
 Chart.register(BarController, LineController, PieController, DoughnutController, BarElement, LineElement, PointElement, ArcElement, CategoryScale, LinearScale, LogarithmicScale, Title, SubTitle, Legend, Filler);
 
-/** Why a chart could not be drawn because of what the config asks for (a 400, not a crash). */
-export class ChartDrawError extends Error {}
+export { ChartDrawError } from './draw-errors.js';
 
 /** True when the canvas has fonts to write with; without any, a chart would lose every label and number. */
 export function fontsAvailable(): boolean {
@@ -39,6 +39,7 @@ export function fontsAvailable(): boolean {
  * and the background is painted by Herald's own plugin.
  */
 export async function drawChart(request: ChartRequest): Promise<Buffer> {
+  if (!fontsAvailable()) throw new ChartFontsError('this machine has no fonts');
   const { config, width, height, devicePixelRatio, backgroundColor } = request;
   const canvas = createCanvas(width, height);
   const options = { ...((config.options as Record<string, unknown> | undefined) ?? {}), animation: false, responsive: false, maintainAspectRatio: false, devicePixelRatio, events: [] };

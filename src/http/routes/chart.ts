@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { ChartRequestError, parseChartRequest } from '../chart/chart-request.js';
 import { ChartDrawer } from '../chart/chart-drawer.js';
-import { ChartDrawError, fontsAvailable } from '../chart/draw-chart.js';
+import { ChartDrawError, ChartFontsError } from '../chart/draw-errors.js';
 import { sendText } from '../reply.js';
 import { BodyTooLargeError, readBody } from '../request-body.js';
 import type { HttpLogger, HttpRoute } from '../route.js';
@@ -22,7 +22,8 @@ export interface ChartRouteOptions {
  * Herald's own QuickChart-compatible `POST /chart`: the embedded default draws charts offline with
  * Chart.js on @napi-rs/canvas. The config is data (JSON.parse only, never evaluated). It answers this
  * machine only: Herald calls itself over loopback, and a public CPU-heavy endpoint would be an easy
- * way to slow tracking down. Errors say why in the body and in QuickChart's `X-QuickChart-Error` header.
+ * way to slow tracking down. Drawing happens in a worker thread (ChartDrawer), started at the first chart
+ * and stopped when idle, so an idle Herald holds neither Chart.js nor the canvas. Errors say why in the body and in QuickChart's `X-QuickChart-Error` header.
  */
 export function chartRoute(options: ChartRouteOptions = {}): HttpRoute {
   const allow = options.allow ?? isLocalRequest;
@@ -36,10 +37,6 @@ export function chartRoute(options: ChartRouteOptions = {}): HttpRoute {
       if (inFlight >= CHART_MAX_IN_FLIGHT) {
         res.setHeader('retry-after', '1');
         return refuse(res, 503, `Herald is drawing ${inFlight} charts already; try again in a second.`);
-      }
-      if (!fontsAvailable()) {
-        options.log?.error('chart refused: no fonts', { hint: 'install a font package (Debian: fonts-dejavu-core)' });
-        return refuse(res, 503, 'This machine has no fonts, so a chart would have no labels or numbers: install one (Debian: apt-get install fonts-dejavu-core).');
       }
       inFlight += 1;
       try {
@@ -60,6 +57,11 @@ export function chartRoute(options: ChartRouteOptions = {}): HttpRoute {
       } catch (error) {
         if (error instanceof ChartRequestError) return refuse(res, error.status, error.message);
         if (error instanceof ChartDrawError) return refuse(res, 400, `Chart.js could not draw this config: ${error.message}`);
+        // The draw worker checks (Chart.js and the canvas are loaded in its thread only, not in Herald's).
+        if (error instanceof ChartFontsError) {
+          options.log?.error('chart refused: no fonts', { hint: 'install a font package (Debian: fonts-dejavu-core)' });
+          return refuse(res, 503, 'This machine has no fonts, so a chart would have no labels or numbers: install one (Debian: apt-get install fonts-dejavu-core).');
+        }
         throw error;
       } finally {
         inFlight -= 1;
