@@ -14,7 +14,7 @@ export const ERROR_LEADS: Readonly<Record<ErrorCode, string>> = {
   CONFIRMATION_MISMATCH: 'Confirmation does not match',
   APPROVAL_REQUIRED: 'Approval needed',
   FORBIDDEN: 'Not permitted',
-  NOT_AVAILABLE: 'Not available yet',
+  NOT_AVAILABLE: 'Not available',
   IN_USE: 'In use',
 };
 
