@@ -6,12 +6,8 @@ import { channelSpecs, EMAIL_CHANNEL, SMS_CHANNEL } from '../../../src/domain/ch
 import type { Template } from '../../../src/domain/templates/template.js';
 import { CARD_ACTIONS, FIELDS, HOME_ACTIONS, LINK_ACTIONS, VIEWS } from '../../../src/slack/ids.js';
 import { approvalDecided } from '../../../src/slack/listeners/actions/approval-decided.js';
-import { cardCancelClicked } from '../../../src/slack/listeners/actions/card-cancel-clicked.js';
 import { cardCommandClicked } from '../../../src/slack/listeners/actions/card-command-clicked.js';
-import { cardEditClicked } from '../../../src/slack/listeners/actions/card-edit-clicked.js';
-import { cardRetryClicked } from '../../../src/slack/listeners/actions/card-retry-clicked.js';
-import { cardScheduleClicked } from '../../../src/slack/listeners/actions/card-schedule-clicked.js';
-import { cardTestClicked } from '../../../src/slack/listeners/actions/card-test-clicked.js';
+import { cardCancelClicked, cardEditClicked, cardRetryClicked, cardScheduleClicked, cardTestClicked } from '../../../src/slack/listeners/actions/modal-button-clicked.js';
 import { homeNewCampaignClicked } from '../../../src/slack/listeners/actions/home-new-campaign-clicked.js';
 import { homeShowClicked } from '../../../src/slack/listeners/actions/home-show-clicked.js';
 import { homeTemplateSendingClicked } from '../../../src/slack/listeners/actions/home-template-sending-clicked.js';

@@ -3,6 +3,9 @@ import { parseCampaignRef } from '../../../domain/campaign/campaign.js';
 import type { Origin } from '../../open-modals.js';
 import type { SlackContext } from '../../slack-context.js';
 
+/** What a person reads when a button's value names no campaign (a card from an older Herald, a forged click). */
+export const STALE_BUTTON = 'That button is out of date; run /campaign show again.';
+
 /** The value of the button pressed or of the option picked in a select ('' when it has none). */
 export function actionValue(body: BlockAction<BlockElementAction>): string {
   const action = body.actions[0] as { value?: unknown; selected_option?: { value?: unknown } | null } | undefined;

@@ -6,7 +6,7 @@ import { respondPrivately } from '../../answer.js';
 import { ALERT_ACTIONS } from '../../ids.js';
 import { runCommand } from '../../run-command.js';
 import type { SlackContext } from '../../slack-context.js';
-import { clickKey } from './action-payload.js';
+import { clickKey, STALE_BUTTON } from './action-payload.js';
 
 const BUTTON_NAMES: Record<string, string> = {
   [ALERT_ACTIONS.approve]: 'The Approve cancel button',
@@ -35,7 +35,7 @@ export function alertCommandClicked(ctx: SlackContext): Middleware<SlackActionMi
       command = buildCommand(action.action_id === ALERT_ACTIONS.approve ? 'approve' : 'deny', { approvalId: String(id) });
     } else {
       const id = parseCampaignRef(value);
-      if (id === null) return respondPrivately(respond, errorReply('That button is out of date: run /campaign show again.'));
+      if (id === null) return respondPrivately(respond, errorReply(STALE_BUTTON));
       command = buildCommand(action?.action_id === ALERT_ACTIONS.pause ? 'pause' : 'resume', { campaignId: String(id) });
     }
     const outcome = await runCommand(ctx, command, body.user.id, { key: `alert:${clickKey(body)}`, what });

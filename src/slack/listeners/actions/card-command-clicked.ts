@@ -8,7 +8,7 @@ import { CARD_ACTIONS, DIRECT_CARD_ACTIONS } from '../../ids.js';
 import { shareSavedFiles } from '../../files/share-saved-files.js';
 import { runCommand } from '../../run-command.js';
 import type { SlackContext } from '../../slack-context.js';
-import { campaignIdOf, clickKey } from './action-payload.js';
+import { campaignIdOf, clickKey, STALE_BUTTON } from './action-payload.js';
 
 type Direct = (typeof DIRECT_CARD_ACTIONS)[number];
 const BY_ACTION_ID = new Map<string, Direct>(DIRECT_CARD_ACTIONS.map((a) => [CARD_ACTIONS[a], a]));
@@ -27,7 +27,7 @@ export function cardCommandClicked(ctx: SlackContext): Middleware<SlackActionMid
     await ack();
     const action = BY_ACTION_ID.get(body.actions[0]?.action_id ?? '');
     const id = campaignIdOf(body);
-    if (!action || id === null) return respondPrivately(respond, errorReply('That button is out of date; run /campaign show again.'));
+    if (!action || id === null) return respondPrivately(respond, errorReply(STALE_BUTTON));
     const outcome = await runCommand(ctx, buildCommand(action, { campaignId: String(id) }), body.user.id, { key: `btn:${clickKey(body)}`, what: `The ${action} button` });
     if (outcome.skipped === 'duplicate' && context.retryNum) return;
     if (!outcome.reply.ok || outcome.skipped || ANSWERS_APART.includes(action)) {
