@@ -42,8 +42,23 @@ export function sendPixel(res: http.ServerResponse): void {
   res.end(PIXEL_BODY, 'latin1');
 }
 
-function userAgent(value: string | undefined): string | null {
-  return value === undefined ? null : value.slice(0, 512);
+/**
+ * The hit a request makes: when, how and from whom it came (the user agent cut to 512 characters),
+ * and what it hit. One literal, no spread: it is built on every pixel.
+ */
+function hitOf(deps: TrackingRouteDeps, req: http.IncomingMessage, kind: Hit['kind'], messageId: string, linkId: number | null, linksInMessage: Hit['linksInMessage'], hasPixel: boolean): Hit {
+  const agent = rawHeader(req, 'user-agent');
+  return {
+    kind,
+    at: deps.clock.now(),
+    method: req.method ?? 'GET',
+    userAgent: agent === undefined ? null : agent.slice(0, 512),
+    ip: req.socket.remoteAddress ?? null,
+    messageId,
+    linkId,
+    linksInMessage,
+    hasPixel,
+  };
 }
 
 /**
@@ -56,19 +71,7 @@ export function openPixelRoute(deps: TrackingRouteDeps): HttpRoute {
     path: OPEN_PATH,
     handler(req, res, params) {
       const messageId = verifyOpen(deps.signer, params.token ?? '');
-      if (messageId) {
-        deps.record({
-          kind: 'open',
-          at: deps.clock.now(),
-          method: req.method ?? 'GET',
-          userAgent: userAgent(rawHeader(req, 'user-agent')),
-          ip: req.socket.remoteAddress ?? null,
-          messageId,
-          linkId: null,
-          linksInMessage: null,
-          hasPixel: true,
-        });
-      }
+      if (messageId) deps.record(hitOf(deps, req, 'open', messageId, null, null, true));
       sendPixel(res);
     },
   };
@@ -87,17 +90,7 @@ export function clickRoute(deps: TrackingRouteDeps): HttpRoute {
       const token = verifyClick(deps.signer, params.token ?? '');
       const destination = token ? await deps.links.destination(token.linkId, token.messageId) : null;
       if (!token || !destination || !/^https?:\/\//i.test(destination)) return sendText(res, 404, 'This link is not valid.');
-      deps.record({
-        kind: 'click',
-        at: deps.clock.now(),
-        method: req.method ?? 'GET',
-        userAgent: userAgent(rawHeader(req, 'user-agent')),
-        ip: req.socket.remoteAddress ?? null,
-        messageId: token.messageId,
-        linkId: token.linkId,
-        linksInMessage: token.links,
-        hasPixel: token.pixel,
-      });
+      deps.record(hitOf(deps, req, 'click', token.messageId, token.linkId, token.links, token.pixel));
       // No referrer: the destination must not learn the token.
       res.writeHead(302, { ...NO_CACHE, location: destination, 'referrer-policy': 'no-referrer', 'content-length': 0 });
       res.end();
