@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 /**
  * Walks a Block Kit tree and checks every limit NOTES.md lists: at most `maxBlocks` blocks (50 in a
  * message, 100 in a modal or Home), section text 3,000, fields 10 × 2,000, header 150, context
- * 2,000, button text 75, 25 elements per actions block, 100 options per select (75 characters each).
+ * 2,000, button text 75 and value 2,000, 25 elements per actions block, 100 options per select (75 characters each).
  */
 export function assertWithinLimits(blocks: any[], maxBlocks: number): void {
   expect(blocks.length).toBeLessThanOrEqual(maxBlocks);
@@ -22,6 +22,7 @@ export function assertWithinLimits(blocks: any[], maxBlocks: number): void {
       expect(b.elements.length).toBeLessThanOrEqual(25);
       for (const e of b.elements) {
         if (e.type === 'button') expect(e.text.text.length).toBeLessThanOrEqual(75);
+        if (e.value !== undefined) expect(String(e.value).length).toBeLessThanOrEqual(2000);
         if (e.options) {
           expect(e.options.length).toBeLessThanOrEqual(100);
           for (const o of e.options) expect(o.text.text.length).toBeLessThanOrEqual(75);

@@ -5,33 +5,13 @@ import { deliveryTick } from '../../../src/domain/delivery/delivery-tick.js';
 import { ALERT_ACTIONS, FIELDS, VIEWS } from '../../../src/slack/ids.js';
 import type { SlackCall } from '../../fakes/slack-api-server.js';
 import { startSmtpSink, type SmtpSink } from '../../fakes/smtp-sink.js';
+import { assertPostable } from '../../support/block-kit-limits.js';
 import { campaignStatus, importContacts, noPacing } from '../../support/delivery-fixtures.js';
 import { buttonClick, createSlackHarness, SLACK_RETRY, text, USERS, viewSubmission, type SlackHarness } from './slack-harness.js';
 
 const ALERTS = 'CALERTS';
 const ONCALL = 'SONCALL';
 const ENV = { SEND_BATCH_SIZE: '2', SEND_CONCURRENCY: '1', EMAIL_RATE_PER_SECOND: '1000', APPROVAL_TTL_MINUTES: '30', ERROR_BUDGET_PERCENT: '50', ERROR_BUDGET_MIN_ATTEMPTS: '4' };
-
-/** Slack's limits on what Herald posts (NOTES.md), checked on every alert payload the fake recorded. */
-function assertWithinLimits(call: SlackCall): void {
-  const blocks = call.body.blocks as any[];
-  expect(typeof call.body.text).toBe('string');
-  expect(String(call.body.text).length).toBeGreaterThan(0);
-  expect(String(call.body.text).length).toBeLessThanOrEqual(3000);
-  expect(Array.isArray(blocks)).toBe(true);
-  expect(blocks.length).toBeLessThanOrEqual(50);
-  for (const b of blocks) {
-    if (b.type === 'section') expect(b.text.text.length).toBeLessThanOrEqual(3000);
-    if (b.type === 'context') for (const e of b.elements) expect(e.text.length).toBeLessThanOrEqual(2000);
-    if (b.type === 'actions') {
-      expect(b.elements.length).toBeLessThanOrEqual(25);
-      for (const e of b.elements) {
-        expect(e.text.text.length).toBeLessThanOrEqual(75);
-        expect(String(e.value).length).toBeLessThanOrEqual(2000);
-      }
-    }
-  }
-}
 
 describe('alerts in the alerts channel, and approvals decided there, through the real Bolt app', () => {
   let h: SlackHarness;
@@ -107,7 +87,7 @@ describe('alerts in the alerts channel, and approvals decided there, through the
     const posted = alertPosts();
     expect(posted).toHaveLength(1);
     const alert = posted[0]!;
-    assertWithinLimits(alert);
+    assertPostable(alert.body);
     expect(alert.body.text).toContain(`<!subteam^${ONCALL}>`);
     expect(JSON.stringify(alert.body.blocks)).toContain(`<!subteam^${ONCALL}>`);
     expect(alert.body.text).toContain(`Cancel of C-${id} "Big send" needs an approver (A-${aid})`);
@@ -140,7 +120,7 @@ describe('alerts in the alerts channel, and approvals decided there, through the
     await h.edge.settled();
     const edited = alertNow(ts);
     expect(edited.method).toBe('chat.update');
-    assertWithinLimits(edited);
+    assertPostable(edited.body);
     expect(JSON.stringify(edited.body.blocks)).toContain(`Approved by <@${USERS.approver}> at 2026-11-22 10:00 UTC`);
     expect(buttonsOf(edited)).toEqual([[ALERT_ACTIONS.open, String(id)]]);
     expect(dmTexts(USERS.marketer).filter((t) => t === `<@${USERS.approver}> approved your request A-${aid} to cancel C-${id}: it is cancelled.`)).toHaveLength(1);
@@ -168,7 +148,7 @@ describe('alerts in the alerts channel, and approvals decided there, through the
     await h.edge.settled();
     const edited = alertNow(ts);
     expect(edited.method).toBe('chat.update');
-    assertWithinLimits(edited);
+    assertPostable(edited.body);
     expect(JSON.stringify(edited.body.blocks)).toContain(`Denied by <@${USERS.admin}> at 2026-11-22 10:05 UTC: C-${id} keeps sending.`);
     expect(buttonsOf(edited)).toEqual([[ALERT_ACTIONS.open, String(id)]]);
     expect(dmTexts(USERS.approver)).toContain(`<@${USERS.admin}> denied your request A-${aid} to cancel C-${id}; it keeps sending.`);
@@ -186,7 +166,7 @@ describe('alerts in the alerts channel, and approvals decided there, through the
     await h.edge.settled();
     const edited = alertNow(ts);
     expect(edited.method).toBe('chat.update');
-    assertWithinLimits(edited);
+    assertPostable(edited.body);
     expect(JSON.stringify(edited.body.blocks)).toMatch(/Expired at 2026-11-22 1\d:\d\d UTC with no decision/);
     expect(buttonsOf(edited)).toEqual([[ALERT_ACTIONS.open, String(id)]]);
     expect(dmTexts(USERS.marketer).some((t) => t.startsWith(`Your request A-${aid} to cancel C-${id} expired at`))).toBe(true);
@@ -210,7 +190,7 @@ describe('alerts in the alerts channel, and approvals decided there, through the
       expect(await campaignStatus(h.t, id)).toBe('suspended');
       const ts = await alertTs('suspended', id);
       const alert = alertPosts().at(-1)!;
-      assertWithinLimits(alert);
+      assertPostable(alert.body);
       expect(alert.body.text).toContain(`<!subteam^${ONCALL}>`);
       expect(alert.body.text).toContain(`C-${id} "Burst" was suspended`);
       expect(JSON.stringify(alert.body.blocks)).toMatch(/error budget/i);
@@ -233,7 +213,7 @@ describe('alerts in the alerts channel, and approvals decided there, through the
     await h.t.app.deps.campaigns.transition(id, { name: 'suspend', onlyFrom: ['sending'] }, 'suspended', { resumeTo: 'sending', statusReason: reason }, { actor: 'system:delivery', action: 'suspend', reason });
     const ts = await alertTs('suspended', id);
     const alert = alertPosts().at(-1)!;
-    assertWithinLimits(alert);
+    assertPostable(alert.body);
     expect(alert.body.text).toContain(`<!subteam^${ONCALL}>`);
     expect(alert.body.text).toContain(`C-${id} "Fragile send" was suspended`);
     expect(JSON.stringify(alert.body.blocks)).toContain(reason);
@@ -250,7 +230,7 @@ describe('alerts in the alerts channel, and approvals decided there, through the
     expect(h.slack.responsesTo(resumeUrl)).toHaveLength(1);
     await h.edge.settled();
     let now = alertNow(ts);
-    assertWithinLimits(now);
+    assertPostable(now.body);
     expect(JSON.stringify(now.body.blocks)).toMatch(new RegExp(`Resumed by <@${USERS.marketer}> at 2026-11-22 \\d\\d:\\d\\d UTC\\.`));
     expect(buttonsOf(now)).toEqual([[ALERT_ACTIONS.pause, String(id)], [ALERT_ACTIONS.retry, String(id)], [ALERT_ACTIONS.open, String(id)]]);
 
@@ -267,7 +247,7 @@ describe('alerts in the alerts channel, and approvals decided there, through the
     expect(await campaignStatus(h.t, id)).toBe('completed');
     await h.edge.settled();
     now = alertNow(ts);
-    assertWithinLimits(now);
+    assertPostable(now.body);
     const shown = JSON.stringify(now.body.blocks);
     expect(shown).toContain('Resumed by oncall-bob (console)');
     expect(shown).toContain('Completed by Herald');

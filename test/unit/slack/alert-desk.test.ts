@@ -4,6 +4,7 @@ import type { AlertKind, PostedAlert, PostedAlertStore } from '../../../src/doma
 import { alertDesk } from '../../../src/slack/alerts/alert-desk.js';
 import type { ChannelMessage, ChannelPoster, PostedMessage } from '../../../src/slack/channels/channel-poster.js';
 import { ALERT_ACTIONS } from '../../../src/slack/ids.js';
+import { assertPostable } from '../../support/block-kit-limits.js';
 
 const AT = new Date('2026-11-22T10:00:00Z');
 
@@ -53,18 +54,6 @@ function setup(channel: string | null = 'CALERTS') {
 const move = (over: Partial<CampaignMove>): CampaignMove => ({ campaignId: 7, campaignName: 'Promo', from: 'sending', to: 'sending', transition: 'resume', actor: 'system:delivery', reason: null, runId: 1, at: AT, ...over });
 const buttons = (m: ChannelMessage) => m.blocks.filter((b) => b.type === 'actions').flatMap((b) => (b as any).elements.map((e: any) => e.action_id));
 
-/** Slack's limits (NOTES.md) on one message. */
-function withinLimits(m: ChannelMessage): void {
-  expect(m.text.length).toBeGreaterThan(0);
-  expect(m.text.length).toBeLessThanOrEqual(3000);
-  expect(m.blocks.length).toBeLessThanOrEqual(50);
-  for (const b of m.blocks as any[]) {
-    if (b.type === 'section') expect(b.text.text.length).toBeLessThanOrEqual(3000);
-    if (b.type === 'context') for (const e of b.elements) expect(e.text.length).toBeLessThanOrEqual(2000);
-    if (b.type === 'actions') for (const e of b.elements) expect(e.text.text.length).toBeLessThanOrEqual(75);
-  }
-}
-
 describe('the alert desk', () => {
   it('a failed launch is one alert with its reasons and only Open campaign; it clears when the campaign is relaunched', async () => {
     const { poster, store, desk } = setup();
@@ -72,7 +61,7 @@ describe('the alert desk', () => {
     await desk({ kind: 'campaign.launch_failed', reasons, ...move({ from: 'ready', to: 'failed', transition: 'fail_launch', actor: 'UMARK' }) });
     expect(poster.posts).toHaveLength(1);
     const alert = poster.posts[0]!.message;
-    withinLimits(alert);
+    assertPostable(alert);
     expect(alert.text).toContain('<!subteam^SONCALL>');
     expect(alert.text).toContain('C-7 "Promo" could not launch');
     expect(JSON.stringify(alert.blocks)).toContain('has no contacts');
@@ -97,7 +86,7 @@ describe('the alert desk', () => {
     const { poster, desk } = setup();
     await desk({ kind: 'campaign.overdue', campaignId: 7, campaignName: 'Promo', dueAt: new Date('2026-11-22T08:00:00Z'), policy: 'ask', outcome: 'held', nextRunAt: null, at: AT });
     const alert = poster.posts[0]!.message;
-    withinLimits(alert);
+    assertPostable(alert);
     expect(alert.text).toContain('missed its send time');
     expect(JSON.stringify(alert.blocks)).toContain('due at 2026-11-22 08:00 UTC');
     expect(alert.blocks.flatMap((b) => (b.type === 'actions' ? (b as any).elements.map((e: any) => e.text.text) : []))).toEqual(['Send now', 'Open campaign']);
@@ -112,7 +101,7 @@ describe('the alert desk', () => {
     const { poster, desk } = setup();
     await desk({ kind: 'delivery.unknown', count: 3, why: 'process_died', owner: 'host:42:abc', at: AT });
     const alert = poster.posts[0]!.message;
-    withinLimits(alert);
+    assertPostable(alert);
     expect(alert.text).toContain('3 messages are unknown after a Herald process died');
     expect(JSON.stringify(alert.blocks)).toContain('--status unknown');
     expect(buttons(alert)).toEqual([]);
@@ -122,14 +111,14 @@ describe('the alert desk', () => {
     const { poster, store, desk } = setup();
     const name = 'N'.repeat(5000);
     await desk({ kind: 'campaign.suspended', ...move({ campaignName: name, to: 'suspended', transition: 'suspend', reason: 'R'.repeat(10_000) }), reason: 'R'.repeat(10_000) });
-    withinLimits(poster.posts[0]!.message);
+    assertPostable(poster.posts[0]!.message);
     poster.gone.add(poster.posts[0]!.ts);
     for (let i = 0; i < 30; i++) {
       await desk({ kind: 'campaign.status_changed', ...move({ campaignName: name, from: i % 2 ? 'paused' : 'suspended', to: i % 2 ? 'sending' : 'paused', transition: i % 2 ? 'resume' : 'pause', actor: `U${'X'.repeat(20)}${i}`, reason: 'why '.repeat(500) }) });
     }
     expect(poster.posts).toHaveLength(2);
     expect((await store.get('suspended', '7'))?.ts).toBe(poster.posts[1]!.ts);
-    for (const u of poster.updates) withinLimits(u.message);
+    for (const u of poster.updates) assertPostable(u.message);
     expect(JSON.stringify(poster.updates.at(-1)!.message.blocks)).toMatch(/…\d+ earlier/);
   });
 
