@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { deliveryTick } from '../../src/domain/delivery/delivery-tick.js';
 import type { TestApp } from './test-app.js';
 
 /** Writes a contacts CSV into the test's data folder and imports it into `list`. */
@@ -10,9 +11,9 @@ export async function importContacts(t: TestApp, list: string, header: string, r
   if (!r.ok) throw new Error(r.text);
 }
 
-/** Runs a command that must succeed; returns its text. */
-export async function ok(t: TestApp, line: string): Promise<string> {
-  const r = await t.run(line);
+/** Runs a command that must succeed (as `actor`, by default the test app's admin); returns its text. */
+export async function ok(t: TestApp, line: string, actor?: string): Promise<string> {
+  const r = await t.run(line, actor);
   if (!r.ok) throw new Error(`${line}\n${r.text}`);
   return r.text;
 }
@@ -26,6 +27,20 @@ export async function statuses(t: TestApp, campaignId: number): Promise<Record<s
 
 export async function campaignStatus(t: TestApp, campaignId: number): Promise<string> {
   return (await t.app.deps.campaigns.get(campaignId))!.status;
+}
+
+/**
+ * A new email campaign to `list` with the Welcome template, run and moved to `sending` by one
+ * scheduler tick, its messages still queued (the worker sends nothing until a drain).
+ */
+export async function sendingCampaign(t: TestApp, name: string, list: string, actor?: string): Promise<number> {
+  const out = await ok(t, `new --name "${name}" --channel email --template Welcome --list ${list}`, actor);
+  const id = Number(/Created C-(\d+)/.exec(out)![1]);
+  await ok(t, `run C-${id}`, actor);
+  await deliveryTick(t.app.delivery);
+  const status = await campaignStatus(t, id);
+  if (status !== 'sending') throw new Error(`C-${id} is ${status} after its run and a tick, not sending`);
+  return id;
 }
 
 export const noPacing = { acquire: async () => {} };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliveryTick } from '../../../src/domain/delivery/delivery-tick.js';
 import { ActivityThreads } from '../../../src/slack/channels/activity-threads.js';
-import { campaignStatus, importContacts } from '../../support/delivery-fixtures.js';
+import { campaignStatus, importContacts, ok } from '../../support/delivery-fixtures.js';
 import { assertPostable } from '../../support/block-kit-limits.js';
 import { createSlackHarness, USERS, type SlackHarness } from './slack-harness.js';
 
@@ -10,11 +10,7 @@ const ACTIVITY = 'CACTIVITY';
 describe('the activity thread of a campaign, through the real Bolt app and the Slack API fake', () => {
   let h: SlackHarness;
 
-  async function must(line: string, actor: string = USERS.marketer): Promise<string> {
-    const r = await h.t.run(line, actor);
-    if (!r.ok) throw new Error(`${line}\n${r.text}`);
-    return r.text;
-  }
+  const must = (line: string, actor: string = USERS.marketer) => ok(h.t, line, actor);
   async function newCampaign(name: string): Promise<number> {
     const out = await must(`new --name "${name}" --channel email --template Welcome --list Crowd`);
     return Number(/Created C-(\d+)/.exec(out)![1]);

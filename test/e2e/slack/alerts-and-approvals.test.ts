@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SmtpEmailProvider } from '../../../src/adapters/channels/smtp-email-provider.js';
 import { expireApprovals } from '../../../src/domain/campaign/cancel-campaign.js';
-import { deliveryTick } from '../../../src/domain/delivery/delivery-tick.js';
 import { ALERT_ACTIONS, FIELDS, VIEWS } from '../../../src/slack/ids.js';
 import type { SlackCall } from '../../fakes/slack-api-server.js';
 import { startSmtpSink, type SmtpSink } from '../../fakes/smtp-sink.js';
 import { assertPostable } from '../../support/block-kit-limits.js';
-import { campaignStatus, importContacts, noPacing } from '../../support/delivery-fixtures.js';
+import { campaignStatus, importContacts, noPacing, ok, sendingCampaign as sendingCampaignOf } from '../../support/delivery-fixtures.js';
 import { buttonClick, createSlackHarness, SLACK_RETRY, text, USERS, viewSubmission, type SlackHarness } from './slack-harness.js';
 
 const ALERTS = 'CALERTS';
@@ -18,20 +17,9 @@ describe('alerts in the alerts channel, and approvals decided there, through the
   let sink: SmtpSink;
   let provider: SmtpEmailProvider;
 
-  async function must(line: string, actor: string = USERS.marketer): Promise<string> {
-    const r = await h.t.run(line, actor);
-    if (!r.ok) throw new Error(`${line}\n${r.text}`);
-    return r.text;
-  }
+  const must = (line: string, actor: string = USERS.marketer) => ok(h.t, line, actor);
   /** A campaign in `sending` with its messages still queued (the worker does not run until a drain). */
-  async function sendingCampaign(name: string): Promise<number> {
-    const out = await must(`new --name "${name}" --channel email --template Welcome --list Crowd`);
-    const id = Number(/Created C-(\d+)/.exec(out)![1]);
-    await must(`run C-${id}`);
-    await deliveryTick(h.t.app.delivery);
-    expect(await campaignStatus(h.t, id)).toBe('sending');
-    return id;
-  }
+  const sendingCampaign = (name: string) => sendingCampaignOf(h.t, name, 'Crowd', USERS.marketer);
   /** A person's cancel of a sending campaign through the cancel modal, as Slack sends it. */
   async function requestCancel(id: number, user: string): Promise<number> {
     await h.command(`cancel C-${id}`, user);

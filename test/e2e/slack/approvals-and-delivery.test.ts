@@ -1,10 +1,9 @@
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SmtpEmailProvider } from '../../../src/adapters/channels/smtp-email-provider.js';
-import { deliveryTick } from '../../../src/domain/delivery/delivery-tick.js';
 import { FIELDS, HOME_ACTIONS, VIEWS } from '../../../src/slack/ids.js';
 import { startSmtpSink, type SmtpSink } from '../../fakes/smtp-sink.js';
-import { campaignStatus, importContacts, noPacing, statuses } from '../../support/delivery-fixtures.js';
+import { campaignStatus, importContacts, noPacing, ok, sendingCampaign as sendingCampaignOf, statuses } from '../../support/delivery-fixtures.js';
 import { buttonClick, createSlackHarness, text, USERS, viewSubmission, type SlackHarness } from './slack-harness.js';
 
 /** The same delivery settings as test/integration/delivery-email.test.ts: no pacing, a budget 2-of-6 failures stay under. */
@@ -16,24 +15,14 @@ describe('approvals, retry, test send and template sending details through the r
   let provider: SmtpEmailProvider;
   let homeSeq = 0;
 
-  /** Runs a console line as `actor` that must succeed and returns the id of the campaign it names first. */
-  async function must(line: string, actor: string = USERS.marketer): Promise<string> {
-    const r = await h.t.run(line, actor);
-    if (!r.ok) throw new Error(`${line}\n${r.text}`);
-    return r.text;
-  }
+  /** Runs a console line as `actor` that must succeed; returns its text. */
+  const must = (line: string, actor: string = USERS.marketer) => ok(h.t, line, actor);
   async function newCampaign(name: string, list: string, template = 'Welcome'): Promise<number> {
     const out = await must(`new --name "${name}" --channel email --template ${template} --list ${list}`);
     return Number(/Created C-(\d+)/.exec(out)![1]);
   }
   /** Gets a campaign to `sending`: run, then one scheduler tick (nothing is sent: the worker never runs here). */
-  async function sendingCampaign(name: string): Promise<number> {
-    const id = await newCampaign(name, 'Crowd');
-    await must(`run C-${id}`);
-    await deliveryTick(h.t.app.delivery);
-    expect(await campaignStatus(h.t, id)).toBe('sending');
-    return id;
-  }
+  const sendingCampaign = (name: string) => sendingCampaignOf(h.t, name, 'Crowd', USERS.marketer);
   /** app_home_opened as Slack sends it; returns the Home view published for `user`. */
   async function openHome(user: string) {
     const body = JSON.stringify({ type: 'event_callback', team_id: 'T1', api_app_id: 'A1', event_id: `EvH${++homeSeq}`, event_time: 1, event: { type: 'app_home_opened', user, channel: 'D1', tab: 'home', event_ts: '1.1' } });
