@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
-
-/** The one sentence a bad setting gets (ConfigError), or null when it is accepted. */
-function refusal(env: NodeJS.ProcessEnv): string | null {
-  try {
-    loadConfig(env, '/tmp');
-    return null;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-}
+import { refusal } from '../support/config-refusal.js';
+import { loadConfig } from '../../src/config.js';
 
 describe('configuration values: accepted but wrong ones are refused, each naming its variable', () => {
   it.each([

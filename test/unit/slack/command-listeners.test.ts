@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { memoryIdempotency } from '../../fakes/memory-idempotency.js';
 import type { ExecutableCommand } from '../../../src/commands/execute.js';
 import { errorReply, reply, type Reply } from '../../../src/commands/reply.js';
 import type { Campaign } from '../../../src/domain/campaign/campaign.js';
@@ -57,7 +58,6 @@ const welcome = { id: 1, name: 'Welcome', channel: 'email', currentVersion: 1, c
 
 /** A Slack context whose command layer is a recorder: `answer` says what it replies to each command. */
 function fakeContext(events: Event[], options: { role?: RoleOrNone; answer?: (command: ExecutableCommand) => Reply; campaigns?: Campaign[] } = {}): SlackContext {
-  const claimed = new Set<string>();
   const campaigns = options.campaigns ?? [campaign()];
   return {
     execute: async (command, actor) => {
@@ -73,13 +73,7 @@ function fakeContext(events: Event[], options: { role?: RoleOrNone; answer?: (co
       approvals: { get: async () => null },
     } as unknown as SlackContext['deps'],
     roleOf: async () => options.role ?? 'marketer',
-    idempotency: {
-      claim: async (key: string) => !claimed.has(key) && Boolean(claimed.add(key)),
-      claimWithin: async (key: string) => !claimed.has(key) && Boolean(claimed.add(key)),
-      remember: async () => {},
-      recall: async () => null,
-      release: async (key: string) => void claimed.delete(key),
-    },
+    idempotency: memoryIdempotency(),
     logger: { info: () => {}, warn: () => {}, error: () => {} },
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { memoryIdempotency } from '../../fakes/memory-idempotency.js';
 import type { Template } from '../../../src/domain/templates/template.js';
 import { channelSpecs, EMAIL_CHANNEL, SMS_CHANNEL } from '../../../src/domain/channels/channel-spec.js';
 import { openFileModalFor } from '../../../src/slack/files/open-file-modals.js';
@@ -41,7 +42,6 @@ function template(id: number, name: string, channel: 'email' | 'sms'): Template 
 }
 
 function fakeContext(role: RoleOrNone, templates: Template[] = []): SlackContext {
-  const claimed = new Set<string>();
   return {
     execute: async () => {
       throw new Error('the command layer is not reached in these tests');
@@ -57,13 +57,7 @@ function fakeContext(role: RoleOrNone, templates: Template[] = []): SlackContext
       },
     } as unknown as SlackContext['deps'],
     roleOf: async () => role,
-    idempotency: {
-      claim: async (key: string) => !claimed.has(key) && Boolean(claimed.add(key)),
-      claimWithin: async (key: string) => !claimed.has(key) && Boolean(claimed.add(key)),
-      remember: async () => {},
-      recall: async () => null,
-      release: async (key: string) => void claimed.delete(key),
-    },
+    idempotency: memoryIdempotency(),
     logger: { info: () => {}, warn: () => {}, error: () => {} },
   };
 }

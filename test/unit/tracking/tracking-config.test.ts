@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../src/config.js';
-
-function refusal(env: NodeJS.ProcessEnv): string | null {
-  try {
-    loadConfig(env, '/tmp');
-    return null;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-}
+import { refusal } from '../../support/config-refusal.js';
+import { loadConfig } from '../../../src/config.js';
 
 describe('tracking and SMS price settings', () => {
   it('defaults: IPs kept whole, a 60 s bot window, 5 s bursts, a 250 ms flush, SMS unpriced', () => {
