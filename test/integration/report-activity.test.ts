@@ -9,8 +9,8 @@ import { createHttpServer, type HttpServerHandle } from '../../src/http/http-ser
 import { importContacts, noPacing, ok, statuses } from '../support/delivery-fixtures.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { ENGINES } from '../support/test-database.js';
+import { PNG_SIGNATURE as PNG } from '../support/chart-images.js';
 
-const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 describe.each(ENGINES)('activity over time and report charts on %s', (engine) => {
   let t: TestApp;

@@ -5,11 +5,11 @@ import { createScheduler, digestJob } from '../../../src/jobs/scheduler.js';
 import { assertPostable } from '../../support/block-kit-limits.js';
 import { importContacts, noPacing, ok } from '../../support/delivery-fixtures.js';
 import { createSlackHarness, USERS, type SlackHarness } from './slack-harness.js';
+import { assertUploadedChart } from '../../support/chart-images.js';
 
 const DIGEST = 'CDIGEST';
 const ZONE = 'Europe/Paris';
 const CAMPAIGNS = 40;
-const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /**
  * The daily digest in Slack: 40 campaigns sent on Tue 1 Dec 2026, the daily-digest job fired by the
@@ -83,10 +83,7 @@ describe('the daily digest posted to the managers’ channel', () => {
     const images = blocks.filter((x) => x.type === 'image');
     expect(images.map((x) => x.block_id)).toEqual(['chart-digest-activity-20261201', 'chart-digest-compare-20261201']);
     for (const image of images) {
-      expect(image.image_url).toBeUndefined();
-      const upload = h.slack.uploads.find((u) => u.id === image.slack_file.id)!;
-      expect(upload.filename).toBe(`${image.block_id.replace(/^chart-/, '')}.png`);
-      expect(upload.content.subarray(0, 8).equals(PNG)).toBe(true);
+      const upload = assertUploadedChart(h.slack, image);
       // Shown by file id only: never shared in a channel by the upload.
       expect(upload.channelId).toBe('');
     }

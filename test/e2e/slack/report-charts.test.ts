@@ -4,8 +4,8 @@ import { importContacts, noPacing, ok } from '../../support/delivery-fixtures.js
 import { CARD_ACTIONS } from '../../../src/slack/ids.js';
 import { assertPostable } from '../../support/block-kit-limits.js';
 import { buttonClick, createSlackHarness, USERS, type SlackHarness } from './slack-harness.js';
+import { assertUploadedChart, PNG_SIGNATURE as PNG } from '../../support/chart-images.js';
 
-const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 describe('stats and compare in Slack: charts uploaded and shown by slack_file id', () => {
   let h: SlackHarness;
@@ -40,10 +40,7 @@ describe('stats and compare in Slack: charts uploaded and shown by slack_file id
     const images = blocks.filter((b) => b.type === 'image');
     expect(images.map((b) => b.block_id)).toEqual(['chart-activity-c1001', 'chart-funnel-c1001']);
     for (const image of images) {
-      expect(image.image_url).toBeUndefined();
-      const upload = h.slack.uploads.find((u) => u.id === image.slack_file.id)!;
-      expect(upload.filename).toBe(`${image.block_id.replace(/^chart-/, '')}.png`);
-      expect(upload.content.subarray(0, 8).equals(PNG)).toBe(true);
+      assertUploadedChart(h.slack, image);
       expect(image.alt_text.length).toBeGreaterThan(10);
     }
   });
