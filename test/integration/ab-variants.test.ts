@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmtpEmailProvider } from '../../src/adapters/channels/smtp-email-provider.js';
 import { deliveryTick } from '../../src/domain/delivery/delivery-tick.js';
 import { startSmtpSink, type SmtpSink, type SunkMail } from '../fakes/smtp-sink.js';
-import { campaignStatus, importContacts, noPacing, ok } from '../support/delivery-fixtures.js';
+import { campaignStatus, createdId, importContacts, noPacing, ok } from '../support/delivery-fixtures.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { ENGINES } from '../support/test-database.js';
 
@@ -48,7 +48,7 @@ describe.each(ENGINES)('A/B variants on %s', (engine) => {
 
   it('splits a run between its variants in proportion to the weights when it is built', async () => {
     await importContacts(t, 'Split', 'email,first_name', Array.from({ length: 300 }, (_, i) => `s${i}@split.example.com,S${i}`));
-    const id = Number(/Created C-(\d+)/.exec(await ok(t, 'new --name Split --channel email --list Split --variant A:TA:70 --variant B:TB:30'))![1]);
+    const id = createdId(await ok(t, 'new --name Split --channel email --list Split --variant A:TA:70 --variant B:TB:30'));
     expect(await ok(t, `run C-${id}`)).toMatch(/run 1 has 300 messages/);
     const ledger = await t.app.delivery.delivery.listMessages({ campaignId: id, page: 1, pageSize: 500 });
     expect(ledger.total).toBe(300);
@@ -62,7 +62,7 @@ describe.each(ENGINES)('A/B variants on %s', (engine) => {
 
   it('a ratio-only edit while sending applies to the rest of the run and changes nothing else', async () => {
     await importContacts(t, 'Ratio', 'email,first_name', Array.from({ length: 200 }, (_, i) => `r${i}@ratio.example.com,R${i}`));
-    const id = Number(/Created C-(\d+)/.exec(await ok(t, 'new --name Ratio --channel email --list Ratio --variant A:TA:50 --variant B:TB:50'))![1]);
+    const id = createdId(await ok(t, 'new --name Ratio --channel email --list Ratio --variant A:TA:50 --variant B:TB:50'));
     await ok(t, `run C-${id}`);
     await deliveryTick(t.app.delivery);
     expect(await campaignStatus(t, id)).toBe('sending');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMAIL_CHANNEL } from '../../src/domain/channels/channel-spec.js';
 import { deliveryTick, type TickReport } from '../../src/domain/delivery/delivery-tick.js';
 import type { ChannelProvider, OutboundMessage, SendResult } from '../../src/domain/ports/channel-provider.js';
-import { campaignStatus, importContacts, noPacing, ok } from '../support/delivery-fixtures.js';
+import { campaignStatus, createdId, importContacts, noPacing, ok } from '../support/delivery-fixtures.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { ENGINES } from '../support/test-database.js';
 
@@ -38,7 +38,7 @@ describe.each(ENGINES)('time-driven rules on %s: the scheduler tick, resuming af
   async function campaign(name: string): Promise<{ id: number; domain: string }> {
     const domain = `${name.toLowerCase()}${++seq}.example.com`;
     await importContacts(t, `${name}${seq}`, 'email,first_name', [`a@${domain},A`, `b@${domain},B`]);
-    const id = Number(/Created C-(\d+)/.exec(await ok(t, `new --name ${name} --channel email --template Welcome --list ${name}${seq}`))![1]);
+    const id = createdId(await ok(t, `new --name ${name} --channel email --template Welcome --list ${name}${seq}`));
     return { id, domain };
   }
   const actions = async (id: number, action: string) => (await t.app.deps.campaigns.activity(id, 200)).filter((a) => a.action === action);

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelSpec } from '../../src/domain/channels/channel-spec.js';
 import type { ChannelProvider, OutboundMessage, SendResult } from '../../src/domain/ports/channel-provider.js';
-import { campaignStatus, importContacts, noPacing, ok, statuses } from '../support/delivery-fixtures.js';
+import { campaignStatus, createdId, importContacts, noPacing, ok, statuses } from '../support/delivery-fixtures.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { ENGINES } from '../support/test-database.js';
 
@@ -74,7 +74,7 @@ describe.each(ENGINES)('a channel added as one adapter, on %s', (engine) => {
     ]);
     await ok(t, 'templates create Ping --channel push --text "Hi {{ first_name }}, your order shipped"');
     const created = await ok(t, 'new --name "Shipped" --channel push --template Ping --list AppUsers');
-    const id = Number(/Created C-(\d+)/.exec(created)![1]);
+    const id = createdId(created);
     expect(created).toMatch(/\(ready\)/);
     await ok(t, `run C-${id}`);
     await t.app.worker.drain();

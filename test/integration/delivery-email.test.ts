@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmtpEmailProvider } from '../../src/adapters/channels/smtp-email-provider.js';
 import { deliveryTick } from '../../src/domain/delivery/delivery-tick.js';
 import { startSmtpSink, type SmtpSink } from '../fakes/smtp-sink.js';
-import { campaignStatus, importContacts, noPacing, ok, statuses } from '../support/delivery-fixtures.js';
+import { campaignStatus, createdId, importContacts, noPacing, ok, statuses } from '../support/delivery-fixtures.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { ENGINES } from '../support/test-database.js';
 
@@ -165,7 +165,7 @@ describe.each(ENGINES)('email delivery on %s', (engine) => {
     const { deliveryTick } = await import('../../src/domain/delivery/delivery-tick.js');
     await importContacts(t, 'Halted', 'email,first_name', Array.from({ length: 25 }, (_, i) => `h${i}@halted.example.com,H${i}`));
     const created = await ok(t, 'new --name Halted --channel email --template Welcome --list Halted');
-    const id = Number(/Created C-(\d+)/.exec(created)![1]);
+    const id = createdId(created);
     await ok(t, `run C-${id}`);
     await deliveryTick(t.app.delivery);
     await t.app.worker.runOnce(); // one batch of 10
@@ -188,7 +188,7 @@ describe.each(ENGINES)('email delivery on %s', (engine) => {
   it('shares a run between several concurrent lanes without sending anyone twice', async () => {
     await importContacts(t, 'Lanes', 'email,first_name', Array.from({ length: 60 }, (_, i) => `l${i}@lanes.example.com,L${i}`));
     const created = await ok(t, 'new --name Lanes --channel email --template Welcome --list Lanes');
-    const id = Number(/Created C-(\d+)/.exec(created)![1]);
+    const id = createdId(created);
     await ok(t, `run C-${id}`);
     // Concurrent claims, sends and writes on one database.
     await t.app.worker.drain({ lanes: 4 });
@@ -204,7 +204,7 @@ describe.each(ENGINES)('email delivery on %s', (engine) => {
     t.clock.set(new Date('2026-12-01T00:00:00Z'));
     await importContacts(t, 'Later', 'email,first_name', ['l1@later.example.com,L1', 'l2@later.example.com,L2']);
     const created = await ok(t, 'new --name Later --channel email --template Welcome --list Later');
-    const id = Number(/Created C-(\d+)/.exec(created)![1]);
+    const id = createdId(created);
     await ok(t, `schedule C-${id} --at "2026-12-02 09:00" --tz UTC`);
     await t.app.worker.drain();
     expect(await campaignStatus(t, id)).toBe('scheduled');
@@ -225,7 +225,7 @@ describe.each(ENGINES)('email delivery on %s', (engine) => {
     t.clock.set(new Date('2026-12-10T00:00:00Z'));
     await importContacts(t, 'Weekly', 'email,first_name', ['w1@weekly.example.com,W1', 'w2@weekly.example.com,W2']);
     const created = await ok(t, 'new --name Weekly --channel email --template Welcome --list Weekly');
-    const id = Number(/Created C-(\d+)/.exec(created)![1]);
+    const id = createdId(created);
     await ok(t, `schedule C-${id} --cron "0 9 * * *" --tz UTC`);
     const before = sink.mails.filter((m) => m.to.endsWith('@weekly.example.com')).length;
     for (const day of ['2026-12-10', '2026-12-11']) {
@@ -252,7 +252,7 @@ describe.each(ENGINES)('email delivery on %s', (engine) => {
     await importContacts(t, 'Halfway', 'email,first_name', ['x1@halfway.example.com,X1', 'x2@halfway.example.com,X2']);
     sink.verdict = (to) => (to === 'x2@halfway.example.com' ? { code: 553, text: '5.3.0 Other mail system problem' } : 'accept');
     const created = await ok(t, 'new --name Halfway --channel email --template Welcome --list Halfway');
-    const id = Number(/Created C-(\d+)/.exec(created)![1]);
+    const id = createdId(created);
     await ok(t, `run C-${id}`);
     await t.app.worker.drain();
     expect(await campaignStatus(t, id)).toBe('completed');
@@ -269,7 +269,7 @@ describe.each(ENGINES)('email delivery on %s', (engine) => {
     const rows = Array.from({ length: 6 }, (_, i) => `l${i}@lapsed.example.com,L${i}`);
     await importContacts(t, 'Lapsed', 'email,first_name', rows);
     const created = await ok(t, 'new --name Lapsed --channel email --template Welcome --list Lapsed');
-    const id = Number(/Created C-(\d+)/.exec(created)![1]);
+    const id = createdId(created);
     await ok(t, `run C-${id}`);
     await deliveryTick(t.app.delivery); // starts sending
     const store = t.app.delivery.delivery;

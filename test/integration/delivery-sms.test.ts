@@ -5,7 +5,7 @@ import { deliveryTick } from '../../src/domain/delivery/delivery-tick.js';
 import type { ChannelProvider, OutboundMessage, SendResult } from '../../src/domain/ports/channel-provider.js';
 import { createHttpServer, type HttpServerHandle } from '../../src/http/http-server.js';
 import { FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN, postTwilioInboundSms, postTwilioStatusCallback, startFakeTwilioServer, type FakeTwilioServer } from '../fakes/twilio-server.js';
-import { campaignStatus, importContacts, noPacing, ok } from '../support/delivery-fixtures.js';
+import { campaignStatus, createdId, importContacts, noPacing, ok } from '../support/delivery-fixtures.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { ENGINES } from '../support/test-database.js';
 
@@ -83,7 +83,7 @@ describe.each(ENGINES)('SMS delivery on %s', (engine) => {
 
   async function campaign(args: string): Promise<number> {
     const text = await ok(t, `new ${args}`);
-    const id = Number(/Created C-(\d+)/.exec(text)?.[1]);
+    const id = createdId(text);
     if (!id) throw new Error(`no campaign id in: ${text}`);
     await ok(t, `run C-${id}`);
     return id;

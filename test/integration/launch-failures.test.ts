@@ -7,7 +7,7 @@ import { EMAIL_CHANNEL, type ChannelSpec } from '../../src/domain/channels/chann
 import { deliveryTick } from '../../src/domain/delivery/delivery-tick.js';
 import type { ChannelProvider, SendResult } from '../../src/domain/ports/channel-provider.js';
 import { buildApp } from '../../src/wiring.js';
-import { importContacts, noPacing, ok } from '../support/delivery-fixtures.js';
+import { createdId, importContacts, noPacing, ok } from '../support/delivery-fixtures.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { ENGINES } from '../support/test-database.js';
 
@@ -33,7 +33,7 @@ const PUSH: ChannelSpec = { ...EMAIL_CHANNEL, name: 'push', address: { attribute
  */
 describe.each(ENGINES)('launch failures on %s', (engine) => {
   let t: TestApp;
-  const created = async (line: string): Promise<number> => Number(/Created C-(\d+)/.exec(await ok(t, line))![1]);
+  const created = async (line: string): Promise<number> => createdId(await ok(t, line));
 
   /** The campaign failed with `code`, says why, built no message and logged the failed launch. */
   async function expectFailed(id: number, reply: { ok: boolean; text: string }, code: string, message: RegExp): Promise<void> {

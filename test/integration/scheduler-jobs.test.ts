@@ -12,7 +12,7 @@ import type { Notification } from '../../src/domain/ports/notifier.js';
 import { JobRegistry, type Firing } from '../../src/jobs/job-registry.js';
 import { createScheduler, heraldJobs } from '../../src/jobs/scheduler.js';
 import { buildApp } from '../../src/wiring.js';
-import { campaignStatus, importContacts, noPacing, ok } from '../support/delivery-fixtures.js';
+import { campaignStatus, createdId, importContacts, noPacing, ok } from '../support/delivery-fixtures.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { ENGINES } from '../support/test-database.js';
 
@@ -49,7 +49,7 @@ describe.each(ENGINES)('scheduler jobs on %s: launches, prebuild, DST, downtime 
   async function campaign(name: string, flags = '', domain = `${name.toLowerCase()}${seq + 1}.example.com`): Promise<number> {
     seq += 1;
     await importContacts(t, `${name}${seq}`, 'email,first_name', [`a@${domain},A`, `b@${domain},B`]);
-    return Number(/Created C-(\d+)/.exec(await ok(t, `new --name ${name} --channel email --template Welcome --list ${name}${seq} ${flags}`))![1]);
+    return createdId(await ok(t, `new --name ${name} --channel email --template Welcome --list ${name}${seq} ${flags}`));
   }
   /** A registry of Herald's jobs on the test app, fired by hand at clock times. */
   const scheduler = () => createScheduler({ delivery: t.app.delivery, claims: t.app.stores.jobClaims, owner: 'test:1:a', tickMs: TICK_MS });

@@ -18,6 +18,13 @@ export async function ok(t: TestApp, line: string, actor?: string): Promise<stri
   return r.text;
 }
 
+/** The id of the campaign a `new` reply says it created ("Created C-1042 …"); throws with the reply when it says no such thing. */
+export function createdId(reply: string): number {
+  const match = /Created C-(\d+)/.exec(reply);
+  if (!match) throw new Error(`not a reply that created a campaign:\n${reply}`);
+  return Number(match[1]);
+}
+
 /** Message statuses by recipient for one campaign. */
 export async function statuses(t: TestApp, campaignId: number): Promise<Record<string, string>> {
   const rows = await t.db.prisma.$queryRaw<{ recipient: string; status: string }[]>`
@@ -35,7 +42,7 @@ export async function campaignStatus(t: TestApp, campaignId: number): Promise<st
  */
 export async function sendingCampaign(t: TestApp, name: string, list: string, actor?: string): Promise<number> {
   const out = await ok(t, `new --name "${name}" --channel email --template Welcome --list ${list}`, actor);
-  const id = Number(/Created C-(\d+)/.exec(out)![1]);
+  const id = createdId(out);
   await ok(t, `run C-${id}`, actor);
   await deliveryTick(t.app.delivery);
   const status = await campaignStatus(t, id);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeSlackApi } from '../../fakes/slack-api-server.js';
 import { form, postSigned } from '../../fakes/slack-signing.js';
+import { createdId } from '../../support/delivery-fixtures.js';
 import { serveHerald, tempDir } from '../../support/herald-process.js';
 import { createEmptyDatabase } from '../../support/test-database.js';
 
@@ -47,7 +48,7 @@ describe('activity threads in the served process', () => {
     await command('contacts import test/fixtures/contacts-tour.csv --list Newsletter');
     await command('templates create Welcome --channel email --subject "Hi" --text "Hello" --from-email news@example.com');
     const created = await command('new --name "Served sale" --channel email --template Welcome --list Newsletter');
-    const id = /Created C-(\d+)/.exec(created)![1];
+    const id = String(createdId(created));
     await command(`run C-${id}`);
     const parent = await slack.waitFor((c) => c.method === 'chat.postMessage' && c.body.channel === 'CACT' && !c.body.thread_ts);
     expect(String(parent.body.text)).toContain(`C-${id}`);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliveryTick } from '../../../src/domain/delivery/delivery-tick.js';
 import { ActivityThreads } from '../../../src/slack/channels/activity-threads.js';
-import { campaignStatus, importContacts, ok } from '../../support/delivery-fixtures.js';
+import { campaignStatus, createdId, importContacts, ok } from '../../support/delivery-fixtures.js';
 import { assertPostable } from '../../support/block-kit-limits.js';
 import { createSlackHarness, USERS, type SlackHarness } from './slack-harness.js';
 
@@ -13,7 +13,7 @@ describe('the activity thread of a campaign, through the real Bolt app and the S
   const must = (line: string, actor: string = USERS.marketer) => ok(h.t, line, actor);
   async function newCampaign(name: string): Promise<number> {
     const out = await must(`new --name "${name}" --channel email --template Welcome --list Crowd`);
-    return Number(/Created C-(\d+)/.exec(out)![1]);
+    return createdId(out);
   }
   /** Everything told so far has been posted (written to the outbox, relayed, posted). */
   const settled = () => h.edge.settled();

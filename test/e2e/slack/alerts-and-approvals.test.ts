@@ -1,21 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SmtpEmailProvider } from '../../../src/adapters/channels/smtp-email-provider.js';
 import { expireApprovals } from '../../../src/domain/campaign/cancel-campaign.js';
 import { ALERT_ACTIONS, FIELDS, VIEWS } from '../../../src/slack/ids.js';
 import type { SlackCall } from '../../fakes/slack-api-server.js';
-import { startSmtpSink, type SmtpSink } from '../../fakes/smtp-sink.js';
 import { assertPostable } from '../../support/block-kit-limits.js';
-import { campaignStatus, importContacts, noPacing, ok, sendingCampaign as sendingCampaignOf } from '../../support/delivery-fixtures.js';
-import { buttonClick, createSlackHarness, SLACK_RETRY, text, USERS, viewSubmission, type SlackHarness } from './slack-harness.js';
+import { campaignStatus, createdId, importContacts, ok, sendingCampaign as sendingCampaignOf } from '../../support/delivery-fixtures.js';
+import { buttonClick, createEmailSlackHarness, SLACK_RETRY, text, USERS, viewSubmission, type EmailSlackHarness } from './slack-harness.js';
 
 const ALERTS = 'CALERTS';
 const ONCALL = 'SONCALL';
 const ENV = { SEND_BATCH_SIZE: '2', SEND_CONCURRENCY: '1', EMAIL_RATE_PER_SECOND: '1000', APPROVAL_TTL_MINUTES: '30', ERROR_BUDGET_PERCENT: '50', ERROR_BUDGET_MIN_ATTEMPTS: '4' };
 
 describe('alerts in the alerts channel, and approvals decided there, through the real Bolt app', () => {
-  let h: SlackHarness;
-  let sink: SmtpSink;
-  let provider: SmtpEmailProvider;
+  let h: EmailSlackHarness;
 
   const must = (line: string, actor: string = USERS.marketer) => ok(h.t, line, actor);
   /** A campaign in `sending` with its messages still queued (the worker does not run until a drain). */
@@ -52,17 +48,9 @@ describe('alerts in the alerts channel, and approvals decided there, through the
   }
 
   beforeAll(async () => {
-    sink = await startSmtpSink();
-    provider = new SmtpEmailProvider({ url: sink.url, poolSize: 5, dkim: null });
-    h = await createSlackHarness('embedded', { env: ENV, overrides: { providers: { email: provider }, pacer: noPacing, random: () => 0.5 }, slack: { alertsChannel: ALERTS, oncallGroup: ONCALL } });
-    await must('templates create Welcome --channel email --subject "Hi {{ first_name }}" --text "Hello {{ first_name }}" --from-email news@example.com');
-    await importContacts(h.t, 'Crowd', 'email,first_name', ['a@crowd.example.com,A', 'b@crowd.example.com,B', 'c@crowd.example.com,C']);
+    h = await createEmailSlackHarness({ env: ENV, slack: { alertsChannel: ALERTS, oncallGroup: ONCALL } });
   });
-  afterAll(async () => {
-    await h?.close();
-    await provider?.close();
-    await sink?.close();
-  });
+  afterAll(() => h?.close());
   beforeEach(() => {
     h.slack.clear();
   });
@@ -169,10 +157,10 @@ describe('alerts in the alerts channel, and approvals decided there, through the
 
   it('an error burst: the delivery engine suspends the campaign and the on-call group is alerted with the reason', async () => {
     await importContacts(h.t, 'Broken', 'email,first_name', Array.from({ length: 10 }, (_, i) => `bad${i}@broken.example.com,B${i}`));
-    sink.verdict = (to) => (to.startsWith('bad') ? { code: 550, text: '5.1.1 User unknown' } : 'accept');
+    h.sink.verdict = (to) => (to.startsWith('bad') ? { code: 550, text: '5.1.1 User unknown' } : 'accept');
     try {
       const out = await must('new --name "Burst" --channel email --template Welcome --list Broken');
-      const id = Number(/Created C-(\d+)/.exec(out)![1]);
+      const id = createdId(out);
       await must(`run C-${id}`);
       await h.t.app.worker.drain();
       expect(await campaignStatus(h.t, id)).toBe('suspended');
@@ -190,7 +178,7 @@ describe('alerts in the alerts channel, and approvals decided there, through the
       expect(buttonsOf(closed)).toEqual([[ALERT_ACTIONS.open, String(id)]]);
       expect((await h.t.app.stores.alerts.get('suspended', String(id)))?.state).toBe('closed');
     } finally {
-      sink.verdict = () => 'accept';
+      h.sink.verdict = () => 'accept';
     }
   });
 

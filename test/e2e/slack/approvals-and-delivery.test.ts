@@ -1,25 +1,21 @@
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SmtpEmailProvider } from '../../../src/adapters/channels/smtp-email-provider.js';
 import { FIELDS, HOME_ACTIONS, VIEWS } from '../../../src/slack/ids.js';
-import { startSmtpSink, type SmtpSink } from '../../fakes/smtp-sink.js';
-import { campaignStatus, importContacts, noPacing, ok, sendingCampaign as sendingCampaignOf, statuses } from '../../support/delivery-fixtures.js';
-import { buttonClick, createSlackHarness, text, USERS, viewSubmission, type SlackHarness } from './slack-harness.js';
+import { campaignStatus, createdId, importContacts, ok, sendingCampaign as sendingCampaignOf, statuses } from '../../support/delivery-fixtures.js';
+import { buttonClick, createEmailSlackHarness, text, USERS, viewSubmission, type EmailSlackHarness } from './slack-harness.js';
 
 /** The same delivery settings as test/integration/delivery-email.test.ts: no pacing, a budget 2-of-6 failures stay under. */
 const ENV = { SEND_BATCH_SIZE: '10', SEND_CONCURRENCY: '5', EMAIL_RATE_PER_SECOND: '1000', RETRY_BASE_SECONDS: '60', MAX_SEND_ATTEMPTS: '3', ERROR_BUDGET_PERCENT: '50', ERROR_BUDGET_MIN_ATTEMPTS: '6' };
 
 describe('approvals, retry, test send and template sending details through the real Bolt app', () => {
-  let h: SlackHarness;
-  let sink: SmtpSink;
-  let provider: SmtpEmailProvider;
+  let h: EmailSlackHarness;
   let homeSeq = 0;
 
   /** Runs a console line as `actor` that must succeed; returns its text. */
   const must = (line: string, actor: string = USERS.marketer) => ok(h.t, line, actor);
   async function newCampaign(name: string, list: string, template = 'Welcome'): Promise<number> {
     const out = await must(`new --name "${name}" --channel email --template ${template} --list ${list}`);
-    return Number(/Created C-(\d+)/.exec(out)![1]);
+    return createdId(out);
   }
   /** Gets a campaign to `sending`: run, then one scheduler tick (nothing is sent: the worker never runs here). */
   const sendingCampaign = (name: string) => sendingCampaignOf(h.t, name, 'Crowd', USERS.marketer);
@@ -50,17 +46,9 @@ describe('approvals, retry, test send and template sending details through the r
   const approvalButtons = (view: { blocks: any[] }) => view.blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements).filter((e: any) => e.action_id === HOME_ACTIONS.approve || e.action_id === HOME_ACTIONS.deny);
 
   beforeAll(async () => {
-    sink = await startSmtpSink();
-    provider = new SmtpEmailProvider({ url: sink.url, poolSize: 5, dkim: null });
-    h = await createSlackHarness('embedded', { env: ENV, overrides: { providers: { email: provider }, pacer: noPacing, random: () => 0.5 } });
-    await must('templates create Welcome --channel email --subject "Hi {{ first_name }}" --text "Hello {{ first_name }}" --from-email news@example.com');
-    await importContacts(h.t, 'Crowd', 'email,first_name', ['a@crowd.example.com,A', 'b@crowd.example.com,B', 'c@crowd.example.com,C']);
+    h = await createEmailSlackHarness({ env: ENV });
   });
-  afterAll(async () => {
-    await h?.close();
-    await provider?.close();
-    await sink?.close();
-  });
+  afterAll(() => h?.close());
   beforeEach(() => {
     h.slack.clear();
   });
@@ -146,7 +134,7 @@ describe('approvals, retry, test send and template sending details through the r
 
   it('Retry failed shows the real count, requeues the failed messages, and they are delivered after a drain', async () => {
     await importContacts(h.t, 'Mixed', 'email,first_name', ['f1@mixed.example.com,F', 'f2@mixed.example.com,G', 'f3@mixed.example.com,H', 'f4@mixed.example.com,I', 'odd1@mixed.example.com,O', 'odd2@mixed.example.com,P']);
-    sink.verdict = (to) => (to.startsWith('odd') ? { code: 553, text: '5.3.0 Other mail system problem' } : 'accept');
+    h.sink.verdict = (to) => (to.startsWith('odd') ? { code: 553, text: '5.3.0 Other mail system problem' } : 'accept');
     const id = await newCampaign('Retry me', 'Mixed');
     await must(`run C-${id}`);
     await h.t.app.worker.drain();
@@ -163,7 +151,7 @@ describe('approvals, retry, test send and template sending details through the r
     expect(modalText).toContain('Press Retry failed to confirm.');
     expect(await campaignStatus(h.t, id)).toBe('completed');
 
-    sink.verdict = () => 'accept';
+    h.sink.verdict = () => 'accept';
     const submission = viewSubmission({ callbackId: VIEWS.retryConfirm, user: USERS.marketer, viewId: 'VRETRY1', privateMetadata: opened!.body.view.private_metadata, values: {} });
     const res = await h.action(submission);
     expect(res.text).toBe('');
@@ -179,7 +167,7 @@ describe('approvals, retry, test send and template sending details through the r
     await h.t.app.worker.drain();
     expect(await statuses(h.t, id)).toMatchObject({ 'odd1@mixed.example.com': 'delivered', 'odd2@mixed.example.com': 'delivered' });
     expect(await campaignStatus(h.t, id)).toBe('completed');
-    expect(sink.perRecipient().get('odd1@mixed.example.com')).toBe(1);
+    expect(h.sink.perRecipient().get('odd1@mixed.example.com')).toBe(1);
   });
 
   it('Test send: a bad address is an error on the address field; a good one sends one [TEST] mail and adds no message', async () => {
@@ -190,7 +178,7 @@ describe('approvals, retry, test send and template sending details through the r
     expect(opened?.body.view.callback_id).toBe(VIEWS.testSend);
     // Slack keeps the view id when a modal is resubmitted after a field error.
     const submit = (to: string) => h.action(viewSubmission({ callbackId: VIEWS.testSend, user: USERS.marketer, viewId: 'VTEST1', privateMetadata: opened!.body.view.private_metadata, values: { [FIELDS.to.block]: { to: text(to) } } }));
-    const mailsBefore = sink.mails.length;
+    const mailsBefore = h.sink.mails.length;
     const countRows = async () => (await h.t.db.prisma.$queryRaw<{ n: bigint | number }[]>`SELECT COUNT(*) AS n FROM message`)[0]!.n;
     const rowsBefore = Number(await countRows());
 
@@ -198,13 +186,13 @@ describe('approvals, retry, test send and template sending details through the r
     expect(bad.json.response_action).toBe('errors');
     expect(Object.keys(bad.json.errors)).toEqual([FIELDS.to.block]);
     expect(bad.json.errors[FIELDS.to.block]).toMatch(/is not an email address/);
-    expect(sink.mails.length).toBe(mailsBefore);
+    expect(h.sink.mails.length).toBe(mailsBefore);
 
     const good = await submit('QA@Example.com');
     expect(good.text).toBe('');
-    expect(sink.mails.length).toBe(mailsBefore + 1);
-    expect(sink.mails.at(-1)!.to).toBe('qa@example.com');
-    expect((await simpleParser(sink.mails.at(-1)!.raw)).subject).toMatch(/^\[TEST\] Hi /);
+    expect(h.sink.mails.length).toBe(mailsBefore + 1);
+    expect(h.sink.mails.at(-1)!.to).toBe('qa@example.com');
+    expect((await simpleParser(h.sink.mails.at(-1)!.raw)).subject).toMatch(/^\[TEST\] Hi /);
     expect(Number(await countRows())).toBe(rowsBefore);
     expect(h.slack.last('chat.postEphemeral')?.body.text).toMatch(new RegExp(`Sent a test email of C-${id} to qa@example.com`));
     expect(await campaignStatus(h.t, id)).toBe(statusBefore);

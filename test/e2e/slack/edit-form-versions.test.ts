@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIELDS, VIEWS } from '../../../src/slack/ids.js';
+import { createdId } from '../../support/delivery-fixtures.js';
 import { buttonClick, createSlackHarness, text, USERS, valuesAsOpened, viewSubmission, type SlackHarness } from './slack-harness.js';
 
 /**
@@ -19,7 +20,7 @@ describe('Slack edit form: a stale submission never undoes someone else’s chan
 
   async function newCampaign(name: string): Promise<number> {
     const r = await h.t.run(`new --name "${name}" --channel email --template Welcome --list Newsletter --tags promo`, USERS.marketer);
-    return Number(/Created C-(\d+)/.exec(r.text)![1]);
+    return createdId(r.text);
   }
   /** Presses Edit on the card and returns the modal Slack was asked to open. */
   let presses = 0;

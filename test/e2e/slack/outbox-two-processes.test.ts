@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeSlackApi } from '../../fakes/slack-api-server.js';
 import { form, postSigned } from '../../fakes/slack-signing.js';
+import { createdId } from '../../support/delivery-fixtures.js';
 import { runHerald, serveHerald, tempDir, type ServedHerald } from '../../support/herald-process.js';
 import { createEmptyDatabase } from '../../support/test-database.js';
 
@@ -64,7 +65,7 @@ describe('notifications travel between processes through the outbox', () => {
       await command(`contacts import ${contacts} --list Big`);
       await command('templates create Welcome --channel email --subject "Hi" --text "Hello" --from-email news@example.com');
       const created = await command('new --name "Big send" --channel email --template Welcome --list Big');
-      const id = /Created C-(\d+)/.exec(created)![1];
+      const id = String(createdId(created));
       await command(`run C-${id}`);
       const client = new pg.Client({ connectionString: db.url });
       await client.connect();

@@ -1,10 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LogLevel } from '@slack/bolt';
+import { SmtpEmailProvider } from '../../../src/adapters/channels/smtp-email-provider.js';
 import type { Config } from '../../../src/config.js';
 import { createSlackEdge, type SlackEdge } from '../../../src/slack/slack-app.js';
 import { FakeSlackApi } from '../../fakes/slack-api-server.js';
 import { form, payloadForm, postSigned, type SignedPost } from '../../fakes/slack-signing.js';
+import { startSmtpSink, type SmtpSink } from '../../fakes/smtp-sink.js';
+import { importContacts, noPacing, ok } from '../../support/delivery-fixtures.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 import type { Engine } from '../../support/test-database.js';
 
@@ -105,6 +108,43 @@ export async function createSlackHarness(
       await edge.stop();
       await slack.stop();
       await t.close();
+    },
+  };
+}
+
+/** A harness that delivers email: the SMTP sink it sends to, with everything closed by `close()`. */
+export interface EmailSlackHarness extends SlackHarness {
+  sink: SmtpSink;
+}
+
+/**
+ * The Slack harness with real email delivery: nodemailer (pooled, 5 connections) to an in-process
+ * smtp-server, no pacing, a fixed random; an email template `Welcome` and a list `Crowd` of three
+ * contacts (a@, b@, c@crowd.example.com), for the tests that send from Slack and watch what the
+ * recipients receive.
+ */
+export async function createEmailSlackHarness(options: { env: NodeJS.ProcessEnv; slack?: Partial<NonNullable<Config['slack']>> }): Promise<EmailSlackHarness> {
+  const sink = await startSmtpSink();
+  const provider = new SmtpEmailProvider({ url: sink.url, poolSize: 5, dkim: null });
+  let h: SlackHarness | undefined;
+  try {
+    h = await createSlackHarness('embedded', { env: options.env, overrides: { providers: { email: provider }, pacer: noPacing, random: () => 0.5 }, slack: options.slack });
+    await ok(h.t, 'templates create Welcome --channel email --subject "Hi {{ first_name }}" --text "Hello {{ first_name }}" --from-email news@example.com', USERS.marketer);
+    await importContacts(h.t, 'Crowd', 'email,first_name', ['a@crowd.example.com,A', 'b@crowd.example.com,B', 'c@crowd.example.com,C']);
+  } catch (error) {
+    await h?.close();
+    await provider.close();
+    await sink.close();
+    throw error;
+  }
+  const harness = h;
+  return {
+    ...harness,
+    sink,
+    async close() {
+      await harness.close();
+      await provider.close();
+      await sink.close();
     },
   };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmtpEmailProvider } from '../../../src/adapters/channels/smtp-email-provider.js';
 import { FIELDS, VIEWS } from '../../../src/slack/ids.js';
 import { startSmtpSink, type SmtpSink } from '../../fakes/smtp-sink.js';
-import { importContacts, noPacing } from '../../support/delivery-fixtures.js';
+import { createdId, importContacts, noPacing } from '../../support/delivery-fixtures.js';
 import { buttonClick, createSlackHarness, text, USERS, viewSubmission, type SlackHarness } from './slack-harness.js';
 
 function deferred<T = void>() {
@@ -39,7 +39,7 @@ describe('test send acknowledges before sending (Bolt processBeforeResponse: fal
 
   it('the modal is answered while the provider still holds the message; the result arrives privately after', async () => {
     const created = await h.t.run('new --name "Slow" --channel email --template Welcome --list Crowd', USERS.marketer);
-    const id = Number(/Created C-(\d+)/.exec(created.text)![1]);
+    const id = createdId(created.text);
     const click = await h.action(buttonClick({ actionId: 'campaign_test', value: String(id), user: USERS.marketer, responseUrl: h.slack.responseUrl('slow') }));
     expect(click.status).toBe(200);
     const opened = await h.slack.waitFor((c) => c.method === 'views.open');
@@ -70,7 +70,7 @@ describe('test send acknowledges before sending (Bolt processBeforeResponse: fal
 
   it('a bad address is still an error on the address field, in the ack, and nothing is sent', async () => {
     const created = await h.t.run('new --name "Typo" --channel email --template Welcome --list Crowd', USERS.marketer);
-    const id = Number(/Created C-(\d+)/.exec(created.text)![1]);
+    const id = createdId(created.text);
     const before = sink.mails.length;
     const res = await h.action(viewSubmission({ callbackId: VIEWS.testSend, user: USERS.marketer, privateMetadata: JSON.stringify({ campaignId: id }), values: { [FIELDS.to.block]: { to: text('not-an-address') } } }));
     expect(res.json.response_action).toBe('errors');

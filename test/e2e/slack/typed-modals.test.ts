@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FIELDS, VIEWS } from '../../../src/slack/ids.js';
+import { createdId } from '../../support/delivery-fixtures.js';
 import { buttonClick, createSlackHarness, date, select, text, time, USERS, valuesAsOpened, viewSubmission, type SlackHarness } from './slack-harness.js';
 
 /**
@@ -55,7 +56,7 @@ describe('Slack modals speak typed commands through the real Bolt app', () => {
 
   it('edit: the form keeps ids and the version only; a domain refusal is shown on its block, and typed it names the flag', async () => {
     const created = await h.t.run('new --name "Typed edit" --channel email --template Welcome --list Newsletter', USERS.marketer);
-    const id = Number(/Created C-(\d+)/.exec(created.text)![1]);
+    const id = createdId(created.text);
     const view = await openEdit(id);
     const version = (await h.t.app.deps.campaigns.get(id))!.version;
     // Ids only (the campaign, and where the card it came from is) and the version it was opened on.
@@ -75,7 +76,7 @@ describe('Slack modals speak typed commands through the real Bolt app', () => {
 
   it('a stale edit is refused by version: nothing is saved, and the changed field is named', async () => {
     const created = await h.t.run('new --name "Stale" --channel email --template Welcome --list Newsletter', USERS.marketer);
-    const id = Number(/Created C-(\d+)/.exec(created.text)![1]);
+    const id = createdId(created.text);
     const view = await openEdit(id);
     expect((await h.t.run(`edit C-${id} --description "from the console"`, USERS.admin)).ok).toBe(true);
     const refused = await submitEdit(view, { [FIELDS.name.block]: { name: text('Stale renamed') } });
@@ -109,7 +110,7 @@ describe('Slack modals speak typed commands through the real Bolt app', () => {
 
   it('cancel: the modal says "type its id below", the typed command says which flag confirms it', async () => {
     const created = await h.t.run('new --name "To cancel" --channel email --template Welcome --list Newsletter', USERS.marketer);
-    const id = Number(/Created C-(\d+)/.exec(created.text)![1]);
+    const id = createdId(created.text);
     await h.t.run(`schedule C-${id} --cron "0 9 * * 1" --tz UTC`);
     await h.command(`cancel C-${id}`, USERS.marketer);
     const modal = JSON.stringify(h.slack.last('views.open')!.body.view.blocks);
