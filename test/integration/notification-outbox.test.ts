@@ -65,6 +65,23 @@ describe.each(ENGINES)('the notification outbox and its relay on %s', (engine) =
     await again.stop();
   });
 
+  it('a digest.ready (a console\'s digest) is not written: only its own process hears it', async () => {
+    const here = processOn(db.pool);
+    const relay = here.relay({ consumer: 'local-only', timer: NO_TIMER });
+    const seen: Notification[] = [];
+    relay.subscribe((x) => void seen.push(x));
+    relay.start();
+    await relay.settled();
+    const before = Number((await db.pool.query('SELECT count(*) AS n FROM notification_outbox')).rows[0].n);
+    await here.write({ kind: 'digest.ready', day: '2026-11-21', text: 'Daily digest', at: clock.now() });
+    const after = approval();
+    await here.write(after);
+    await relay.settled();
+    expect(Number((await db.pool.query('SELECT count(*) AS n FROM notification_outbox')).rows[0].n)).toBe(before + 1);
+    expect(seen).toEqual([after]);
+    await relay.stop();
+  });
+
   it('appends from two processes at once commit in id order: a relay reading meanwhile misses none', async () => {
     const a = processOn(db.pool);
     const b = processOn(other);

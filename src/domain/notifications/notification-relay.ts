@@ -1,7 +1,7 @@
 import type { Clock } from '../ports/clock.js';
 import type { EventLog } from '../ports/event-log.js';
 import type { NotificationOutbox, RelaySession } from '../ports/notification-outbox.js';
-import type { Notification } from '../ports/notifier.js';
+import type { Notification, NotificationKind } from '../ports/notifier.js';
 import type { NotificationSubscriber } from './notification-bus.js';
 
 /**
@@ -12,6 +12,12 @@ import type { NotificationSubscriber } from './notification-bus.js';
 export const RELAY_MAX_AGE_MS = 3_600_000;
 /** How often a relay looks for rows written by other processes (its own appends wake it at once). */
 export const RELAY_POLL_MS = 2_000;
+/**
+ * Kinds no relay hands on to anyone: told to the listeners of the process that made them and never
+ * written to the outbox. A `digest.ready` is the digest of a process with no digest channel, for its
+ * console to print; a Slack process posts its own digest (daily-digest.ts) and ignores the kind.
+ */
+const NOT_RELAYED: ReadonlySet<NotificationKind> = new Set(['digest.ready']);
 /** Rows read per look: a backlog is handed on in batches, the cursor moving after each row. */
 const BATCH = 100;
 
@@ -31,8 +37,8 @@ export interface RelayOptions {
 }
 
 /**
- * The notification outbox (issue 12): every process writes each notification its bus carries to
- * `notification_outbox`, in order, and relays in the processes that post to Slack hand the rows on
+ * The notification outbox (issue 12): every process writes each notification its bus carries (but
+ * the kinds no relay hands on) to `notification_outbox`, in order, and relays in the processes that post to Slack hand the rows on
  * to their subscribers, so an action in the console or on another replica reaches Slack like a
  * local one, and a notification whose process crashes before posting is still posted.
  *
@@ -47,6 +53,7 @@ export class OutboxNotifications {
 
   /** The bus subscriber that appends each notification (the bus keeps the order and the queue). */
   readonly write = async (notification: Notification): Promise<void> => {
+    if (NOT_RELAYED.has(notification.kind)) return;
     try {
       await this.o.outbox.append(notification, this.o.clock.now());
     } catch (error) {
