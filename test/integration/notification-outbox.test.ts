@@ -6,7 +6,7 @@ import type { Notification } from '../../src/domain/ports/notifier.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/test-database.js';
 
-/** The relays here look only when asked (poll, settled): no timer fires by itself. */
+/** The relays here look only when asked (poll, settled): no timer fires by itself, and (but in the tests of listening) they do not listen. */
 const NO_TIMER: RelayTimer = { setInterval: () => 0, clearInterval: () => {} };
 const T0 = new Date('2026-11-22T10:00:00Z');
 
@@ -43,7 +43,7 @@ describe.each(ENGINES)('the notification outbox and its relay on %s', (engine) =
     // Written before any relay existed: history, never posted.
     await here.write(approval());
     await here.write(approval());
-    const relay = here.relay({ consumer: 'first-start', timer: NO_TIMER });
+    const relay = here.relay({ consumer: 'first-start', timer: NO_TIMER, listen: false });
     const seen: Notification[] = [];
     relay.subscribe((x) => void seen.push(x));
     relay.start();
@@ -56,7 +56,7 @@ describe.each(ENGINES)('the notification outbox and its relay on %s', (engine) =
     // The cursor is stored: a new relay of the same consumer (a restart) goes on after it.
     await relay.stop();
     await here.write(approval());
-    const again = here.relay({ consumer: 'first-start', timer: NO_TIMER });
+    const again = here.relay({ consumer: 'first-start', timer: NO_TIMER, listen: false });
     const later: Notification[] = [];
     again.subscribe((x) => void later.push(x));
     again.start();
@@ -67,7 +67,7 @@ describe.each(ENGINES)('the notification outbox and its relay on %s', (engine) =
 
   it('a digest.ready (a console\'s digest) is not written: only its own process hears it', async () => {
     const here = processOn(db.pool);
-    const relay = here.relay({ consumer: 'local-only', timer: NO_TIMER });
+    const relay = here.relay({ consumer: 'local-only', timer: NO_TIMER, listen: false });
     const seen: Notification[] = [];
     relay.subscribe((x) => void seen.push(x));
     relay.start();
@@ -85,7 +85,7 @@ describe.each(ENGINES)('the notification outbox and its relay on %s', (engine) =
   it('appends from two processes at once commit in id order: a relay reading meanwhile misses none', async () => {
     const a = processOn(db.pool);
     const b = processOn(other);
-    const relay = a.relay({ consumer: 'concurrent', timer: NO_TIMER });
+    const relay = a.relay({ consumer: 'concurrent', timer: NO_TIMER, listen: false });
     const seen: Notification[] = [];
     relay.subscribe((x) => void seen.push(x));
     relay.start();
@@ -101,8 +101,8 @@ describe.each(ENGINES)('the notification outbox and its relay on %s', (engine) =
   it('two relays of one consumer on the same database: one relays while the other waits, each notification once', async () => {
     const a = processOn(db.pool);
     const b = processOn(other);
-    const relayA = a.relay({ consumer: 'replicas', timer: NO_TIMER });
-    const relayB = b.relay({ consumer: 'replicas', timer: NO_TIMER });
+    const relayA = a.relay({ consumer: 'replicas', timer: NO_TIMER, listen: false });
+    const relayB = b.relay({ consumer: 'replicas', timer: NO_TIMER, listen: false });
     const byA: Notification[] = [];
     const byB: Notification[] = [];
     let release!: () => void;
@@ -139,8 +139,8 @@ describe.each(ENGINES)('the notification outbox and its relay on %s', (engine) =
     const b = processOn(other);
     // The writer has no relay: nothing but the test's calls makes either relay look.
     const writer = processOn(other);
-    const relayA = a.relay({ consumer: 'dies', timer: NO_TIMER });
-    const relayB = b.relay({ consumer: 'dies', timer: NO_TIMER });
+    const relayA = a.relay({ consumer: 'dies', timer: NO_TIMER, listen: false });
+    const relayB = b.relay({ consumer: 'dies', timer: NO_TIMER, listen: false });
     const byA: Notification[] = [];
     const byB: Notification[] = [];
     let cut = false;
@@ -171,7 +171,7 @@ describe.each(ENGINES)('the notification outbox and its relay on %s', (engine) =
     const here = processOn(db.pool);
     // Written by another process: nothing wakes this relay before the clock moves.
     const there = processOn(other);
-    const relay = here.relay({ consumer: 'stale', timer: NO_TIMER });
+    const relay = here.relay({ consumer: 'stale', timer: NO_TIMER, listen: false });
     const seen: Notification[] = [];
     relay.subscribe((x) => void seen.push(x));
     relay.start();
@@ -196,7 +196,7 @@ describe.each(ENGINES)('the notification outbox and its relay on %s', (engine) =
 
   it('a failing subscriber is logged and passed; the others still get the notification', async () => {
     const here = processOn(db.pool);
-    const relay = here.relay({ consumer: 'failing', timer: NO_TIMER });
+    const relay = here.relay({ consumer: 'failing', timer: NO_TIMER, listen: false });
     const seen: Notification[] = [];
     relay.subscribe(() => {
       throw new Error('slack is down');
@@ -209,6 +209,64 @@ describe.each(ENGINES)('the notification outbox and its relay on %s', (engine) =
     await relay.settled();
     expect(seen).toEqual([x]);
     expect(logged.some((l) => l.event === 'notification.subscriber_failed' && l.fields.error === 'slack is down')).toBe(true);
+    await relay.stop();
+  });
+  /** A relay timer ticked by hand: `tick()` is one poll interval passing. */
+  function handTimer(): RelayTimer & { tick(): void } {
+    let run: (() => void) | null = null;
+    return { setInterval: (fn) => ((run = fn), 1), clearInterval: () => void (run = null), tick: () => run?.() };
+  }
+  /** Resolves with the next notification `relay` hands on (nothing but the relay's own waking calls it). */
+  const nextSeen = (seen: Notification[], from: number) =>
+    new Promise<Notification>((resolve) => {
+      const look = () => (seen.length > from ? resolve(seen[from]!) : setImmediate(look));
+      look();
+    });
+  /** The backends listening for appends, as the server sees them. */
+  const listeners = async () =>
+    Number((await db.pool.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN herald_outbox'`)).rows[0].n);
+
+  it("a listening relay hears another process's append at once, with no poll and no timer", async () => {
+    const here = processOn(db.pool);
+    const there = processOn(other);
+    const timer = handTimer();
+    const relay = here.relay({ consumer: 'listening', timer });
+    const seen: Notification[] = [];
+    relay.subscribe((x) => void seen.push(x));
+    relay.start();
+    await relay.settled();
+    while ((await listeners()) === 0) await new Promise((resolve) => setImmediate(resolve));
+    const x = approval();
+    await there.write(x);
+    // Neither poll() nor the timer: only the NOTIFY of the other process's commit wakes it.
+    expect(await nextSeen(seen, 0)).toEqual(x);
+    await relay.stop();
+    expect(await listeners()).toBe(0);
+  });
+
+  it('a relay whose listening connection is cut says so once, and listens again at its next poll', async () => {
+    const here = processOn(db.pool);
+    const there = processOn(other);
+    const timer = handTimer();
+    const relay = here.relay({ consumer: 'relisten', timer });
+    const seen: Notification[] = [];
+    relay.subscribe((x) => void seen.push(x));
+    relay.start();
+    await relay.settled();
+    while ((await listeners()) === 0) await new Promise((resolve) => setImmediate(resolve));
+    await other.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN herald_outbox'`);
+    while (!logged.some((l) => l.event === 'notification.relay_listen_lost' && l.fields.consumer === 'relisten')) await new Promise((resolve) => setImmediate(resolve));
+    // Meanwhile the poll still hands on what another process writes.
+    const first = approval();
+    await there.write(first);
+    timer.tick();
+    expect(await nextSeen(seen, 0)).toEqual(first);
+    // That poll listened again: the next append is heard by itself.
+    while ((await listeners()) === 0) await new Promise((resolve) => setImmediate(resolve));
+    const second = approval();
+    await there.write(second);
+    expect(await nextSeen(seen, 1)).toEqual(second);
+    expect(logged.filter((l) => l.event === 'notification.relay_listen_lost' && l.fields.consumer === 'relisten')).toHaveLength(1);
     await relay.stop();
   });
 });

@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { notificationFromJson, notificationToJson } from '../../domain/notifications/notification-json.js';
 import type { NotificationOutbox, OutboxEntry, RelaySession } from '../../domain/ports/notification-outbox.js';
 import type { Notification } from '../../domain/ports/notifier.js';
@@ -12,6 +12,8 @@ import type { SqlPool } from './prisma-client.js';
  */
 const LOCK_SPACE = 0x48524c44; // "HRLD"
 const APPEND_LOCK = 1;
+/** The channel an append notifies when it commits (the payload is empty: the relay reads the table). */
+const CHANNEL = 'herald_outbox';
 
 /** Timestamps are `timestamp` (UTC, no zone): written from ISO text, read as epoch milliseconds. */
 const AT = (n: number) => `($${n}::timestamptz AT TIME ZONE 'UTC')`;
@@ -36,6 +38,8 @@ export class PgNotificationOutbox implements NotificationOutbox {
         JSON.stringify(notificationToJson(notification)),
         at.toISOString(),
       ]);
+      // Delivered to the listeners at COMMIT, and only if it commits.
+      await client.query(`NOTIFY ${CHANNEL}`);
       await client.query('COMMIT');
       return rows[0]!.id;
     } catch (error) {
@@ -82,6 +86,43 @@ export class PgNotificationOutbox implements NotificationOutbox {
       if (!broken) client.off('error', onError);
       client.release(broken);
     }
+  }
+
+  async listen(wake: () => void, lost: (error: Error) => void): Promise<{ close(): Promise<void> }> {
+    // A client of its own, not one of the pool's: it stays connected for as long as the relay runs.
+    const client = new pg.Client(this.pool.options);
+    // `lost` is for a connection that was listening: a failure to start is the caller's error.
+    let live = false;
+    let closing = false;
+    let ended = false;
+    const end = (error: Error) => {
+      if (ended) return;
+      ended = true;
+      if (live && !closing) lost(error);
+      client.end().catch(() => {});
+    };
+    client.on('error', end);
+    client.on('end', () => end(new Error('the listening connection ended')));
+    client.on('notification', (n) => {
+      if (n.channel === CHANNEL) wake();
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANNEL}`);
+      live = true;
+    } catch (error) {
+      closing = true;
+      await client.end().catch(() => {});
+      throw error;
+    }
+    return {
+      async close() {
+        closing = true;
+        if (ended) return;
+        ended = true;
+        await client.end().catch(() => {});
+      },
+    };
   }
 
   async prune(before: Date): Promise<number> {

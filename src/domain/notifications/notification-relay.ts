@@ -10,7 +10,10 @@ import type { NotificationSubscriber } from './notification-bus.js';
  * state, the activity log and the Home tab hold it anyway), and a first start never floods Slack.
  */
 export const RELAY_MAX_AGE_MS = 3_600_000;
-/** How often a relay looks for rows written by other processes (its own appends wake it at once). */
+/**
+ * How often a relay looks anyway. Appends wake it at once (its own process's directly, other
+ * processes' through LISTEN/NOTIFY); the poll is for a listening connection that was lost.
+ */
 export const RELAY_POLL_MS = 2_000;
 /**
  * Kinds no relay hands on to anyone: told to the listeners of the process that made them and never
@@ -34,6 +37,8 @@ export interface RelayOptions {
   pollMs?: number;
   /** Over the process's timer (tests: one that never fires by itself; they call `poll()` or `settled()`). */
   timer?: RelayTimer;
+  /** Listen for other processes' appends (wakes at once rather than at the next poll); default true. */
+  listen?: boolean;
 }
 
 /**
@@ -91,6 +96,10 @@ export class NotificationRelay {
   private stopped = false;
   private handle: unknown = null;
   private readonly timer: RelayTimer;
+  /** The LISTEN connection while there is one (null: none, or it ended; the next poll listens again). */
+  private listening: Promise<{ close(): Promise<void> } | null> | null = null;
+  /** Whether the last attempt to listen failed (said once, not at every poll). */
+  private listenFailed = false;
 
   constructor(
     private readonly o: RelayOptions & { outbox: NotificationOutbox; clock: Clock; log: EventLog; timer: RelayTimer },
@@ -107,7 +116,34 @@ export class NotificationRelay {
   start(): void {
     this.stopped = false;
     this.begin();
-    this.handle ??= this.timer.setInterval(() => this.wake(), this.o.pollMs ?? RELAY_POLL_MS);
+    this.listen();
+    this.handle ??= this.timer.setInterval(() => {
+      this.listen();
+      this.wake();
+    }, this.o.pollMs ?? RELAY_POLL_MS);
+  }
+
+  /** Listens for appends of every process, unless it does already (or was told not to). */
+  private listen(): void {
+    if (this.o.listen === false || this.listening || this.stopped) return;
+    const { consumer, log } = this.o;
+    const lost = (error: Error) => {
+      this.listening = null;
+      log('notification.relay_listen_lost', { consumer, error: message(error), why: 'other processes are heard at the next poll until it listens again' }, 'warn');
+    };
+    this.listening = this.o.outbox.listen(() => this.wake(), lost).then(
+      (listener) => {
+        if (this.listenFailed) log('notification.relay_listening', { consumer });
+        this.listenFailed = false;
+        return listener;
+      },
+      (error: unknown) => {
+        this.listening = null;
+        if (!this.listenFailed) log('notification.relay_listen_failed', { consumer, error: message(error), why: 'other processes are heard at each poll instead' }, 'warn');
+        this.listenFailed = true;
+        return null;
+      },
+    );
   }
 
   /** The cursor's first setting (retried by the next look if it failed; a look under the lock sets it too). */
@@ -118,7 +154,7 @@ export class NotificationRelay {
     }));
   }
 
-  /** Look now (an append of this process, the poll). */
+  /** Look now (an append of this or another process, the poll). */
   wake(): void {
     // Only once started (a relay made but not started is no one's to wake).
     if (!this.stopped && this.handle !== null) void this.poll();
@@ -156,6 +192,9 @@ export class NotificationRelay {
     this.stopped = true;
     if (this.handle !== null) this.timer.clearInterval(this.handle);
     this.handle = null;
+    const listening = this.listening;
+    this.listening = null;
+    await (await listening)?.close();
     await this.running;
     this.detach();
   }

@@ -34,6 +34,13 @@ export interface NotificationOutbox {
    * when another process holds it now.
    */
   withRelayLock<T>(consumer: string, relay: (session: RelaySession) => Promise<T>): Promise<T | null>;
+  /**
+   * Calls `wake` each time an append commits, in any process (PostgreSQL LISTEN/NOTIFY, on a
+   * connection of its own), so a relay hears another process's notification at once instead of at
+   * its next poll. Resolves once listening. A connection that ends is reported to `lost` once, and
+   * listens no more (the relay's poll goes on and listens again).
+   */
+  listen(wake: () => void, lost: (error: Error) => void): Promise<{ close(): Promise<void> }>;
   /** Deletes the rows written before `before`; answers how many. */
   prune(before: Date): Promise<number>;
 }
