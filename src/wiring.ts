@@ -52,7 +52,7 @@ import type { DeliveryDeps } from './domain/delivery/delivery-deps.js';
 import { NotificationBus } from './domain/notifications/notification-bus.js';
 import { notifyingCampaignStore } from './domain/notifications/notifying-campaign-store.js';
 import { OutboxNotifications, type RelayTimer } from './domain/notifications/notification-relay.js';
-import { PgNotificationOutbox } from './adapters/db/notification-outbox-store.js';
+import { PgNotificationOutbox, statusChangeOutbox } from './adapters/db/notification-outbox-store.js';
 import { LedgerJournal } from './domain/delivery/ledger-journal.js';
 import { ProviderSlots } from './domain/delivery/provider-slots.js';
 import type { CapturedOutbox } from './domain/ports/captured-outbox.js';
@@ -164,7 +164,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const notificationOutbox = new OutboxNotifications({ outbox: new PgNotificationOutbox(database.pool), clock, log, timer: relayTimer });
   notifications.subscribe(notificationOutbox.write);
   const deps: CampaignDeps = {
-    campaigns: notifyingCampaignStore(new PrismaCampaignStore(prisma, clock), notifications, clock),
+    // A status change's notification is written by the campaign store in the change's own transaction.
+    campaigns: notifyingCampaignStore(new PrismaCampaignStore(prisma, clock, statusChangeOutbox), notifications, clock),
     templates: new PrismaTemplateStore(prisma, clock),
     contacts: createContactStore(prisma, clock),
     contactsFiles: contactsCsvFormat,

@@ -13,6 +13,7 @@ import type {
   QueueResult,
   RunBuild,
   RunSummary,
+  StatusChangeOutbox,
   StatusPatch,
   TransitionActivity,
   TransitionResult,
@@ -37,7 +38,15 @@ export class PrismaCampaignStore implements CampaignStore {
   constructor(
     private readonly prisma: Db,
     private readonly clock: Clock,
+    /** Where a status change's notification is written, in the change's transaction (none: the caller tells). */
+    private readonly outbox: StatusChangeOutbox<Tx> | null = null,
   ) {}
+
+  /** The moved change's notification, written to the outbox in `tx` (last: its lock is held until the commit). */
+  private async told(tx: Tx, campaign: Campaign | null, from: CampaignStatus | undefined, ref: TransitionRef, activity: TransitionActivity, at: Date) {
+    if (!this.outbox || !campaign || from === undefined) return {};
+    return { notification: await this.outbox.append(tx, { campaign, from, transition: ref.name, activity, at }) };
+  }
 
   async create(
     input: CampaignSettings & { status: InitialStatus; createdBy: string; clonedFromId: number | null },
@@ -135,7 +144,9 @@ export class PrismaCampaignStore implements CampaignStore {
       });
       if (outcome === 'moved' && options.settings) await writeRelations(tx, id, options.settings);
       const campaign = await readCampaign(tx, id);
-      return outcome === 'refused' || !campaign ? { outcome: 'refused', campaign } : { outcome, campaign, ...(outcome === 'moved' && from ? { from } : {}) };
+      if (outcome === 'refused' || !campaign) return { outcome: 'refused', campaign };
+      if (outcome !== 'moved' || !from) return { outcome, campaign };
+      return { outcome, campaign, from, ...(await this.told(tx, campaign, from, ref, activity, at)) };
     });
   }
 
@@ -156,7 +167,8 @@ export class PrismaCampaignStore implements CampaignStore {
         const campaign = await readCampaign(tx, id);
         if (outcome === 'refused' || !campaign) return { outcome: 'refused', campaign };
         const run = outcome === 'moved' && built.run ? built.run : await repeatedRun(tx, id);
-        return { outcome, campaign, run, ...(outcome === 'moved' && from ? { from } : {}) };
+        if (outcome !== 'moved' || !from) return { outcome, campaign, run };
+        return { outcome, campaign, run, from, ...(await this.told(tx, campaign, from, ref, { ...activity, runId: activity.runId ?? run.runId }, at)) };
       },
       { timeout: 120_000, maxWait: 30_000 },
     );

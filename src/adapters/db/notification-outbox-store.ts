@@ -1,8 +1,10 @@
 import pg from 'pg';
 import { notificationFromJson, notificationToJson } from '../../domain/notifications/notification-json.js';
+import { statusNotification } from '../../domain/notifications/notifying-campaign-store.js';
+import type { StatusChangeOutbox } from '../../domain/ports/campaign-store.js';
 import type { NotificationOutbox, OutboxEntry, RelaySession } from '../../domain/ports/notification-outbox.js';
 import type { Notification } from '../../domain/ports/notifier.js';
-import type { SqlPool } from './prisma-client.js';
+import type { Prisma, SqlPool } from './prisma-client.js';
 
 /**
  * Advisory-lock keys (two-int form: Herald's namespace, then the purpose). APPEND serialises the
@@ -17,6 +19,30 @@ const CHANNEL = 'herald_outbox';
 
 /** Timestamps are `timestamp` (UTC, no zone): written from ISO text, read as epoch milliseconds. */
 const AT = (n: number) => `($${n}::timestamptz AT TIME ZONE 'UTC')`;
+
+/** One appended row; the caller holds the append lock (see APPEND_LOCK) until it commits. */
+const INSERT = `INSERT INTO notification_outbox (kind, payload, created_at) VALUES ($1, $2::jsonb, ${AT(3)})`;
+const insertValues = (notification: Notification, at: Date) => [notification.kind, JSON.stringify(notificationToJson(notification)), at.toISOString()];
+
+/**
+ * Appends a notification inside the caller's transaction: the change it tells of and the row commit
+ * together or not at all. Call it last before the commit: the append lock it takes (ids commit in
+ * order across processes) is held until then, and every other append waits for it.
+ */
+export async function appendInTransaction(tx: Prisma.TransactionClient, notification: Notification, at: Date): Promise<void> {
+  await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${LOCK_SPACE}, ${APPEND_LOCK})`);
+  await tx.$executeRawUnsafe(INSERT, ...insertValues(notification, at));
+  await tx.$executeRawUnsafe(`NOTIFY ${CHANNEL}`);
+}
+
+/** The campaign store's outbox: a status change's notification, appended in the change's transaction. */
+export const statusChangeOutbox: StatusChangeOutbox<Prisma.TransactionClient> = {
+  async append(tx, change) {
+    const notification = statusNotification(change.campaign, change.from, change.transition, change.activity, change.at);
+    await appendInTransaction(tx, notification, change.at);
+    return notification;
+  },
+};
 
 /** A consumer with no cursor yet starts after the last row written so far. */
 const START_AT_END = `INSERT INTO notification_cursor (consumer, last_id, updated_at) SELECT $1, coalesce(max(id), 0), ${AT(2)} FROM notification_outbox ON CONFLICT (consumer) DO NOTHING`;
@@ -33,11 +59,7 @@ export class PgNotificationOutbox implements NotificationOutbox {
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_SPACE, APPEND_LOCK]);
-      const { rows } = await client.query<{ id: string }>(`INSERT INTO notification_outbox (kind, payload, created_at) VALUES ($1, $2::jsonb, ${AT(3)}) RETURNING id`, [
-        notification.kind,
-        JSON.stringify(notificationToJson(notification)),
-        at.toISOString(),
-      ]);
+      const { rows } = await client.query<{ id: string }>(`${INSERT} RETURNING id`, insertValues(notification, at));
       // Delivered to the listeners at COMMIT, and only if it commits.
       await client.query(`NOTIFY ${CHANNEL}`);
       await client.query('COMMIT');

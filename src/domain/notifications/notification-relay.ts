@@ -3,6 +3,7 @@ import type { EventLog } from '../ports/event-log.js';
 import type { NotificationOutbox, RelaySession } from '../ports/notification-outbox.js';
 import type { Notification, NotificationKind } from '../ports/notifier.js';
 import type { NotificationSubscriber } from './notification-bus.js';
+import { isWrittenWithChange } from './written-with-change.js';
 
 /**
  * Rows older than this are skipped by the relay, with a log line, rather than posted: after a long
@@ -47,7 +48,9 @@ export interface RelayOptions {
  * to their subscribers, so an action in the console or on another replica reaches Slack like a
  * local one, and a notification whose process crashes before posting is still posted.
  *
- * Written after the change committed, from the bus (never blocking or failing the caller): a
+ * A status change's notification is written by the campaign store in the change's own transaction
+ * (they commit together: a crash loses neither alone); the bus's writer passes it. The others are
+ * written after their change committed, from the bus (never blocking or failing the caller): a
  * process that dies within the few milliseconds between the commit and the insert loses that one
  * notification. `settled()` waits for the writes (the bus's), so a clean stop loses none.
  */
@@ -60,7 +63,8 @@ export class OutboxNotifications {
   readonly write = async (notification: Notification): Promise<void> => {
     if (NOT_RELAYED.has(notification.kind)) return;
     try {
-      await this.o.outbox.append(notification, this.o.clock.now());
+      // A status change's notification is in the outbox already (its change's transaction wrote it).
+      if (!isWrittenWithChange(notification)) await this.o.outbox.append(notification, this.o.clock.now());
     } catch (error) {
       this.o.log('notification.outbox_write_failed', { kind: notification.kind, error: message(error) }, 'error');
       return;

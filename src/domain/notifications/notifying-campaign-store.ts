@@ -4,15 +4,19 @@ import type { TransitionRef } from '../campaign/campaign-transition.js';
 import type { CampaignStore, RunBuild, StatusPatch, TransitionActivity } from '../ports/campaign-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { Notification, Notifier } from '../ports/notifier.js';
+import { writtenWithChange } from './written-with-change.js';
 
 /**
- * The campaign store, telling the notifier about every status change once it has committed. Every
+ * The campaign store, telling the notifier about every status change once it has committed (the
+ * notification the store wrote to the outbox with the change, when it has an outbox). Every
  * change of status goes through `transition` or `queueRun` (the transition table's one door), so
  * wrapping them here reaches every use case, the scheduler and the delivery engine alike, and a
  * refused or repeated request (a Slack retry, a tick run twice) tells no one anything.
  */
 export function notifyingCampaignStore(store: CampaignStore, notifier: Notifier, clock: Clock): CampaignStore {
-  const tell = (campaign: Campaign, from: CampaignStatus | undefined, transition: TransitionName, activity: TransitionActivity) => {
+  const tell = (campaign: Campaign, from: CampaignStatus | undefined, transition: TransitionName, activity: TransitionActivity, written: Notification | undefined) => {
+    // Written with the change (the store has an outbox): told as it was written, and not again.
+    if (written) return notifier.notify(writtenWithChange(written));
     if (from === undefined) return;
     notifier.notify(statusNotification(campaign, from, transition, activity, clock.now()));
   };
@@ -21,14 +25,14 @@ export function notifyingCampaignStore(store: CampaignStore, notifier: Notifier,
       if (property === 'transition') {
         return async (id: number, ref: TransitionRef, to: CampaignStatus, patch: StatusPatch, activity: TransitionActivity, options?: Parameters<CampaignStore['transition']>[5]) => {
           const result = await target.transition(id, ref, to, patch, activity, options);
-          if (result.outcome === 'moved') tell(result.campaign, result.from, ref.name, activity);
+          if (result.outcome === 'moved') tell(result.campaign, result.from, ref.name, activity, result.notification);
           return result;
         };
       }
       if (property === 'queueRun') {
         return async (id: number, ref: TransitionRef, build: RunBuild, activity: TransitionActivity) => {
           const result = await target.queueRun(id, ref, build, activity);
-          if (result.outcome === 'moved') tell(result.campaign, result.from, ref.name, { ...activity, runId: activity.runId ?? result.run.runId });
+          if (result.outcome === 'moved') tell(result.campaign, result.from, ref.name, { ...activity, runId: activity.runId ?? result.run.runId }, result.notification);
           return result;
         };
       }

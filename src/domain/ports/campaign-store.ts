@@ -2,6 +2,7 @@ import type { ChannelSpec } from '../channels/channel-spec.js';
 import type { Campaign, CampaignSettings, Channel, StatusReason } from '../campaign/campaign.js';
 import type { CampaignStatus, TransitionName } from '../campaign/campaign-status.js';
 import type { InitialStatus, TransitionRef } from '../campaign/campaign-transition.js';
+import type { Notification } from './notifier.js';
 
 export interface ActivityInput {
   actor: string;
@@ -35,8 +36,33 @@ export type TransitionActivity = Omit<ActivityInput, 'action'> & { action?: stri
  * the condition does not allow (the campaign as it is, or null when it does not exist).
  */
 export type TransitionResult =
-  | { outcome: 'moved' | 'repeat'; campaign: Campaign; /** The status it moved from (when `moved`). */ from?: CampaignStatus }
+  | { outcome: 'moved' | 'repeat'; campaign: Campaign; /** The status it moved from (when `moved`). */ from?: CampaignStatus } & WrittenNotification
   | { outcome: 'refused'; campaign: Campaign | null };
+
+/**
+ * What a status change told, when the store wrote it to the notification outbox in the change's own
+ * transaction (when `moved`, with a {@link StatusChangeOutbox}): the two commit together or not at all.
+ */
+export interface WrittenNotification {
+  notification?: Notification;
+}
+
+/** A status change, as a store hands it to the {@link StatusChangeOutbox} before it commits. */
+export interface StatusChange {
+  campaign: Campaign;
+  from: CampaignStatus;
+  transition: TransitionName;
+  activity: TransitionActivity;
+  at: Date;
+}
+
+/**
+ * Writes what a status change tells to the notification outbox inside the change's transaction (`tx`
+ * is the store's transaction handle), and answers the notification written.
+ */
+export interface StatusChangeOutbox<Tx = unknown> {
+  append(tx: Tx, change: StatusChange): Promise<Notification>;
+}
 
 /** Fields a status change may set together with the status, in the same conditional write. */
 export interface StatusPatch {
@@ -72,7 +98,7 @@ export interface RunBuild {
 }
 
 export type QueueResult =
-  | { outcome: 'moved' | 'repeat'; campaign: Campaign; run: RunSummary; /** The status it moved from (when `moved`). */ from?: CampaignStatus }
+  | { outcome: 'moved' | 'repeat'; campaign: Campaign; run: RunSummary; /** The status it moved from (when `moved`). */ from?: CampaignStatus } & WrittenNotification
   | { outcome: 'refused'; campaign: Campaign | null };
 
 export interface RunSummary {
