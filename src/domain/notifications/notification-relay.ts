@@ -44,9 +44,10 @@ export interface RelayOptions {
 
 /**
  * The notification outbox (issue 12): every process writes each notification its bus carries (but
- * the kinds no relay hands on) to `notification_outbox`, in order, and relays in the processes that post to Slack hand the rows on
- * to their subscribers, so an action in the console or on another replica reaches Slack like a
- * local one, and a notification whose process crashes before posting is still posted.
+ * the kinds no relay hands on) to `notification_outbox`, in order, and relays in the processes that
+ * post to Slack hand the rows on to their subscribers, so an action in the console or on another
+ * replica reaches Slack like a local one, and a notification whose process crashes before posting
+ * is still posted.
  *
  * A status change's notification is written by the campaign store in the change's own transaction
  * (they commit together: a crash loses neither alone); the bus's writer passes it. The others are
