@@ -62,17 +62,21 @@ export async function cancelCampaign(
         reason: input.reason ?? null,
         detail: { approvalId: approval.id, expiresAt: approval.expiresAt.toISOString() },
       });
-      deps.notifier.notify({
-        kind: 'approval.requested',
-        approvalId: approval.id,
-        campaignId: campaign.id,
-        campaignName: campaign.name,
-        requestedBy: approval.requestedBy,
-        reason: approval.reason,
-        expiresAt: approval.expiresAt,
-        at: now,
-      });
     }
+    // Told at every request while it is pending, and the same each time (the request's own words and
+    // time): if the first was lost (the process died between the approval's insert and its
+    // notification), asking again reaches the approvers; where it did reach them, the alerts channel
+    // shows it once (the alert desk keeps the notifications each alert shows).
+    deps.notifier.notify({
+      kind: 'approval.requested',
+      approvalId: approval.id,
+      campaignId: campaign.id,
+      campaignName: campaign.name,
+      requestedBy: approval.requestedBy,
+      reason: approval.reason,
+      expiresAt: approval.expiresAt,
+      at: approval.requestedAt,
+    });
     return { campaign, warnings, approval };
   }
   const cancelled = await transitionOrExplain(

@@ -108,6 +108,28 @@ describe('alerts in the alerts channel, and approvals decided there, through the
     expect(await h.t.app.deps.approvals.get(aid)).toMatchObject({ status: 'approved', decidedBy: USERS.approver });
   });
 
+  it('a request whose notification was lost (the process died after storing it) is posted when it is asked again, and only once', async () => {
+    const id = await sendingCampaign('Lost request');
+    // What a process killed between the approval's insert and its notification leaves: a pending request nobody was told of.
+    const now = h.t.clock.now();
+    const lost = await h.t.app.deps.approvals.create({ campaignId: id, action: 'cancel', requestedBy: USERS.marketer, reason: null, requestedAt: now, expiresAt: new Date(now.getTime() + 30 * 60_000) });
+    await h.edge.settled();
+    expect(alertPosts()).toHaveLength(0);
+    // The marketer asks again (the first answer never came): the same request, now told to on-call.
+    expect(await requestCancel(id, USERS.marketer)).toBe(lost.id);
+    await alertTs('approval', lost.id);
+    expect(alertPosts()).toHaveLength(1);
+    expect(alertPosts()[0]!.body.text).toContain(`Cancel of C-${id} "Lost request" needs an approver (A-${lost.id})`);
+    // Asking once more posts nothing new: the alert already shows that request.
+    await requestCancel(id, USERS.marketer);
+    await h.edge.settled();
+    expect(alertPosts()).toHaveLength(1);
+    expect(h.slack.callsOf('chat.update').filter((c) => c.body.channel === ALERTS)).toHaveLength(0);
+    // Decided, so no later test meets it pending (the expiry job would close it there).
+    await must(`deny A-${lost.id}`, USERS.approver);
+    await h.edge.settled();
+  });
+
   it('an approver cannot approve their own request; a decision typed in the console edits the alert and DMs the requester', async () => {
     const id = await sendingCampaign('Second send');
     const aid = await requestCancel(id, USERS.approver);
