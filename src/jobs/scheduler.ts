@@ -1,4 +1,4 @@
-import { expireApprovals } from '../domain/campaign/cancel-campaign.js';
+import { expireApprovals, finishApprovedCancels } from '../domain/campaign/cancel-campaign.js';
 import type { DeliveryDeps } from '../domain/delivery/delivery-deps.js';
 import { deliveryTick } from '../domain/delivery/delivery-tick.js';
 import type { JobClaims } from '../domain/ports/job-claims.js';
@@ -27,7 +27,8 @@ const NOTIFICATIONS_KEPT_MS = 24 * 3_600_000;
  * - `delivery-tick` (every SCHEDULER_TICK_SECONDS): what is due — lease time-outs, SMS receipt
  *   time-outs, prebuilds, starts (with the overdue policy), completions. Its steps are conditional
  *   writes, safe on any number of replicas; the claim only spares the others the same queries.
- * - `approval-expiry` (every minute): pending approvals whose time ran out are closed and told.
+ * - `approval-expiry` (every minute): pending approvals whose time ran out are closed and told, and
+ *   approved cancels whose process stopped before applying them are finished.
  * - `job-lock-prune` (hourly): forgets claims older than a day.
  * - `notification-outbox-prune` (hourly, when given the outbox): forgets notifications older than a day.
  * - `daily-digest` (DIGEST_CRON): registered by the composition root with `digestJob` and its handler (jobs/daily-digest.ts).
@@ -51,7 +52,10 @@ export function heraldJobs(options: SchedulerOptions): JobDefinition[] {
       name: 'approval-expiry',
       cron: '* * * * *',
       timeZone: zone,
-      run: () => expireApprovals(delivery.campaign),
+      async run() {
+        await expireApprovals(delivery.campaign);
+        await finishApprovedCancels(delivery.campaign);
+      },
     },
     {
       name: 'job-lock-prune',

@@ -1,3 +1,4 @@
+import type { CampaignStatus } from '../../domain/campaign/campaign-status.js';
 import type { Approval, ApprovalStatus, ApprovalStore } from '../../domain/ports/approval-store.js';
 import { utcTimestamp } from './ledger-sql.js';
 import type { Db } from './prisma-client.js';
@@ -25,6 +26,14 @@ export class PrismaApprovalStore implements ApprovalStore {
   async decide(id: number, status: Exclude<ApprovalStatus, 'pending'>, decidedBy: string | null, at: Date): Promise<Approval | null> {
     const result = await this.prisma.approval.updateMany({ where: { id, status: 'pending' }, data: { status, decidedBy, decidedAt: at } });
     return result.count === 1 ? this.get(id) : null;
+  }
+
+  async approvedNotApplied(statuses: readonly CampaignStatus[]): Promise<Approval[]> {
+    const rows = await this.prisma.approval.findMany({
+      where: { status: 'approved', action: 'cancel', campaign: { status: { in: [...statuses] }, deletedAt: null } },
+      orderBy: { id: 'asc' },
+    });
+    return rows.map(toApproval);
   }
 
   async expireDue(now: Date): Promise<Approval[]> {

@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
 import type { Approval } from '../ports/approval-store.js';
-import { campaignRef, parseCampaignRef } from './campaign.js';
+import { campaignRef, parseCampaignRef, type Campaign } from './campaign.js';
+import { TRANSITIONS } from './campaign-status.js';
 import {
   assertAction,
   lateActionWarning,
@@ -116,16 +117,7 @@ export async function decideApproval(
   if (input.decision === 'approved') assertAction(campaign, 'cancel');
   const decided = await deps.approvals.decide(approval.id, input.decision, input.actor, now);
   if (!decided) throw new AppError('CONFLICT', `Approval A-${approval.id} was decided by someone else a moment ago.`);
-  deps.notifier.notify({
-    kind: 'approval.decided',
-    approvalId: approval.id,
-    campaignId: campaign.id,
-    campaignName: campaign.name,
-    decision: input.decision,
-    decidedBy: input.actor,
-    requestedBy: approval.requestedBy,
-    at: now,
-  });
+  tellDecision(deps, campaign, decided);
   if (input.decision === 'denied') {
     await deps.campaigns.update(campaign.id, [campaign.status], {}, {
       actor: input.actor,
@@ -135,16 +127,60 @@ export async function decideApproval(
     });
     return { campaign: (await deps.campaigns.get(campaign.id)) ?? campaign, warnings: [], approval: decided };
   }
-  const cancelled = await transitionOrExplain(
+  const cancelled = await applyApprovedCancel(deps, campaign, decided);
+  return { campaign: cancelled, warnings: lateActionWarning(deps, campaign, 'cancelling'), approval: decided };
+}
+
+/** The decision, told the same way each time (at the decision's own time): a repeat changes no alert. */
+function tellDecision(deps: CampaignDeps, campaign: Campaign, decided: Approval): void {
+  deps.notifier.notify({
+    kind: 'approval.decided',
+    approvalId: decided.id,
+    campaignId: campaign.id,
+    campaignName: campaign.name,
+    decision: decided.status === 'approved' ? 'approved' : 'denied',
+    decidedBy: decided.decidedBy!,
+    requestedBy: decided.requestedBy,
+    at: decided.decidedAt!,
+  });
+}
+
+/** The cancel an approval decided, written for its approver. */
+function applyApprovedCancel(deps: CampaignDeps, campaign: Campaign, approval: Approval, detail: Record<string, unknown> = {}): Promise<Campaign> {
+  return transitionOrExplain(
     deps,
     campaign,
     'cancel',
     { name: 'cancel' },
     'cancelled',
     { statusReason: approval.reason ?? `cancel requested by ${approval.requestedBy}`, nextRunAt: null, resumeTo: null },
-    { actor: input.actor, reason: approval.reason, detail: { approvalId: approval.id, requestedBy: approval.requestedBy } },
+    { actor: approval.decidedBy!, reason: approval.reason, detail: { approvalId: approval.id, requestedBy: approval.requestedBy, ...detail } },
   );
-  return { campaign: cancelled, warnings: lateActionWarning(deps, campaign, 'cancelling'), approval: decided };
+}
+
+/**
+ * Approved cancels that were never applied: the approver's process stopped after recording the
+ * decision and before cancelling (or telling anyone). The approval-expiry job finishes them every
+ * minute: the cancel is written for the approver (the activity entry says the scheduler finished
+ * it), and the decision is told again, the same notification as the first (an alert that already
+ * shows it changes nothing). Answers the approvals finished; one that cannot be finished is left for
+ * the next minute and named in the error thrown once the others are done.
+ */
+export async function finishApprovedCancels(deps: CampaignDeps): Promise<Approval[]> {
+  const finished: Approval[] = [];
+  const failures: string[] = [];
+  for (const approval of await deps.approvals.approvedNotApplied(TRANSITIONS.cancel.from)) {
+    try {
+      const campaign = await loadCampaign(deps, approval.campaignId);
+      tellDecision(deps, campaign, approval);
+      await applyApprovedCancel(deps, campaign, approval, { finishedBy: 'system:scheduler' });
+      finished.push(approval);
+    } catch (error) {
+      failures.push(`A-${approval.id}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (failures.length > 0) throw new Error(`approved cancels not finished: ${failures.join('; ')}`);
+  return finished;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { CampaignStatus } from '../campaign/campaign-status.js';
+
 export type ApprovalStatus = 'pending' | 'approved' | 'denied' | 'expired';
 
 export interface Approval {
@@ -21,6 +23,11 @@ export interface ApprovalStore {
   /** Sets the decision only while still pending; null if someone decided first. */
   decide(id: number, status: Exclude<ApprovalStatus, 'pending'>, decidedBy: string | null, at: Date): Promise<Approval | null>;
   listPending(now: Date): Promise<Approval[]>;
+  /**
+   * Approved cancels whose campaign is still in one of `statuses` (those a cancel leaves; cancelled is
+   * final): decisions whose cancel was never applied, because the deciding process stopped in between.
+   */
+  approvedNotApplied(statuses: readonly CampaignStatus[]): Promise<Approval[]>;
   /** Closes every request still pending at `expiresAt <= now` as expired; answers the ones this call closed. */
   expireDue(now: Date): Promise<Approval[]>;
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { expireApprovals } from '../../../src/domain/campaign/cancel-campaign.js';
+import { expireApprovals, finishApprovedCancels } from '../../../src/domain/campaign/cancel-campaign.js';
 import { ALERT_ACTIONS, FIELDS, VIEWS } from '../../../src/slack/ids.js';
 import type { SlackCall } from '../../fakes/slack-api-server.js';
 import { assertPostable } from '../../support/block-kit-limits.js';
@@ -174,6 +174,31 @@ describe('alerts in the alerts channel, and approvals decided there, through the
     await h.action(alertClick({ actionId: ALERT_ACTIONS.approve, value: String(aid), user: USERS.approver, ts, responseUrl: late }));
     expect(String(h.slack.responsesTo(late).at(-1)?.body.text)).toMatch(new RegExp(`A-${aid} was already expired`));
     expect(await campaignStatus(h.t, id)).toBe('sending');
+    await h.t.app.worker.drain();
+  });
+
+  it('an approval whose process stopped before it cancelled is finished by the approval job: cancelled once, the alert edited, the requester told', async () => {
+    const id = await sendingCampaign('Half decided');
+    const aid = await requestCancel(id, USERS.marketer);
+    const ts = await alertTs('approval', aid);
+    // What an approver's process killed between recording the decision and cancelling leaves: approved, still sending, nobody told.
+    expect(await h.t.app.deps.approvals.decide(aid, 'approved', USERS.approver, h.t.clock.now())).toMatchObject({ status: 'approved' });
+    expect(await campaignStatus(h.t, id)).toBe('sending');
+
+    expect((await finishApprovedCancels(h.t.app.deps)).map((a) => a.id)).toEqual([aid]);
+    expect(await campaignStatus(h.t, id)).toBe('cancelled');
+    const cancel = (await h.t.app.deps.campaigns.activity(id, 50)).filter((e) => e.action === 'cancel');
+    expect(cancel).toHaveLength(1);
+    expect(cancel[0]).toMatchObject({ actor: USERS.approver, detail: { approvalId: aid, requestedBy: USERS.marketer, finishedBy: 'system:scheduler' } });
+    await h.edge.settled();
+    expect(JSON.stringify(alertNow(ts).body.blocks)).toContain(`Approved by <@${USERS.approver}>`);
+    expect(dmTexts(USERS.marketer)).toContain(`<@${USERS.approver}> approved your request A-${aid} to cancel C-${id}: it is cancelled.`);
+
+    // The next minute finds nothing left to finish, and tells nobody again.
+    const updates = h.slack.callsOf('chat.update').length;
+    expect(await finishApprovedCancels(h.t.app.deps)).toEqual([]);
+    await h.edge.settled();
+    expect(h.slack.callsOf('chat.update')).toHaveLength(updates);
     await h.t.app.worker.drain();
   });
 
