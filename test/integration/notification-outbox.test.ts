@@ -234,8 +234,13 @@ describe.each(ENGINES)('the notification outbox and its relay on %s', (engine) =
     relay.subscribe((x) => void seen.push(x));
     relay.start();
     await relay.settled();
-    while ((await listeners()) === 0) await new Promise((resolve) => setImmediate(resolve));
+    await listening(consumer, 1);
     return { relay, seen, timer, there: processOn(other) };
+  }
+  /** Resolves once the relay of `consumer` has started listening `times` times (its LISTEN answered, in this process). */
+  async function listening(consumer: string, times: number): Promise<void> {
+    const count = () => logged.filter((l) => l.event === 'notification.relay_listening' && l.fields.consumer === consumer).length;
+    while (count() < times) await new Promise((resolve) => setImmediate(resolve));
   }
 
   it("a listening relay hears another process's append at once, with no poll and no timer", async () => {
@@ -260,7 +265,7 @@ describe.each(ENGINES)('the notification outbox and its relay on %s', (engine) =
     timer.tick();
     expect(await nextSeen(seen, 0)).toEqual(first);
     // That poll listened again: the next append is heard by itself.
-    while ((await listeners()) === 0) await new Promise((resolve) => setImmediate(resolve));
+    await listening('relisten', 2);
     const second = approval();
     await there.write(second);
     expect(await nextSeen(seen, 1)).toEqual(second);

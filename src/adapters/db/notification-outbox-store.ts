@@ -116,10 +116,10 @@ export class PgNotificationOutbox implements NotificationOutbox {
     // `lost` is for a connection that was listening: a failure to start is the caller's error.
     let live = false;
     let closing = false;
-    let ended = false;
+    let ended: Error | null = null;
     const end = (error: Error) => {
       if (ended) return;
-      ended = true;
+      ended = error;
       if (live && !closing) lost(error);
       client.end().catch(() => {});
     };
@@ -131,6 +131,8 @@ export class PgNotificationOutbox implements NotificationOutbox {
     try {
       await client.connect();
       await client.query(`LISTEN ${CHANNEL}`);
+      // Cut in the same read as the LISTEN's answer: a failure to start, not a listener.
+      if (ended) throw ended;
       live = true;
     } catch (error) {
       closing = true;
@@ -141,7 +143,7 @@ export class PgNotificationOutbox implements NotificationOutbox {
       async close() {
         closing = true;
         if (ended) return;
-        ended = true;
+        ended = new Error('closed');
         await client.end().catch(() => {});
       },
     };

@@ -138,7 +138,7 @@ export class NotificationRelay {
     };
     this.listening = this.o.outbox.listen(() => this.wake(), lost).then(
       (listener) => {
-        if (this.listenFailed) log('notification.relay_listening', { consumer });
+        log('notification.relay_listening', { consumer, ...(this.listenFailed ? { again: true } : {}) });
         this.listenFailed = false;
         return listener;
       },
