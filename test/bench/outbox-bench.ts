@@ -13,12 +13,12 @@ import { NotificationBus } from '../../src/domain/notifications/notification-bus
 import { OutboxNotifications } from '../../src/domain/notifications/notification-relay.js';
 import type { Notification } from '../../src/domain/ports/notifier.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
+// The relays look only when told (settled): the figures time the work, not a poll interval.
+import { NO_TIMER } from '../fakes/no-timer.js';
 import { createTestDatabase, type Engine } from '../support/test-database.js';
 import { envNumber, quietLog, type Emit } from './bench-util.js';
 
 const COUNT = envNumber('BENCH_NOTIFICATIONS', 4_000);
-/** The relays look only when told (settled): the figures time the work, not a poll interval. */
-const NO_TIMER = { setInterval: () => 0, clearInterval: () => {} };
 
 export async function outboxBench(engine: Engine, emit: Emit): Promise<void> {
   const db = await createTestDatabase(engine);

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ChartDrawer } from '../../src/http/chart/chart-drawer.js';
 import type { ChartRequest } from '../../src/http/chart/chart-request.js';
-import { ChartDrawError } from '../../src/http/chart/draw-chart.js';
+import { ChartDrawError } from '../../src/http/chart/draw-errors.js';
 
 const BAR: ChartRequest = { config: { type: 'bar', data: { labels: ['a', 'b'], datasets: [{ label: 'x', data: [1, 2] }] } }, width: 300, height: 200, devicePixelRatio: 1, backgroundColor: '#ffffff' };
 

@@ -4,10 +4,11 @@ import { PgNotificationOutbox } from '../../src/adapters/db/notification-outbox-
 import { OutboxNotifications, RELAY_MAX_AGE_MS, type RelayTimer } from '../../src/domain/notifications/notification-relay.js';
 import type { Notification } from '../../src/domain/ports/notifier.js';
 import { FixedClock } from '../fakes/fixed-clock.js';
+// The relays here look only when asked (poll, settled): no timer fires by itself, and (but in the
+// tests of listening) they do not listen.
+import { NO_TIMER } from '../fakes/no-timer.js';
 import { createTestDatabase, ENGINES, type TestDatabase } from '../support/test-database.js';
 
-/** The relays here look only when asked (poll, settled): no timer fires by itself, and (but in the tests of listening) they do not listen. */
-const NO_TIMER: RelayTimer = { setInterval: () => 0, clearInterval: () => {} };
 const T0 = new Date('2026-11-22T10:00:00Z');
 
 describe.each(ENGINES)('the notification outbox and its relay on %s', (engine) => {

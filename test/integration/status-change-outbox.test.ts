@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrismaCampaignStore } from '../../src/adapters/db/campaign-store.js';
 import { PgNotificationOutbox, statusChangeOutbox } from '../../src/adapters/db/notification-outbox-store.js';
 import type { Prisma } from '../../src/adapters/db/prisma-client.js';
-import { OutboxNotifications, type RelayTimer } from '../../src/domain/notifications/notification-relay.js';
+import { OutboxNotifications } from '../../src/domain/notifications/notification-relay.js';
 import type { StatusChangeOutbox } from '../../src/domain/ports/campaign-store.js';
 import type { Notification } from '../../src/domain/ports/notifier.js';
+import { NO_TIMER } from '../fakes/no-timer.js';
 import { createdId, importContacts, ok } from '../support/delivery-fixtures.js';
 import { createTestApp, T0, type TestApp } from '../support/test-app.js';
 import { ENGINES } from '../support/test-database.js';
 
-const NO_TIMER: RelayTimer = { setInterval: () => 0, clearInterval: () => {} };
 
 /**
  * A status change's notification is written to the outbox by the campaign store in the change's own

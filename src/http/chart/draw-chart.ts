@@ -26,8 +26,6 @@ import { ChartDrawError, ChartFontsError } from './draw-errors.js';
 // scale and no date adapter; what a config needs beyond this is refused by Chart.js with a message.
 Chart.register(BarController, LineController, PieController, DoughnutController, BarElement, LineElement, PointElement, ArcElement, CategoryScale, LinearScale, LogarithmicScale, Title, SubTitle, Legend, Filler);
 
-export { ChartDrawError } from './draw-errors.js';
-
 /** True when the canvas has fonts to write with; without any, a chart would lose every label and number. */
 export function fontsAvailable(): boolean {
   return GlobalFonts.families.length > 0;
